@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCommand, encodeCommand, KvCommandError, type KvCommand } from './commands.ts';
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './limits.ts';
+
+describe('KV commands', () => {
+  it('round-trips a put and a delete through Entry.data text', () => {
+    const put: KvCommand = { op: 'put', key: 'app/db', data: { password: 's3cret' }, cas: 2, client: 'c1', seq: 7, time: 1000 };
+    const del: KvCommand = { op: 'delete', key: 'app/db', time: 2000 };
+    expect(decodeCommand(encodeCommand(put))).toEqual(put);
+    expect(decodeCommand(encodeCommand(del))).toEqual(del);
+  });
+
+  it('encodes the same command to the same text whatever the field order', () => {
+    const a = encodeCommand({ op: 'put', key: 'k', data: { a: 1 }, time: 5 });
+    const b = encodeCommand({ time: 5, data: { a: 1 }, key: 'k', op: 'put' } as KvCommand);
+    expect(a).toBe(b);
+  });
+
+  it.each([
+    ['not JSON', 'put k', /must be JSON text/],
+    ['an array', '[]', /must be a JSON object/],
+    ['an unknown op', '{"op":"get","key":"k","time":1}', /"op" must be "put" or "delete"/],
+    ['a missing time', '{"op":"delete","key":"k"}', /"time" must be a non-negative integer/],
+    ['a negative cas', '{"op":"put","key":"k","data":{},"cas":-1,"time":1}', /"cas" must be/],
+    ['data as an array', '{"op":"put","key":"k","data":[1],"time":1}', /"data" must be a JSON object/],
+    ['an empty key', '{"op":"delete","key":"","time":1}', /must not be empty/],
+    ['a double slash', '{"op":"delete","key":"a//b","time":1}', /empty path segment/],
+    ['a control char', '{"op":"delete","key":"a\\nb","time":1}', /control character/],
+    ['client without seq', '{"op":"delete","key":"k","client":"c","time":1}', /"seq" must be a positive integer/],
+    ['seq without client', '{"op":"delete","key":"k","seq":1,"time":1}', /"client" must be a non-empty string/],
+    ['an unknown field', '{"op":"delete","key":"k","data":{},"time":1}', /unknown field "data"/],
+  ])('rejects %s with a clear message', (_name, text, message) => {
+    expect(() => decodeCommand(text)).toThrow(KvCommandError);
+    expect(() => decodeCommand(text)).toThrow(message);
+  });
+
+  it('enforces the key and value size limits in bytes', () => {
+    const longKey = 'é'.repeat(MAX_KEY_BYTES / 2 + 1); // 2 bytes each in UTF-8
+    expect(() => encodeCommand({ op: 'delete', key: longKey, time: 1 })).toThrow(/limit is 512/);
+    encodeCommand({ op: 'delete', key: 'é'.repeat(MAX_KEY_BYTES / 2), time: 1 });
+    const big = { v: 'x'.repeat(MAX_VALUE_BYTES) };
+    expect(() => encodeCommand({ op: 'put', key: 'k', data: big, time: 1 })).toThrow(/limit is 65536/);
+  });
+});

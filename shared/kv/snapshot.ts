@@ -1,0 +1,155 @@
+// The KV store's snapshot format: plain JSON text, validated field by field on restore because a
+// snapshot may come from a file a person uploaded (POST /v1/sys/storage/raft/snapshot).
+import { isPlainObject, validateKey } from './commands.ts';
+import { MAX_KEYS, MAX_VALUE_BYTES, MAX_VERSIONS_PER_KEY, MAX_CLIENT_SESSIONS, utf8Length } from './limits.ts';
+import { validateSessionResult } from './results.ts';
+import type { SessionRecord } from './sessions.ts';
+
+export const SNAPSHOT_FORMAT = 'raftlab-kv/1';
+
+export interface VersionRecord {
+  /** Kept after a soft delete, as Vault does (an undelete could bring it back). */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly createdTime: number;
+  deletionTime: number | null;
+}
+
+export interface KeyRecord {
+  readonly createdTime: number;
+  updatedTime: number;
+  currentVersion: number;
+  /** version → record; only the newest MAX_VERSIONS_PER_KEY are kept. */
+  readonly versions: Map<number, VersionRecord>;
+}
+
+export interface SnapshotImage {
+  readonly appliedIndex: number;
+  readonly keys: Map<string, KeyRecord>;
+  /** Least recently used first. */
+  readonly sessions: Array<[string, SessionRecord]>;
+}
+
+export class KvSnapshotError extends Error {
+  override readonly name = 'KvSnapshotError';
+}
+
+export function encodeSnapshot(image: SnapshotImage): string {
+  return JSON.stringify({
+    format: SNAPSHOT_FORMAT,
+    appliedIndex: image.appliedIndex,
+    keys: [...image.keys].map(([key, record]) => ({
+      key,
+      createdTime: record.createdTime,
+      updatedTime: record.updatedTime,
+      currentVersion: record.currentVersion,
+      versions: [...record.versions].map(([version, v]) => ({
+        version,
+        data: v.data,
+        createdTime: v.createdTime,
+        deletionTime: v.deletionTime,
+      })),
+    })),
+    sessions: image.sessions.map(([client, s]) => ({ client, lastSeq: s.lastSeq, lastResult: s.lastResult })),
+  });
+}
+
+export function decodeSnapshot(text: string): SnapshotImage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new KvSnapshotError('KV snapshot is not JSON text');
+  }
+  if (!isPlainObject(parsed)) throw new KvSnapshotError('KV snapshot must be a JSON object');
+  if (parsed['format'] !== SNAPSHOT_FORMAT) {
+    throw new KvSnapshotError(`KV snapshot format must be "${SNAPSHOT_FORMAT}"; got ${JSON.stringify(parsed['format'])}`);
+  }
+  const appliedIndex = count(parsed['appliedIndex'], 'appliedIndex');
+  const keyList = array(parsed['keys'], 'keys', MAX_KEYS);
+  const keys = new Map<string, KeyRecord>();
+  for (const item of keyList) {
+    const [key, record] = decodeKey(item);
+    if (keys.has(key)) throw new KvSnapshotError(`KV snapshot lists key ${JSON.stringify(key)} twice`);
+    keys.set(key, record);
+  }
+  const sessionList = array(parsed['sessions'], 'sessions', MAX_CLIENT_SESSIONS);
+  const sessions: Array<[string, SessionRecord]> = [];
+  const seen = new Set<string>();
+  for (const item of sessionList) {
+    if (!isPlainObject(item) || typeof item['client'] !== 'string' || item['client'] === '') {
+      throw new KvSnapshotError('KV snapshot session needs a non-empty "client"');
+    }
+    const client = item['client'];
+    if (seen.has(client)) throw new KvSnapshotError(`KV snapshot lists client ${JSON.stringify(client)} twice`);
+    seen.add(client);
+    let lastResult;
+    try {
+      lastResult = validateSessionResult(item['lastResult']);
+    } catch (error) {
+      throw new KvSnapshotError(`KV snapshot session ${JSON.stringify(client)}: ${(error as Error).message}`);
+    }
+    sessions.push([client, { lastSeq: count(item['lastSeq'], 'lastSeq'), lastResult }]);
+  }
+  return { appliedIndex, keys, sessions };
+}
+
+function decodeKey(item: unknown): [string, KeyRecord] {
+  if (!isPlainObject(item)) throw new KvSnapshotError('KV snapshot key entry must be an object');
+  let key: string;
+  try {
+    key = validateKey(item['key']);
+  } catch (error) {
+    throw new KvSnapshotError(`KV snapshot: ${(error as Error).message}`);
+  }
+  const where = `key ${JSON.stringify(key)}`;
+  const currentVersion = count(item['currentVersion'], `${where} currentVersion`);
+  const versions = new Map<number, VersionRecord>();
+  for (const v of array(item['versions'], `${where} versions`, MAX_VERSIONS_PER_KEY)) {
+    if (!isPlainObject(v) || !isPlainObject(v['data'])) throw new KvSnapshotError(`${where}: a version needs an object "data"`);
+    const version = count(v['version'], `${where} version`);
+    if (version < 1 || version > currentVersion || versions.has(version)) {
+      throw new KvSnapshotError(`${where}: version ${version} is out of order or beyond currentVersion ${currentVersion}`);
+    }
+    if (utf8Length(JSON.stringify(v['data'])) > MAX_VALUE_BYTES) throw new KvSnapshotError(`${where}: value too large`);
+    const deletionTime = v['deletionTime'] === null ? null : count(v['deletionTime'], `${where} deletionTime`);
+    versions.set(version, {
+      data: deepFreeze(v['data']),
+      createdTime: count(v['createdTime'], `${where} createdTime`),
+      deletionTime,
+    });
+  }
+  if (currentVersion < 1 || !versions.has(currentVersion)) {
+    throw new KvSnapshotError(`${where}: current version ${currentVersion} is missing from its versions`);
+  }
+  return [
+    key,
+    {
+      createdTime: count(item['createdTime'], `${where} createdTime`),
+      updatedTime: count(item['updatedTime'], `${where} updatedTime`),
+      currentVersion,
+      versions,
+    },
+  ];
+}
+
+function count(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new KvSnapshotError(`KV snapshot: ${what} must be a non-negative integer`);
+  }
+  return value;
+}
+
+function array(value: unknown, what: string, limit: number): unknown[] {
+  if (!Array.isArray(value)) throw new KvSnapshotError(`KV snapshot: ${what} must be an array`);
+  if (value.length > limit) throw new KvSnapshotError(`KV snapshot: ${what} has ${value.length} items; the limit is ${limit}`);
+  return value;
+}
+
+/** Stored values are shared with readers, so freeze them rather than copy on every get. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
