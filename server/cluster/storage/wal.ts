@@ -1,0 +1,226 @@
+// The write-ahead log: an ordered list of segment files "wal-<16-digit base index>.log", each a
+// sequence of frames (frames.ts). Only the last segment is ever written, and only by appending;
+// old bytes are never rewritten (an overwrite of the log is itself a record). A segment is
+// rolled when the next batch would push it past segmentBytes.
+//
+// A segment's name is the index of the first entry written to it, bumped if needed so that names
+// always increase: after a truncation back into an older segment's range the natural name would
+// sort before that segment, and file order is the log's order.
+//
+// Recovery (Wal.open) verifies every frame and decides what a bad frame means:
+//   - in the last segment with no valid frame after it: a torn tail from a crash mid-write.
+//     It was never acknowledged (the fdatasync had not returned), so it is cut off (ftruncate +
+//     fsync) and reported.
+//   - anywhere else: durable data was damaged. Throw CorruptLogError; never skip it.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFully, fsyncDir } from './atomic-file.ts';
+import { CorruptLogError } from './errors.ts';
+import { decodeRecord, encodeRecords, findValidFrame, readFrame } from './frames.ts';
+import type { WalRecord } from './frames.ts';
+
+export interface SegmentInfo {
+  readonly name: string;
+  readonly bytes: number;
+  readonly records: number;
+  /** Smallest / largest entry index written to this segment (null: no entry records). */
+  readonly firstIndex: number | null;
+  readonly lastIndex: number | null;
+}
+
+export interface TornTail {
+  readonly segment: string;
+  readonly offset: number;
+  readonly bytesTruncated: number;
+  readonly reason: string;
+}
+
+export interface RecordLocation {
+  readonly segment: string;
+  readonly offset: number;
+}
+
+export interface AppendResult {
+  readonly bytes: number;
+  readonly fsyncMs: number;
+  readonly rolled: boolean;
+}
+
+interface Segment {
+  readonly name: string;
+  readonly base: number;
+  bytes: number;
+  records: number;
+  firstIndex: number | null;
+  lastIndex: number | null;
+}
+
+const SEGMENT_NAME = /^wal-(\d{16})\.log$/;
+
+export function segmentFileName(base: number): string {
+  return `wal-${String(base).padStart(16, '0')}.log`;
+}
+
+export function isSegmentFileName(name: string): boolean {
+  return SEGMENT_NAME.test(name);
+}
+
+function noteEntries(seg: Segment, records: readonly WalRecord[]): void {
+  for (const r of records) {
+    if (r.kind !== 'entry') continue;
+    const i = r.entry.index;
+    seg.firstIndex = seg.firstIndex === null ? i : Math.min(seg.firstIndex, i);
+    seg.lastIndex = seg.lastIndex === null ? i : Math.max(seg.lastIndex, i);
+  }
+}
+
+export class Wal {
+  /** Open segments in log order; the last one is the one appended to. */
+  private readonly segs: Segment[];
+  /** Write descriptor of the last segment, or null before the first append. */
+  private fd: number | null;
+  private broken: Error | null = null;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly segmentBytes: number,
+    segs: Segment[],
+    fd: number | null,
+  ) {
+    this.segs = segs;
+    this.fd = fd;
+  }
+
+  /**
+   * Verifies and replays every segment in order, calling `visit` for each record. Truncates a
+   * torn tail of the last segment; throws CorruptLogError for damage anywhere else (and passes
+   * through whatever `visit` throws).
+   */
+  static open(
+    dir: string,
+    segmentBytes: number,
+    visit: (record: WalRecord, at: RecordLocation) => void,
+  ): { wal: Wal; tornTail: TornTail | null; records: number } {
+    const names = fs.readdirSync(dir).filter(isSegmentFileName).sort();
+    const segs: Segment[] = [];
+    let tornTail: TornTail | null = null;
+    let total = 0;
+    names.forEach((name, n) => {
+      const isLast = n === names.length - 1;
+      const buf = fs.readFileSync(path.join(dir, name));
+      const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, records: 0, firstIndex: null, lastIndex: null };
+      let offset = 0;
+      while (offset < buf.length) {
+        const frame = readFrame(buf, offset);
+        if (!frame.ok) {
+          if (!isLast) throw new CorruptLogError(name, offset, `${frame.detail} (not the last segment)`);
+          const next = findValidFrame(buf, offset + 1);
+          if (next >= 0) throw new CorruptLogError(name, offset, `${frame.detail}; a valid record follows at byte ${next}`);
+          tornTail = { segment: name, offset, bytesTruncated: buf.length - offset, reason: `${frame.problem}: ${frame.detail}` };
+          break;
+        }
+        const record = decodeRecord(frame.type, frame.payload);
+        if (typeof record === 'string') throw new CorruptLogError(name, offset, record);
+        visit(record, { segment: name, offset });
+        noteEntries(seg, [record]);
+        seg.records++;
+        total++;
+        offset = frame.end;
+      }
+      seg.bytes = offset;
+      segs.push(seg);
+    });
+
+    let fd: number | null = null;
+    const last = segs[segs.length - 1];
+    if (last) {
+      fd = fs.openSync(path.join(dir, last.name), 'r+');
+      if (tornTail) {
+        // Cut the torn bytes so the next append starts on a frame boundary; fsync (not just
+        // fdatasync) because the change is to the file size.
+        fs.ftruncateSync(fd, last.bytes);
+        fs.fsyncSync(fd);
+      }
+    }
+    return { wal: new Wal(dir, segmentBytes, segs, fd), tornTail, records: total };
+  }
+
+  /**
+   * Appends a batch with one write and one fdatasync (group commit). `base` names a new segment
+   * if one is started: the first entry index of the batch (or the next index when it has none).
+   * `forceRoll` starts a new segment even if the current one has room (used when an installed
+   * snapshot discards the whole log, so every older segment becomes deletable at once).
+   */
+  append(records: readonly WalRecord[], base: number, forceRoll: boolean): AppendResult {
+    this.checkUsable();
+    const buf = encodeRecords(records);
+    try {
+      let rolled = false;
+      let seg = this.segs[this.segs.length - 1];
+      if (!seg || this.fd === null || (seg.bytes > 0 && (forceRoll || seg.bytes + buf.length > this.segmentBytes))) {
+        seg = this.roll(base);
+        rolled = true;
+      }
+      writeFully(this.fd!, buf, seg.bytes);
+      const t0 = performance.now();
+      fs.fdatasyncSync(this.fd!);
+      const fsyncMs = performance.now() - t0;
+      // A new file's directory entry must be durable too, or the whole segment can vanish.
+      if (rolled) fsyncDir(this.dir);
+      seg.bytes += buf.length;
+      seg.records += records.length;
+      noteEntries(seg, records);
+      return { bytes: buf.length, fsyncMs, rolled };
+    } catch (err) {
+      // After a failed write or fsync the kernel's view of the file is unknown (the page cache
+      // may have dropped dirty pages); refuse further appends. Reopening re-verifies the disk.
+      this.broken = err as Error;
+      throw err;
+    }
+  }
+
+  private roll(base: number): Segment {
+    const prev = this.segs[this.segs.length - 1];
+    const name = segmentFileName(prev ? Math.max(base, prev.base + 1) : base);
+    // 'wx' = O_CREAT | O_EXCL: never clobber an existing segment.
+    const fd = fs.openSync(path.join(this.dir, name), 'wx');
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = fd;
+    const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, records: 0, firstIndex: null, lastIndex: null };
+    this.segs.push(seg);
+    return seg;
+  }
+
+  /**
+   * Deletes leading segments, never the active one, while `covered(segment)` holds. Only a
+   * prefix is removed so that what remains is a suffix of the record stream, which replays to
+   * the same log above the snapshot index. Returns the deleted names; the caller fsyncs the dir.
+   */
+  deleteLeading(covered: (seg: SegmentInfo) => boolean): string[] {
+    this.checkUsable();
+    const deleted: string[] = [];
+    while (this.segs.length > 1 && covered(this.segs[0]!)) {
+      const seg = this.segs.shift()!;
+      fs.unlinkSync(path.join(this.dir, seg.name));
+      deleted.push(seg.name);
+    }
+    return deleted;
+  }
+
+  segments(): SegmentInfo[] {
+    return this.segs.map((s) => ({ name: s.name, bytes: s.bytes, records: s.records, firstIndex: s.firstIndex, lastIndex: s.lastIndex }));
+  }
+
+  close(): void {
+    if (this.fd !== null) {
+      fs.closeSync(this.fd);
+      this.fd = null;
+    }
+    this.broken ??= new Error('WAL is closed');
+  }
+
+  private checkUsable(): void {
+    if (this.broken) throw new Error(`WAL unusable: ${this.broken.message}`, { cause: this.broken });
+  }
+}
