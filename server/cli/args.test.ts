@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError, parseArgs } from './args.ts';
+
+describe('npm start flags', () => {
+  it('defaults to loopback:8200, 5 nodes, ./data, teaching', () => {
+    expect(parseArgs([], {})).toEqual({ host: '127.0.0.1', port: 8200, nodes: 5, dataDir: './data', profile: 'teaching' });
+  });
+
+  it('reads PORT and every flag, in both --flag value and --flag=value forms', () => {
+    expect(parseArgs(['--host', '0.0.0.0', '--nodes=3', '--data-dir', '/tmp/x', '--profile', 'production'], { PORT: '9000' })).toEqual({
+      host: '0.0.0.0',
+      port: 9000,
+      nodes: 3,
+      dataDir: '/tmp/x',
+      profile: 'production',
+    });
+    expect(parseArgs(['--port', '8300'], { PORT: '9000' }).port).toBe(8300);
+  });
+
+  it('refuses bad values with a message naming the flag', () => {
+    expect(() => parseArgs(['--nodes', '12'], {})).toThrow(/--nodes must be 1–9/);
+    expect(() => parseArgs(['--port', 'http'], {})).toThrow(/--port must be a port/);
+    expect(() => parseArgs(['--profile', 'fast'], {})).toThrow(UsageError);
+    expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option --bogus/);
+    expect(() => parseArgs(['--port'], {})).toThrow(/needs a value/);
+  });
+});

@@ -1,0 +1,76 @@
+// Command-line flags for `npm start -- …`. Unknown or malformed flags stop the server with a
+// message that says what is accepted.
+import type { ProfileName } from '../cluster/profiles.ts';
+
+export interface StartOptions {
+  host: string;
+  port: number;
+  nodes: number;
+  dataDir: string;
+  profile: ProfileName;
+}
+
+export const USAGE = `usage: npm start -- [options]
+  --port N            port to listen on (default 8200, or $PORT)
+  --host H            address to bind (default 127.0.0.1; 0.0.0.0 for a workshop)
+  --nodes N           nodes in the default cluster, 1–9 (default 5)
+  --data-dir DIR      where node directories live (default ./data)
+  --profile P         teaching (slowed down, default) or production (real timing)
+  --help              this text`;
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
+  const options: StartOptions = {
+    host: '127.0.0.1',
+    port: env['PORT'] !== undefined ? parsePort(env['PORT'], 'PORT') : 8200,
+    nodes: 5,
+    dataDir: './data',
+    profile: 'teaching',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? argv[++i];
+      if (next === undefined || next === '') throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--port':
+        options.port = parsePort(value(), '--port');
+        break;
+      case '--host':
+        options.host = value();
+        break;
+      case '--nodes': {
+        const raw = value();
+        const nodes = Number(raw);
+        if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new UsageError(`--nodes must be 1–9, got ${raw}`);
+        options.nodes = nodes;
+        break;
+      }
+      case '--data-dir':
+        options.dataDir = value();
+        break;
+      case '--profile': {
+        const profile = value();
+        if (profile !== 'teaching' && profile !== 'production') throw new UsageError(`--profile must be teaching or production, got ${profile}`);
+        options.profile = profile;
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return options;
+}
+
+function parsePort(raw: string, what: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${what} must be a port number 0–65535, got ${raw}`);
+  return port;
+}

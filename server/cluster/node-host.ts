@@ -1,0 +1,69 @@
+// The main thread's handle on one node: starts its worker, posts to it, and kills it.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+
+/** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
+function workerEntry(): URL {
+  const bundled = new URL('./node-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-boot.mjs', import.meta.url);
+}
+
+export interface NodeHostEvents {
+  onReport(node: string, message: FromWorker): void;
+  /** The worker is gone: killed by us (expected) or crashed (with an error). */
+  onExit(node: string, expected: boolean, error: string | null): void;
+}
+
+export class NodeHost {
+  private worker: Worker | null = null;
+  private stopping = false;
+
+  constructor(
+    readonly id: string,
+    private readonly events: NodeHostEvents,
+  ) {}
+
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  start(init: WorkerInit): void {
+    if (this.worker) throw new Error(`${this.id} is already running`);
+    const worker = new Worker(workerEntry(), { workerData: init });
+    this.worker = worker;
+    this.stopping = false;
+    let crash: string | null = null;
+    worker.on('message', (message: FromWorker) => {
+      if (this.worker !== worker) return; // a late message from a worker we already killed
+      if (message.type === 'fatal') crash = message.error;
+      this.events.onReport(this.id, message);
+    });
+    worker.on('error', (error) => {
+      crash = error.stack ?? error.message;
+    });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const expected = this.stopping;
+      this.events.onExit(this.id, expected, expected ? null : (crash ?? `worker exited with code ${code}`));
+    });
+  }
+
+  post(message: ToWorker): boolean {
+    if (!this.worker) return false;
+    this.worker.postMessage(message);
+    return true;
+  }
+
+  /** Power cut: terminate the thread. Whatever it had not fsynced is gone. */
+  async kill(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    await worker.terminate();
+    await exited;
+  }
+}

@@ -1,0 +1,22 @@
+// Timing profiles. Both run the same Raft timing in virtual time (a 10 ms tick, heartbeats every
+// 50 ms, elections after 150–300 ms, as production etcd/Consul defaults); they differ in how fast
+// virtual time runs and how long the network takes, so a person can follow a teaching cluster.
+export type ProfileName = 'teaching' | 'production';
+
+export interface Profile {
+  readonly name: ProfileName;
+  /** Virtual ms per real ms when the cluster starts. */
+  readonly speed: number;
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  /** One-way network latency and jitter in virtual ms. */
+  readonly latencyMs: number;
+  readonly jitterMs: number;
+}
+
+export const PROFILES: Record<ProfileName, Profile> = {
+  production: { name: 'production', speed: 1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 0, jitterMs: 0 },
+  // At 0.1× an election timeout lasts 1.5–3 s of real time and a message flies for ~0.3 s.
+  teaching: { name: 'teaching', speed: 0.1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 25, jitterMs: 10 },
+};

@@ -1,0 +1,54 @@
+// `npm start`: the lab on one port with the default cluster.
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { USAGE, UsageError, parseArgs } from './cli/args.ts';
+import { startLabServer } from './lab-server.ts';
+
+/** dist/web beside the built server, or ../dist/web when run from source. */
+function findWebRoot(): string {
+  for (const candidate of ['../web', '../dist/web']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(resolve(path, 'index.html'))) return path;
+  }
+  return fileURLToPath(new URL('../dist/web', import.meta.url));
+}
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) console.error(`raftlab: ${error.message}`);
+      console.error(USAGE);
+      process.exit(error.message ? 2 : 0);
+    }
+    throw error;
+  }
+  const webRoot = findWebRoot();
+  if (!existsSync(resolve(webRoot, 'index.html'))) console.warn('raftlab: the page is not built; run `npm run build` (the API works meanwhile)');
+  const lab = await startLabServer({ ...options, dataDir: resolve(options.dataDir), webRoot });
+  const shown = options.host === '0.0.0.0' || options.host === '::' ? lab.url.replace(/\/\/[^:]+|\/\/\[[^\]]+\]/, '//<this machine>') : lab.url;
+  console.log(`raftlab: cluster "default" of ${options.nodes} nodes (${options.profile} profile), data in ${resolve(options.dataDir)}`);
+  console.log(`raftlab: open ${shown}/`);
+
+  let closing = false;
+  const shutdown = (): void => {
+    if (closing) process.exit(1);
+    closing = true;
+    console.log('raftlab: stopping');
+    lab.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`raftlab: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+// WebSocket frames, both directions. Every frame is JSON text; every incoming frame is validated.
+import { z } from 'zod';
+import { commandResultSchema, commandSchema, describeValidationError } from './commands.ts';
+import { clusterEventSchema } from './events.ts';
+import { clockViewSchema, clusterViewSchema } from './views.ts';
+
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('command'), id: z.number().int().nonnegative(), command: commandSchema }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  /** First frame on a connection: protocol version and the whole current view. */
+  z.object({ type: z.literal('welcome'), protocol: z.number().int(), view: clusterViewSchema }),
+  /** Events batched per frame, with the clock as of sending so the page can extrapolate time. */
+  z.object({ type: z.literal('events'), events: z.array(clusterEventSchema), clock: clockViewSchema }),
+  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: commandResultSchema }),
+  /** A frame the server could not accept (bad JSON, unknown type); the connection stays open. */
+  z.object({ type: z.literal('error'), error: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function parseJsonFrame<T>(text: string, schema: z.ZodType<T>): ParseOutcome<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'frame is not valid JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: describeValidationError(parsed.error) };
+}
+
+export const parseClientFrame = (text: string): ParseOutcome<ClientFrame> => parseJsonFrame(text, clientFrameSchema);
+export const parseServerFrame = (text: string): ParseOutcome<ServerFrame> => parseJsonFrame(text, serverFrameSchema);
