@@ -1,0 +1,56 @@
+// Test helper: a real cluster (real workers, real files) in a temporary directory, plus waits
+// that watch its event stream instead of sleeping.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
+import type { ClusterView } from '../../shared/protocol/views.ts';
+
+export interface TempCluster {
+  readonly cluster: Cluster;
+  readonly dataDir: string;
+  /** Resolves when `predicate(view)` holds (checked on every event); rejects after `timeoutMs`. */
+  until<T>(what: string, predicate: (view: ClusterView) => T | null | undefined | false, timeoutMs?: number): Promise<T>;
+  dispose(): Promise<void>;
+}
+
+export function startTempCluster(options: Partial<ClusterOptions> = {}): TempCluster {
+  const dataDir = mkdtempSync(join(tmpdir(), 'raftlab-test-'));
+  const cluster = new Cluster({ name: 'test', nodes: 3, profile: 'production', dataDir, ...options });
+  cluster.start();
+  return {
+    cluster,
+    dataDir,
+    until(what, predicate, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const value = predicate(cluster.view);
+          if (value === null || value === undefined || value === false) return false;
+          cleanup();
+          resolve(value as never);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        const unsubscribe = cluster.events.subscribe(() => void check());
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          unsubscribe();
+        };
+        check();
+      });
+    },
+    async dispose() {
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The live leader of the highest term, if any. */
+export function leaderOf(view: ClusterView): string | null {
+  const leaders = view.nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
+  return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
+}
