@@ -9,7 +9,8 @@ import type { MessageBase } from '../../shared/raft/types.ts';
 import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
 import { emptyNodeView } from '../../shared/protocol/reduce-view.ts';
-import { Bus, type Router } from './bus.ts';
+import { NetworkModel, createPrng } from '../../shared/net/index.ts';
+import { Bus } from './bus.ts';
 import { EventLog } from './event-log.ts';
 import { LabClock } from './lab-clock.ts';
 import { NodeHost } from './node-host.ts';
@@ -38,6 +39,8 @@ export class Cluster {
   readonly dir: string;
   readonly clock: LabClock;
   readonly bus: Bus;
+  /** Links, partitions, latency, loss, duplication, reordering: the simulator's own model. */
+  readonly network: NetworkModel;
   readonly events: EventLog;
   private readonly scheduler: Scheduler;
   private readonly hosts = new Map<string, NodeHost>();
@@ -62,6 +65,8 @@ export class Cluster {
       inFlight: [],
     };
     this.events = new EventLog(view, () => this.clock.now());
+    this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
+    this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
     this.bus = new Bus(
       {
         now: () => this.clock.now(),
@@ -70,7 +75,7 @@ export class Cluster {
         wake: () => this.scheduler.wake(),
         describe: (message) => describeMessage(message as Message),
       },
-      this.fixedLatencyRouter(),
+      (from, to, now) => this.network.route(from, to, now),
     );
     this.scheduler = new Scheduler(this.clock, this.profile.tickMs, {
       tick: (ticks) => {
@@ -295,11 +300,5 @@ export class Cluster {
     for (const request of [...this.waiting.values()]) {
       if (request.node === node) request.resolve({ ok: false, code: 'unknown', error: `${node} went down before answering` });
     }
-  }
-
-  /** Until shared/net's model is wired in: every link has the profile's latency and jitter. */
-  private fixedLatencyRouter(): Router {
-    const { latencyMs, jitterMs } = this.profile;
-    return (_from, _to, now) => ({ deliveries: [now + latencyMs + (jitterMs > 0 ? Math.random() * jitterMs : 0)] });
   }
 }
