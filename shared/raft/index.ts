@@ -12,3 +12,5 @@ export type { ProgressState } from './progress.ts';
 export type { SnapshotSource } from './raft-log.ts';
 export { committedIndex, voteResult, hasQuorum } from './quorum.ts';
 export type { VoteResult } from './quorum.ts';
+export { TestNetwork, figureLog, logShape } from './test-network.ts';
+export type { Disk, NodeOptions } from './test-network.ts';

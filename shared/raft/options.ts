@@ -11,7 +11,7 @@ export interface RaftConfig {
   /** Base election timeout in ticks; each timeout is drawn from [electionTicks, 2*electionTicks). */
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
-  /** Injected seeded PRNG in [0,1) (see prng.ts); the core never calls Math.random. */
+  /** Injected seeded PRNG in [0,1) (see prng.ts); the core has no other source of randomness. */
   readonly random: () => number;
   readonly preVote?: boolean; // default true
   readonly checkQuorum?: boolean; // default true

@@ -1,4 +1,4 @@
-// A small seeded PRNG (mulberry32). The core never calls Math.random: hosts create one of these
+// A small seeded PRNG (mulberry32). The core has no unseeded randomness: hosts create one of these
 // per node from a seed so that every election timeout can be replayed exactly.
 
 /** Returns a function yielding floats in [0, 1), fully determined by `seed`. */

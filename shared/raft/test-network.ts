@@ -83,14 +83,14 @@ export class TestNetwork {
 
   /** Runs the host loop once on every node: persist, send (into the queue), apply, advance. */
   drainReady(): boolean {
-    let any = false;
+    let worked = false;
     for (const [id, node] of this.nodes) {
       while (node.hasReady()) {
-        any = true;
+        worked = true;
         this.handleReady(id, node.ready(), node);
       }
     }
-    return any;
+    return worked;
   }
 
   private handleReady(id: NodeId, rd: RaftReady, node: RawNode): void {
