@@ -1,6 +1,7 @@
 // The one inspectable bus every node-to-node message crosses. Each message becomes data (id, from,
 // to, kind, term, size, sentAt, deliverAt) held in a queue ordered by virtual delivery time; the
-// network model decides when (or whether, or how many times) it arrives.
+// network model decides when (or whether, or how many times) it arrives. Hold mode, single steps,
+// paused receivers and the inspector's drop / deliver-now / duplicate all act on that queue.
 import type { MessageBase } from '../../shared/raft/types.ts';
 import type { MessageView } from '../../shared/protocol/views.ts';
 import type { UnstampedEvent } from '../../shared/protocol/events.ts';
@@ -12,7 +13,7 @@ export interface Routing {
   readonly dropReason?: string;
 }
 
-/** The network model's decision for one message (shared/net implements it for real). */
+/** The network model's decision for one message (shared/net implements it). */
 export type Router = (from: string, to: string, now: number) => Routing;
 
 export interface InFlight extends MessageView {
@@ -23,15 +24,24 @@ export interface BusHooks {
   now(): number;
   /** Hands a message to the node's worker; false when the node is down (the message is lost). */
   deliver(to: string, message: MessageBase): boolean;
+  /** A paused node's messages wait at its door instead of being delivered. */
+  isPaused(node: string): boolean;
   emit(event: UnstampedEvent): void;
   /** Called when the earliest pending delivery moved earlier, so the scheduler can wake sooner. */
   wake(): void;
   describe(message: MessageBase): string;
 }
 
+/** Delivered and dropped messages kept for the inspector. */
+const HISTORY = 500;
+
 export class Bus {
   private readonly queue = new DeliveryQueue<InFlight>();
+  /** Messages that arrived at a paused node's door, in arrival order. */
+  private readonly parked = new Map<string, InFlight[]>();
+  private readonly history: InFlight[] = [];
   private nextId = 1;
+  private holding = false;
   /** Totals for /metrics and the benchmark. */
   readonly counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
@@ -39,6 +49,10 @@ export class Bus {
     private readonly hooks: BusHooks,
     private router: Router,
   ) {}
+
+  get held(): boolean {
+    return this.holding;
+  }
 
   setRouter(router: Router): void {
     this.router = router;
@@ -49,29 +63,25 @@ export class Bus {
     let wake = false;
     for (const message of messages) {
       const routing = this.router(message.from, message.to, now);
-      const base = this.toView(message, now, routing.deliveries[0] ?? now);
       this.counters.sent += 1;
       if (routing.deliveries.length === 0) {
         // Shown as sent and then dropped, so a person sees the message leave and vanish.
-        this.hooks.emit({ type: 'message-sent', message: base });
-        this.counters.dropped += 1;
-        this.hooks.emit({ type: 'message-dropped', id: base.id, reason: routing.dropReason ?? 'lost' });
+        const view = this.toView(message, now, now);
+        this.hooks.emit({ type: 'message-sent', message: view });
+        this.drop({ ...view, message }, routing.dropReason ?? 'lost');
         continue;
       }
       routing.deliveries.forEach((deliverAt, copy) => {
-        const view = copy === 0 ? base : this.toView(message, now, deliverAt);
         if (copy > 0) this.counters.duplicated += 1;
-        const head = this.queue.peek();
-        if (!head || deliverAt < head.deliverAt) wake = true;
-        this.queue.push({ ...view, message });
-        this.hooks.emit({ type: 'message-sent', message: view });
+        wake = this.enqueue({ ...this.toView(message, now, deliverAt), message }) || wake;
       });
     }
     if (wake) this.hooks.wake();
   }
 
-  /** Delivers every message due by `now`, in delivery order. */
+  /** Delivers every message due by `now`, in delivery order (nothing while held). */
   deliverDue(now: number): void {
+    if (this.holding) return;
     for (let head = this.queue.peek(); head && head.deliverAt <= now; head = this.queue.peek()) {
       this.queue.pop();
       this.deliver(head);
@@ -79,23 +89,106 @@ export class Bus {
   }
 
   nextDueAt(): number | undefined {
-    return this.queue.peek()?.deliverAt;
+    return this.holding ? undefined : this.queue.peek()?.deliverAt;
   }
 
-  /** Messages still travelling (for a late joiner's view and the inspector). */
-  inFlight(): readonly InFlight[] {
-    return this.queue.items();
+  setHeld(held: boolean): void {
+    if (held === this.holding) return;
+    this.holding = held;
+    this.hooks.emit({ type: 'bus-hold', held });
+    if (!held) this.hooks.wake();
   }
 
-  /** A node died: what was travelling to it is lost with it. */
-  dropTo(node: string, reason: string): void {
-    for (const lost of this.queue.removeWhere((item) => item.to === node)) {
-      this.counters.dropped += 1;
-      this.hooks.emit({ type: 'message-dropped', id: lost.id, reason });
+  /** Delivers the next message in delivery order, and only that one. */
+  step(): InFlight | undefined {
+    const next = this.queue.pop();
+    if (next) this.deliver(next);
+    return next;
+  }
+
+  /** Messages still travelling or waiting at a paused node's door. */
+  inFlight(): InFlight[] {
+    return [...this.queue.items(), ...[...this.parked.values()].flat()];
+  }
+
+  /** The whole message for the inspector: in flight, parked, or recently delivered or dropped. */
+  inspect(id: number): { state: 'in-flight' | 'parked' | 'done'; message: InFlight } | undefined {
+    const flying = this.queue.items().find((item) => item.id === id);
+    if (flying) return { state: 'in-flight', message: flying };
+    for (const door of this.parked.values()) {
+      const waiting = door.find((item) => item.id === id);
+      if (waiting) return { state: 'parked', message: waiting };
     }
+    const done = this.history.find((item) => item.id === id);
+    return done ? { state: 'done', message: done } : undefined;
+  }
+
+  dropById(id: number, reason: string): boolean {
+    const item = this.take(id);
+    if (item) this.drop(item, reason);
+    return item !== undefined;
+  }
+
+  deliverNow(id: number): boolean {
+    const item = this.take(id);
+    if (item) this.deliver(item);
+    return item !== undefined;
+  }
+
+  /** Sends a second copy of an in-flight message, arriving when the original would. */
+  duplicate(id: number): InFlight | undefined {
+    const found = this.inspect(id);
+    if (!found || found.state === 'done') return undefined;
+    const original = found.message;
+    const copy = { ...this.toView(original.message, this.hooks.now(), original.deliverAt), message: original.message };
+    this.counters.duplicated += 1;
+    if (this.enqueue(copy)) this.hooks.wake();
+    return copy;
+  }
+
+  /** A node died: what was travelling to it, or waiting at its door, is lost with it. */
+  dropTo(node: string, reason: string): void {
+    for (const lost of this.queue.removeWhere((item) => item.to === node)) this.drop(lost, reason);
+    for (const lost of this.parked.get(node) ?? []) this.drop(lost, reason);
+    this.parked.delete(node);
+  }
+
+  /** A paused node resumed: everything that waited at its door is delivered now, in order. */
+  releaseParked(node: string): void {
+    const door = this.parked.get(node);
+    this.parked.delete(node);
+    for (const item of door ?? []) this.deliver(item);
+  }
+
+  private enqueue(item: InFlight): boolean {
+    const head = this.queue.peek();
+    this.queue.push(item);
+    this.hooks.emit({ type: 'message-sent', message: viewOf(item) });
+    return !head || item.deliverAt < head.deliverAt;
+  }
+
+  private take(id: number): InFlight | undefined {
+    const flying = this.queue.remove(id);
+    if (flying) return flying;
+    for (const [node, door] of this.parked) {
+      const at = door.findIndex((item) => item.id === id);
+      if (at >= 0) {
+        const [item] = door.splice(at, 1);
+        if (door.length === 0) this.parked.delete(node);
+        return item;
+      }
+    }
+    return undefined;
   }
 
   private deliver(item: InFlight): void {
+    if (this.hooks.isPaused(item.to)) {
+      const door = this.parked.get(item.to) ?? [];
+      door.push(item);
+      this.parked.set(item.to, door);
+      return;
+    }
+    this.remember(item);
     if (this.hooks.deliver(item.to, item.message)) {
       this.counters.delivered += 1;
       this.hooks.emit({ type: 'message-delivered', id: item.id });
@@ -105,8 +198,20 @@ export class Bus {
     }
   }
 
+  private drop(item: InFlight, reason: string): void {
+    this.remember(item);
+    this.counters.dropped += 1;
+    this.hooks.emit({ type: 'message-dropped', id: item.id, reason });
+  }
+
+  private remember(item: InFlight): void {
+    this.history.push(item);
+    if (this.history.length > HISTORY * 1.2) this.history.splice(0, this.history.length - HISTORY);
+  }
+
   private toView(message: MessageBase, sentAt: number, deliverAt: number): MessageView {
     const reject = (message as { reject?: unknown }).reject;
+    const entries = (message as { entries?: readonly unknown[] }).entries;
     return {
       id: this.nextId++,
       from: message.from,
@@ -118,8 +223,14 @@ export class Bus {
       deliverAt,
       summary: this.hooks.describe(message),
       ...(typeof reject === 'boolean' ? { granted: !reject } : {}),
+      ...(entries ? { entries: entries.length } : {}),
     };
   }
+}
+
+function viewOf(item: InFlight): MessageView {
+  const { message: _message, ...view } = item;
+  return view;
 }
 
 /** Bytes of the message as JSON, without paying for JSON.stringify on small messages. */

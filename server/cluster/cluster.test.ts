@@ -48,8 +48,13 @@ describe('a real cluster', () => {
   it('pausing the clock freezes the cluster: no event until resume', async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    await lab.until('a leader', leaderOf);
+    await lab.until('all three nodes joined', (view) => {
+      const leader = view.nodes.find((node) => node.id === leaderOf(view));
+      return leader && leader.config.voters.length === 3 && view.nodes.every((node) => node.commit === leader.commit);
+    });
     cluster.setClock(undefined, true);
+    // Work the workers had already been given finishes; after that, nothing may happen.
+    await lab.settled(100);
     const seqAtPause = cluster.view.seq;
     const frozenAt = cluster.clock.now();
     await new Promise((resolve) => setTimeout(resolve, 300));

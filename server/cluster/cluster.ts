@@ -1,22 +1,28 @@
-// One cluster: its nodes' workers, the bus between them, the lab clock, and the event stream.
-// Every control action arrives here as a typed Command (from REST or the WebSocket alike).
+// One cluster: its nodes' workers, the bus between them, the lab clock, membership, the live
+// safety checker and the event stream. Every control action arrives here as a typed Command (from
+// REST or the WebSocket alike) and is carried out by `execute`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { encodeCommand } from '../../shared/kv/commands.ts';
-import { describeMessage, type Message } from '../../shared/raft/index.ts';
-import type { MessageBase } from '../../shared/raft/types.ts';
-import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
-import type { ClusterView } from '../../shared/protocol/views.ts';
-import { emptyNodeView } from '../../shared/protocol/reduce-view.ts';
+import { describeMessage, noBugs, type Message, type Switches } from '../../shared/raft/index.ts';
+import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
+import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
+import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
+import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from './bus.ts';
+import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from './event-log.ts';
 import { LabClock } from './lab-clock.ts';
+import { LiveChecker } from './live-checker.ts';
+import { Membership } from './membership.ts';
+import { runNetworkCommand, type NetworkCommand } from './network-commands.ts';
 import { NodeHost } from './node-host.ts';
 import { PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
-import type { ClientOutcome, ClientRequest, FromWorker } from './worker-protocol.ts';
+import { wipe } from './storage/index.ts';
+import type { FromWorker } from './worker-protocol.ts';
+import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 
 export interface ClusterOptions {
   readonly name: string;
@@ -24,14 +30,11 @@ export interface ClusterOptions {
   /** The server's data directory; this cluster lives in <dataDir>/<name>/. */
   readonly dataDir: string;
   readonly profile: ProfileName;
+  /** Compaction threshold (entries applied since the last snapshot). Default 1000. */
+  readonly snapshotThreshold?: number;
 }
 
-type Outcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
-
-interface WaitingRequest {
-  readonly node: string;
-  readonly resolve: (outcome: Outcome) => void;
-}
+const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
   readonly name: string;
@@ -39,31 +42,27 @@ export class Cluster {
   readonly dir: string;
   readonly clock: LabClock;
   readonly bus: Bus;
+  readonly events: EventLog;
   /** Links, partitions, latency, loss, duplication, reordering: the simulator's own model. */
   readonly network: NetworkModel;
-  readonly events: EventLog;
+  readonly requests: WorkerRequests;
+  readonly client: ClientGateway;
+  readonly membership: Membership;
+  readonly checker: LiveChecker;
   private readonly scheduler: Scheduler;
   private readonly hosts = new Map<string, NodeHost>();
-  private readonly incarnations = new Map<string, number>();
-  private readonly waiting = new Map<number, WaitingRequest>();
-  private nextRequestId = 1;
-  /** The lab's own client session: retries of one write reuse its sequence number. */
-  private readonly clientId = `lab-${randomBytes(4).toString('hex')}`;
-  private clientSeq = 0;
+  private switches: Switches = DEFAULT_SWITCHES;
+  private readonly snapshotThreshold: number;
+  /** Totals for /metrics and benchmarks. */
+  readonly stats = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
 
   constructor(options: ClusterOptions) {
     this.name = options.name;
     this.profile = PROFILES[options.profile];
     this.dir = join(options.dataDir, options.name);
+    this.snapshotThreshold = options.snapshotThreshold ?? 1000;
     this.clock = new LabClock(this.profile.speed);
-    const view: ClusterView = {
-      name: this.name,
-      profile: this.profile.name,
-      seq: 0,
-      clock: this.clock.state(),
-      nodes: [],
-      inFlight: [],
-    };
+    const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     this.events = new EventLog(view, () => this.clock.now());
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
@@ -71,6 +70,7 @@ export class Cluster {
       {
         now: () => this.clock.now(),
         deliver: (to, message) => this.hosts.get(to)?.post({ type: 'deliver', message }) ?? false,
+        isPaused: (node) => this.hosts.get(node)?.paused ?? false,
         emit: (event) => this.events.emit(event),
         wake: () => this.scheduler.wake(),
         describe: (message) => describeMessage(message as Message),
@@ -84,11 +84,31 @@ export class Cluster {
       deliverDue: (now) => this.bus.deliverDue(now),
       nextDeliveryAt: () => this.bus.nextDueAt(),
     });
-    for (let i = 1; i <= options.nodes; i++) {
-      const id = `n${i}`;
-      this.hosts.set(id, new NodeHost(id, { onReport: (node, message) => this.onReport(node, message), onExit: (node, expected, error) => this.onExit(node, expected, error) }));
-      view.nodes.push(emptyNodeView(id));
-    }
+    this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.post({ type: 'client', request }) ?? false);
+    this.checker = new LiveChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
+    this.client = new ClientGateway(
+      {
+        requests: this.requests,
+        leader: () => this.leader(),
+        isRunning: (node) => this.hosts.get(node)?.running ?? false,
+        anyRunning: () => [...this.hosts.values()].find((host) => host.running && !host.paused)?.id ?? null,
+        waitForLeader: (deadline) => this.waitForLeader(deadline),
+        attemptTimeoutMs: () => this.attemptTimeoutMs(),
+        emit: (event) => this.events.emit(event),
+        now: () => this.clock.now(),
+      },
+      `lab-${randomBytes(4).toString('hex')}`,
+    );
+    this.membership = Membership.open(this.dir, options.nodes, {
+      requests: this.requests,
+      leader: () => this.leader(),
+      leaderConfig: () => this.leaderConfig(),
+      hasHost: (node) => this.hosts.has(node),
+      startNode: (node, bootstrap) => this.startNode(node, bootstrap),
+      dropNode: (node) => this.dropNode(node),
+      attemptTimeoutMs: () => this.attemptTimeoutMs(),
+      timeStopped: () => this.clock.paused,
+    });
   }
 
   get view(): ClusterView {
@@ -96,50 +116,132 @@ export class Cluster {
     return this.events.view;
   }
 
+  /** Every node with a worker slot (members, and nodes on their way in or out). */
   nodeIds(): string[] {
-    return [...this.hosts.keys()];
+    return [...this.hosts.keys()].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  }
+
+  isRunning(node: string): boolean {
+    return this.hosts.get(node)?.running ?? false;
   }
 
   start(): void {
     mkdirSync(this.dir, { recursive: true });
-    for (const id of this.hosts.keys()) this.startNode(id);
+    this.events.emit({ type: 'clock', clock: this.clock.state() });
+    this.events.emit({ type: 'network', network: this.networkView() });
+    this.events.emit({ type: 'switches', switches: this.switchesView() });
+    this.membership.startAll();
     this.scheduler.start();
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.membership.stop();
     await Promise.all([...this.hosts.values()].map((host) => host.kill()));
   }
 
   /** The one entry point for control: REST and WebSocket commands both land here. */
   async execute(command: Command): Promise<CommandResult> {
     try {
-      switch (command.type) {
-        case 'kill':
-          await this.kill(command.node);
-          return { ok: true };
-        case 'restart':
-          this.restart(command.node);
-          return { ok: true };
-        case 'put':
-          return { ok: true, result: await this.put(command.key, command.value, command.node) };
-        case 'clock':
-          this.setClock(command.speed, command.paused);
-          return { ok: true, result: { ...this.clock.state() } };
-      }
+      const result = await this.run(command);
+      return result === undefined ? { ok: true } : { ok: true, result };
     } catch (error) {
       if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
       throw error;
     }
   }
 
+  private async run(command: Command): Promise<Record<string, unknown> | undefined> {
+    switch (command.type) {
+      case 'kill':
+        return void (await this.kill(command.node));
+      case 'restart':
+        return void this.restart(command.node);
+      case 'pause-node':
+        return void this.pauseNode(command.node);
+      case 'resume-node':
+        return void this.resumeNode(command.node);
+      case 'wipe-node':
+        return void (await this.wipeNode(command.node));
+      case 'power-loss':
+        await Promise.all(this.nodeIds().filter((id) => this.isRunning(id)).map((id) => this.host(id).kill()));
+        return undefined;
+      case 'restart-all':
+        for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
+        return undefined;
+      case 'campaign':
+        return this.ask(command.node, { kind: 'campaign' });
+      case 'snapshot-now':
+        return this.ask(command.node, { kind: 'snapshot-now' });
+      case 'disk':
+        return this.ask(command.node, { kind: 'disk' });
+      case 'add-node':
+        return { node: this.membership.add(command.learner ?? false) };
+      case 'remove-node':
+        this.host(command.node);
+        return void this.membership.remove(command.node);
+      case 'promote':
+        return void this.membership.promote(command.node);
+      case 'change-membership':
+        return this.membership.change(command.add, command.remove);
+      case 'transfer-leadership':
+        return this.transferLeadership(command.to);
+      case 'cut-link':
+      case 'heal-link':
+      case 'partition':
+      case 'isolate':
+      case 'split':
+      case 'heal-network':
+      case 'network':
+        return this.runNetwork(command);
+      case 'hold':
+        return void this.bus.setHeld(command.held);
+      case 'step': {
+        const delivered = this.bus.step();
+        return { delivered: delivered ? delivered.summary : null };
+      }
+      case 'inspect-message': {
+        const found = this.bus.inspect(command.id);
+        if (!found) throw new CommandError('not-found', `message #${command.id} is neither in flight nor in recent history`);
+        return { state: found.state, message: found.message.message, summary: found.message.summary, sentAt: found.message.sentAt, deliverAt: found.message.deliverAt, size: found.message.size };
+      }
+      case 'drop-message':
+        if (!this.bus.dropById(command.id, 'dropped by hand')) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return undefined;
+      case 'deliver-message':
+        if (!this.bus.deliverNow(command.id)) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return undefined;
+      case 'duplicate-message': {
+        const copy = this.bus.duplicate(command.id);
+        if (!copy) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return { id: copy.id };
+      }
+      case 'clock':
+        this.setClock(command.speed, command.paused);
+        return { ...this.clock.state() };
+      case 'switches':
+        return this.setSwitches(command);
+      case 'put':
+        return this.client.write({ op: command.cas === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...(command.cas !== undefined ? { cas: command.cas } : {}), ...(command.node ? { node: this.known(command.node) } : {}) });
+      case 'delete':
+        return this.client.write({ op: 'delete', key: command.key, ...(command.node ? { node: this.known(command.node) } : {}) });
+      case 'get':
+        return this.client.read(command.key, command.consistency ?? 'linearizable', command.node ? this.known(command.node) : undefined);
+    }
+  }
+
   /** The node the cluster currently follows: a live leader of the highest term. */
   leader(): string | null {
-    let best: { id: string; term: number } | null = null;
+    let best: NodeView | null = null;
     for (const node of this.events.view.nodes) {
-      if (node.life === 'alive' && node.role === 'leader' && (!best || node.term > best.term)) best = { id: node.id, term: node.term };
+      if (node.life === 'alive' && node.role === 'leader' && (!best || node.term > best.term)) best = node;
     }
     return best?.id ?? null;
+  }
+
+  private leaderConfig(): MembershipConfig | null {
+    const leader = this.leader();
+    return leader ? (this.events.view.nodes.find((node) => node.id === leader)?.config ?? null) : null;
   }
 
   async kill(node: string): Promise<void> {
@@ -149,9 +251,47 @@ export class Cluster {
   }
 
   restart(node: string): void {
+    if (this.host(node).running) throw new CommandError('conflict', `${node} is already running`);
+    this.startNode(node, false);
+  }
+
+  private pauseNode(node: string): void {
     const host = this.host(node);
-    if (host.running) throw new CommandError('conflict', `${node} is already running`);
-    this.startNode(node);
+    if (!host.running) throw new CommandError('conflict', `${node} is not running`);
+    if (host.paused) throw new CommandError('conflict', `${node} is already paused`);
+    host.pause();
+    this.events.emit({ type: 'node-paused', node });
+  }
+
+  private resumeNode(node: string): void {
+    const host = this.host(node);
+    if (!host.paused) throw new CommandError('conflict', `${node} is not paused`);
+    host.resume();
+    this.events.emit({ type: 'node-resumed', node });
+    this.bus.releaseParked(node);
+  }
+
+  /** Kill, delete the directory, start empty: the node rejoins and the leader catches it up. */
+  private async wipeNode(node: string): Promise<void> {
+    const host = this.host(node);
+    if (host.running) await host.kill();
+    wipe(join(this.dir, node));
+    this.checker.wiped(node);
+    this.events.emit({ type: 'node-wiped', node });
+    this.startNode(node, false);
+  }
+
+  private async transferLeadership(to: string): Promise<Record<string, unknown>> {
+    this.known(to);
+    const leader = this.leader();
+    if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
+    if (leader === to) return { leader: to, alreadyLeader: true };
+    const deadline = performance.now() + this.attemptTimeoutMs();
+    const outcome = await this.requests.send(leader, { kind: 'transfer', to }, this.attemptTimeoutMs());
+    if (!outcome.ok) throw new CommandError('unavailable', outcome.error);
+    const now = await this.waitFor(deadline, () => this.leader() === to);
+    if (!now) throw new CommandError('timeout', `${to} did not become leader in time (is it caught up and reachable?)`);
+    return { leader: to };
   }
 
   setClock(speed: number | undefined, paused: boolean | undefined): void {
@@ -160,95 +300,77 @@ export class Cluster {
     if (paused === false) this.clock.resume();
     this.scheduler.clockChanged();
     this.events.emit({ type: 'clock', clock: this.clock.state() });
+    if (paused === false) this.membership.reconcile();
   }
 
-  /** A client write: to `preferred` if given (a follower forwards to its leader), else the leader. */
-  async put(key: string, value: string, preferred?: string): Promise<Record<string, unknown>> {
-    if (preferred) this.host(preferred);
-    const command = encodeCommand({ op: 'put', key, data: { value }, client: this.clientId, seq: ++this.clientSeq, time: Date.now() });
-    const shown = `put ${key} = ${value.length > 60 ? `${value.slice(0, 57)}...` : value}`;
-    try {
-      const result = await this.propose(command, preferred);
-      const node = typeof result['node'] === 'string' ? result['node'] : null;
-      this.events.emit({ type: 'client-op', op: 'put', key, node, outcome: 'ok', detail: `${shown}: committed at index ${String(result['index'])}` });
-      return result;
-    } catch (error) {
-      if (error instanceof CommandError) {
-        const outcome = error.code === 'timeout' ? 'unknown' : 'failed';
-        this.events.emit({ type: 'client-op', op: 'put', key, node: preferred ?? null, outcome, detail: `${shown}: ${error.message}` });
-      }
-      throw error;
-    }
+  private async setSwitches(change: Extract<Command, { type: 'switches' }>): Promise<Record<string, unknown>> {
+    const { type: _type, ...patch } = change;
+    this.switches = {
+      ...this.switches,
+      ...(patch.preVote !== undefined ? { preVote: patch.preVote } : {}),
+      ...(patch.checkQuorum !== undefined ? { checkQuorum: patch.checkQuorum } : {}),
+      bugs: { ...this.switches.bugs, ...patch.bugs },
+    };
+    const running = this.nodeIds().filter((id) => this.isRunning(id));
+    await Promise.all(running.map((id) => this.requests.send(id, { kind: 'switches', change: this.switches }, this.attemptTimeoutMs())));
+    this.events.emit({ type: 'switches', switches: this.switchesView() });
+    return { switches: this.switchesView() };
   }
 
-  /** Real milliseconds one attempt waits: two election timeouts of virtual time. */
-  private attemptTimeoutMs(): number {
-    const virtual = 2 * this.profile.electionTicks * this.profile.tickMs * 2;
+  private switchesView(): ClusterView['switches'] & object {
+    return { preVote: this.switches.preVote, checkQuorum: this.switches.checkQuorum, bugs: { ...this.switches.bugs } };
+  }
+
+  private runNetwork(command: NetworkCommand): Record<string, unknown> {
+    runNetworkCommand(this.network, command, this.nodeIds(), this.leader());
+    const network = this.networkView();
+    this.events.emit({ type: 'network', network });
+    return { network };
+  }
+
+  private networkView(): NetworkView {
+    const json = this.network.toJSON();
+    return {
+      version: 1,
+      defaults: { ...json.defaults },
+      links: json.links.map((link) => ({ from: link.from, to: link.to, settings: { ...link.settings } })),
+      cuts: json.cuts.map((cut) => ({ ...cut })),
+      partition: json.partition ? json.partition.map((group) => [...group]) : null,
+    };
+  }
+
+  /** Asks one node's worker and returns its answer, or throws the error it gave. */
+  private async ask(node: string, request: WorkerRequest): Promise<Record<string, unknown>> {
+    if (!this.host(node).running) throw new CommandError('conflict', `${node} is not running`);
+    const outcome = await this.requests.send(node, request, this.attemptTimeoutMs());
+    if (outcome.ok) return outcome.value;
+    throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
+  }
+
+  /** Real milliseconds one attempt waits: four election timeouts of virtual time, at least 0.5 s. */
+  attemptTimeoutMs(): number {
+    const virtual = 4 * this.profile.electionTicks * this.profile.tickMs;
     return Math.max(500, virtual / this.clock.speed);
   }
 
-  private async propose(command: string, preferred: string | undefined): Promise<Record<string, unknown>> {
-    const attempts = 4;
-    let target: string | null = preferred ?? this.leader();
-    let uncertain = false;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      const deadline = performance.now() + this.attemptTimeoutMs();
-      if (!target || !this.hosts.get(target)?.running) target = await this.waitForLeader(deadline);
-      if (!target) continue;
-      const outcome = await this.request(target, { kind: 'propose', requestId: 0, command }, deadline);
-      if (outcome.ok) return { ...outcome.value, node: target };
-      switch (outcome.code) {
-        case 'not-leader':
-          // Forward to the leader the node named, as a Vault follower does.
-          target = outcome.leader;
-          continue;
-        case 'unknown':
-          uncertain = true;
-          target = null;
-          continue;
-        case 'lost':
-          target = null;
-          continue;
-        case 'conflict':
-          throw new CommandError('conflict', outcome.error);
-        default:
-          throw new CommandError('bad-request', outcome.error);
-      }
-    }
-    if (uncertain) {
-      throw new CommandError('timeout', 'no answer in time: the write may or may not have been applied (retrying with the same client session is safe)');
-    }
-    throw new CommandError('no-leader', 'no leader could be reached: the cluster has no quorum or is still electing');
+  waitForLeader(deadline: number): Promise<string | null> {
+    return this.waitFor(deadline, () => this.leader());
   }
 
-  private request(node: string, request: ClientRequest, deadline: number): Promise<Outcome> {
-    const requestId = this.nextRequestId++;
-    return new Promise<Outcome>((resolve) => {
-      const timer = setTimeout(() => finish({ ok: false, code: 'unknown', error: `${node} did not answer in time` }), Math.max(0, deadline - performance.now()));
-      const finish = (outcome: Outcome): void => {
-        clearTimeout(timer);
-        this.waiting.delete(requestId);
-        resolve(outcome);
-      };
-      this.waiting.set(requestId, { node, resolve: finish });
-      const sent = this.hosts.get(node)?.post({ type: 'client', request: { ...request, requestId } });
-      if (!sent) finish({ ok: false, code: 'unknown', error: `${node} is down` });
-    });
-  }
-
-  private waitForLeader(deadline: number): Promise<string | null> {
-    const now = this.leader();
+  /** Resolves with the first truthy value of `probe`, checked on every event, or null at the deadline. */
+  private waitFor<T>(deadline: number, probe: () => T | null | false): Promise<T | null> {
+    const now = probe();
     if (now) return Promise.resolve(now);
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(null), Math.max(0, deadline - performance.now()));
       const unsubscribe = this.events.subscribe(() => {
-        const leader = this.leader();
-        if (leader) done(leader);
+        const value = probe();
+        if (value) done(value);
       });
-      const done = (leader: string | null): void => {
+      const done = (value: T | null): void => {
         clearTimeout(timer);
         unsubscribe();
-        resolve(leader);
+        resolve(value);
       };
     });
   }
@@ -259,46 +381,78 @@ export class Cluster {
     return host;
   }
 
-  private startNode(id: string): void {
-    const incarnation = (this.incarnations.get(id) ?? 0) + 1;
-    this.incarnations.set(id, incarnation);
+  private known(node: string): string {
+    return this.host(node).id;
+  }
+
+  private startNode(id: string, bootstrap: boolean): void {
+    let host = this.hosts.get(id);
+    if (!host) {
+      host = new NodeHost(id, { onReport: (node, message) => this.onReport(node, message), onExit: (node, expected, error) => this.onExit(node, expected, error) });
+      this.hosts.set(id, host);
+      this.events.emit({ type: 'node-added', node: id });
+    }
     this.events.emit({ type: 'node-starting', node: id });
-    this.host(id).start({
+    host.start({
       id,
       dir: join(this.dir, id),
       timing: { electionTicks: this.profile.electionTicks, heartbeatTicks: this.profile.heartbeatTicks },
-      initialConfig: { voters: this.nodeIds(), learners: [], votersOutgoing: [] },
+      ...(bootstrap ? { initialConfig: Membership.bootstrapConfig(id) } : {}),
       seed: randomBytes(4).readUInt32LE(0),
+      switches: this.switches,
+      snapshotThreshold: this.snapshotThreshold,
+      snapshotTrailing: Math.min(50, Math.floor(this.snapshotThreshold / 4)),
     });
+  }
+
+  /** A removed node: stop it, delete its data, forget it. */
+  private async dropNode(node: string): Promise<void> {
+    const host = this.hosts.get(node);
+    if (!host) return;
+    this.hosts.delete(node);
+    await host.kill();
+    wipe(join(this.dir, node));
+    this.checker.wiped(node);
+    this.bus.dropTo(node, `${node} was removed`);
+    this.events.emit({ type: 'node-removed', node });
   }
 
   private onReport(node: string, report: FromWorker): void {
     switch (report.type) {
       case 'recovered':
-        this.events.emit({ type: 'node-recovered', node, log: [...report.log], term: report.term, vote: report.vote, tornTail: report.tornTail });
+        this.events.emit({ type: 'node-recovered', node, log: [...report.log], term: report.term, vote: report.vote, tornTail: report.tornTail, snapshotIndex: report.snapshotIndex });
+        this.events.emit({ type: 'node-disk', node, disk: report.disk });
         this.events.emit({ type: 'node-status', node, status: report.status });
+        this.checker.observe([report.observation]);
         return;
       case 'fatal':
-        this.events.emit({ type: 'node-killed', node, reason: `crashed: ${report.error.split('\n')[0]}` });
+        this.events.emit({ type: 'node-failed', node, reason: report.error.split('\n')[0] ?? report.error });
         return;
       case 'ready':
+        this.checker.observe(report.observations);
         if (report.truncatedFrom !== undefined) this.events.emit({ type: 'log-truncated', node, fromIndex: report.truncatedFrom });
         if (report.appended.length > 0) this.events.emit({ type: 'log-appended', node, entries: [...report.appended] });
+        for (const snapshot of report.snapshots) this.events.emit({ type: 'snapshot', node, ...snapshot });
         for (const applied of report.applied) this.events.emit({ type: 'kv-applied', node, ...applied });
         if (report.status) this.events.emit({ type: 'node-status', node, status: report.status });
-        if (report.messages.length > 0) this.bus.send(report.messages as readonly MessageBase[]);
-        for (const { requestId, outcome } of report.outcomes) this.waiting.get(requestId)?.resolve(outcome);
+        if (report.disk) this.events.emit({ type: 'node-disk', node, disk: report.disk });
+        if (report.persisted) {
+          this.stats.fsyncBatches += report.persisted.batches;
+          this.stats.entriesPersisted += report.persisted.entries;
+          this.stats.fsyncMs += report.persisted.fsyncMs;
+        }
+        if (report.messages.length > 0) this.bus.send(report.messages);
+        for (const { requestId, outcome } of report.outcomes) this.requests.resolve(requestId, outcome);
+        if (report.status?.role === 'leader') this.membership.reconcile();
         return;
     }
   }
 
   private onExit(node: string, expected: boolean, error: string | null): void {
-    if (expected || this.events.view.nodes.find((n) => n.id === node)?.life !== 'dead') {
-      this.events.emit({ type: 'node-killed', node, reason: expected ? 'killed' : `crashed: ${error ?? 'unknown'}` });
-    }
+    const life = this.events.view.nodes.find((n) => n.id === node)?.life;
+    if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: expected ? 'killed' : `crashed: ${error ?? 'unknown'}` });
+    this.checker.crashed(node);
     this.bus.dropTo(node, `${node} is down`);
-    for (const request of [...this.waiting.values()]) {
-      if (request.node === node) request.resolve({ ok: false, code: 'unknown', error: `${node} went down before answering` });
-    }
+    this.requests.failNode(node, `${node} went down before answering`);
   }
 }

@@ -1,4 +1,4 @@
-// The main thread's handle on one node: starts its worker, posts to it, and kills it.
+// The main thread's handle on one node: starts its worker, posts to it, pauses and kills it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +19,9 @@ export interface NodeHostEvents {
 export class NodeHost {
   private worker: Worker | null = null;
   private stopping = false;
+  private frozen = false;
+  /** Client requests that arrived while paused; handled on resume. */
+  private readonly waiting: ToWorker[] = [];
 
   constructor(
     readonly id: string,
@@ -29,11 +32,17 @@ export class NodeHost {
     return this.worker !== null;
   }
 
+  get paused(): boolean {
+    return this.frozen && this.worker !== null;
+  }
+
   start(init: WorkerInit): void {
     if (this.worker) throw new Error(`${this.id} is already running`);
     const worker = new Worker(workerEntry(), { workerData: init });
     this.worker = worker;
     this.stopping = false;
+    this.frozen = false;
+    this.waiting.length = 0;
     let crash: string | null = null;
     worker.on('message', (message: FromWorker) => {
       if (this.worker !== worker) return; // a late message from a worker we already killed
@@ -51,10 +60,24 @@ export class NodeHost {
     });
   }
 
+  /** False when the node is not running. While paused, ticks are skipped and requests wait. */
   post(message: ToWorker): boolean {
     if (!this.worker) return false;
+    if (this.frozen) {
+      if (message.type !== 'tick') this.waiting.push(message);
+      return true;
+    }
     this.worker.postMessage(message);
     return true;
+  }
+
+  pause(): void {
+    this.frozen = true;
+  }
+
+  resume(): void {
+    this.frozen = false;
+    for (const message of this.waiting.splice(0)) this.worker?.postMessage(message);
   }
 
   /** Power cut: terminate the thread. Whatever it had not fsynced is gone. */

@@ -1,11 +1,14 @@
 // One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts.
 // Runs inside the node's worker thread; the worker file only pumps messages in and reports out.
-import { RawNode, mulberry32, type Message } from '../../shared/raft/index.ts';
-import type { Entry, Ready } from '../../shared/raft/types.ts';
+import { RawNode, mulberry32, type Message, type RaftReady, type Status } from '../../shared/raft/index.ts';
+import type { Entry } from '../../shared/raft/types.ts';
 import { KvStore } from '../../shared/kv/store.ts';
-import type { NodeStatus } from '../../shared/protocol/views.ts';
+import type { Observation } from '../../shared/check/index.ts';
+import type { DiskView, NodeStatus, ProgressView } from '../../shared/protocol/views.ts';
 import { NodeStorage } from './storage/index.ts';
+import type { DiskInfo } from './storage/index.ts';
 import { showValue, toEntryView } from './entry-view.ts';
+import { observedEntry } from './observe.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadyReport, WorkerInit } from './worker-protocol.ts';
 
 interface PendingProposal {
@@ -13,16 +16,34 @@ interface PendingProposal {
   readonly term: number;
 }
 
+interface WaitingRead {
+  readonly requestId: number;
+  readonly key: string;
+  /** Serve once the state machine has applied this index (set when the ReadIndex answer comes). */
+  index: number | null;
+}
+
+/** Disk stats go to the page at most this often (real ms): they change with every batch. */
+const DISK_REPORT_MS = 250;
+
+type Outcomes = { requestId: number; outcome: ClientOutcome }[];
+
 export class NodeRuntime {
   private readonly raft: RawNode;
   private readonly storage: NodeStorage;
   private kv: KvStore;
   private lastStoredIndex: number;
-  /** Proposals waiting for their entry to be applied, by log index. */
+  /** Proposals (commands and membership changes) waiting for their entry to apply, by log index. */
   private readonly pending = new Map<number, PendingProposal>();
+  /** Linearizable reads: by ReadIndex context until answered, then waiting for apply. */
+  private readonly reads = new Map<string, WaitingRead>();
   private lastStatus: NodeStatus | undefined;
-  /** Outcomes decided outside a Ready (e.g. refused proposals), reported with the next report. */
-  private readonly earlyOutcomes: { requestId: number; outcome: ClientOutcome }[] = [];
+  private lastRole: string | undefined;
+  private lastTerm = -1;
+  private lastDiskReportAt = 0;
+  private fsyncs = 0;
+  /** Outcomes decided outside a Ready (refusals, local reads), sent with the next report. */
+  private readonly earlyOutcomes: Outcomes = [];
 
   constructor(
     private readonly init: WorkerInit,
@@ -35,23 +56,38 @@ export class NodeRuntime {
     this.raft = new RawNode(
       {
         id: init.id,
-        initialConfig: init.initialConfig,
+        ...(init.initialConfig ? { initialConfig: init.initialConfig } : {}),
         electionTicks: init.timing.electionTicks,
         heartbeatTicks: init.timing.heartbeatTicks,
         random: mulberry32(init.seed),
+        snapshotThreshold: init.snapshotThreshold,
+        snapshotTrailing: init.snapshotTrailing,
+        ...init.switches,
       },
       restored,
     );
     const torn = recovery.tornTail;
+    const status = this.status();
+    this.lastStatus = status;
     this.report({
       type: 'recovered',
       log: restored.entries.slice(-200).map(toEntryView),
       term: restored.hardState.term,
       vote: restored.hardState.vote,
+      snapshotIndex: restored.snapshot?.metadata.index ?? 0,
       tornTail: torn ? `${torn.segment}: cut ${torn.bytesTruncated} bytes at offset ${torn.offset} (${torn.reason})` : null,
-      status: this.status(),
+      status,
+      disk: this.diskView(),
+      observation: {
+        kind: 'restart',
+        node: init.id,
+        hardState: restored.hardState,
+        ...(restored.snapshot ? { snapshot: { index: restored.snapshot.metadata.index, term: restored.snapshot.metadata.term } } : {}),
+        log: restored.entries.map(observedEntry),
+      },
     });
-    this.lastStatus = this.status();
+    // A restored node may already have work (e.g. committed entries to re-apply).
+    this.drain();
   }
 
   tick(ticks: number): void {
@@ -65,24 +101,65 @@ export class NodeRuntime {
   }
 
   client(request: ClientRequest): void {
-    if (request.kind === 'read') {
-      const entry = this.kv.get(request.key);
-      this.earlyOutcomes.push({
-        requestId: request.requestId,
-        outcome: { ok: true, value: entry ? { value: entry.data === null ? null : showValue(entry.data), version: entry.version } : { value: null, version: 0 } },
-      });
-    } else {
-      const outcome = this.raft.propose(request.command);
-      if (outcome.ok) this.pending.set(outcome.index, { requestId: request.requestId, term: outcome.term });
-      else {
-        const leader = 'leaderHint' in outcome ? (outcome.leaderHint ?? null) : null;
-        this.earlyOutcomes.push({
-          requestId: request.requestId,
-          outcome: { ok: false, code: 'not-leader', leader, error: `${this.init.id} is not the leader (${outcome.reason})` },
-        });
+    const refuse = (outcome: ClientOutcome): void => void this.earlyOutcomes.push({ requestId: request.requestId, outcome });
+    const done = (value: Record<string, unknown> = {}): void => refuse({ ok: true, value });
+    switch (request.kind) {
+      case 'propose':
+      case 'conf-change': {
+        const outcome = request.kind === 'propose' ? this.raft.propose(request.command) : this.raft.proposeConfChange(request.change);
+        if (outcome.ok) this.pending.set(outcome.index, { requestId: request.requestId, term: outcome.term });
+        else if (outcome.reason === 'not-leader' || outcome.reason === 'transferring' || outcome.reason === 'forwarded') {
+          refuse({ ok: false, code: 'not-leader', leader: outcome.leaderHint, error: `${this.init.id} is not the leader (${outcome.reason})` });
+        } else {
+          refuse({ ok: false, code: outcome.reason === 'invalid-conf-change' ? 'bad-request' : 'conflict', error: outcome.detail ?? outcome.reason });
+        }
+        break;
       }
+      case 'read':
+        this.read(request.requestId, request.key, request.consistency, refuse);
+        break;
+      case 'transfer':
+        this.raft.transferLeadership(request.to);
+        done();
+        break;
+      case 'campaign':
+        this.raft.campaign();
+        done();
+        break;
+      case 'snapshot-now': {
+        const before = this.raft.status().snapshotIndex;
+        this.raft.compact(this.kv.appliedIndex, this.kv.snapshot());
+        const after = this.raft.status().snapshotIndex;
+        done({ index: after, compacted: after > before });
+        break;
+      }
+      case 'switches':
+        this.raft.setSwitches(request.change);
+        done({ switches: this.raft.status().switches });
+        break;
+      case 'disk':
+        done({ disk: this.storage.describe() as unknown as Record<string, unknown> });
+        break;
     }
     this.drain();
+  }
+
+  private read(requestId: number, key: string, consistency: 'stale' | 'lease' | 'linearizable', refuse: (outcome: ClientOutcome) => void): void {
+    if (consistency === 'stale') return refuse({ ok: true, value: this.readValue(key) });
+    const status = this.raft.status();
+    if (consistency === 'lease') {
+      if (status.leaseReadSafe) return refuse({ ok: true, value: this.readValue(key) });
+      return refuse({ ok: false, code: 'not-leader', leader: status.leader === this.init.id ? null : status.leader, error: `${this.init.id} holds no leader lease` });
+    }
+    const context = `${this.init.id}:r${requestId}`;
+    this.reads.set(context, { requestId, key, index: null });
+    this.raft.readIndex(context);
+  }
+
+  private readValue(key: string): Record<string, unknown> {
+    const entry = this.kv.get(key);
+    if (!entry || entry.data === null) return { key, value: null, version: entry?.version ?? 0, appliedIndex: this.kv.appliedIndex };
+    return { key, value: showValue(entry.data), data: entry.data, version: entry.version, appliedIndex: this.kv.appliedIndex };
   }
 
   /** Runs the host loop until the core has nothing more to do, then sends one report. */
@@ -90,98 +167,226 @@ export class NodeRuntime {
     const appended: ReturnType<typeof toEntryView>[] = [];
     const applied: AppliedValue[] = [];
     const messages: Message[] = [];
+    const observations: Observation[] = [];
+    const snapshots: ReadyReport['snapshots'][number][] = [];
     const outcomes = this.earlyOutcomes.splice(0);
-    let truncatedFrom: number | undefined;
     const persisted = { batches: 0, entries: 0, fsyncMs: 0 };
+    let truncatedFrom: number | undefined;
 
-    while (this.raft.hasReady()) {
+    for (;;) {
+      if (!this.raft.hasReady()) {
+        // Compaction, when the core suggests it, makes one more Ready.
+        if (!this.raft.status().snapshotSuggested) break;
+        this.raft.compact(this.kv.appliedIndex, this.kv.snapshot());
+        if (!this.raft.hasReady()) break;
+      }
       const ready = this.raft.ready();
-      if (ready.sendBeforePersist) messages.push(...(ready.messages as Message[]));
+      if (ready.sendBeforePersist) messages.push(...ready.messages);
       const first = ready.entries[0];
       if (first && first.index <= this.lastStoredIndex) {
         truncatedFrom = Math.min(truncatedFrom ?? Infinity, first.index);
-        // Entries we had appended in this batch from there on are replaced too.
+        // Entries appended earlier in this burst from there on are replaced too.
         while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
       }
-      if (ready.entries.length > 0 || ready.hardState || ready.snapshot) {
-        const stats = this.storage.persist({ entries: ready.entries, hardState: ready.hardState, snapshot: ready.snapshot });
-        persisted.batches += 1;
-        persisted.entries += ready.entries.length;
-        persisted.fsyncMs += stats.fsyncMs;
-      }
-      if (ready.snapshot) this.kv = KvStore.restore(ready.snapshot.data);
+      this.persist(ready, persisted, snapshots, observations);
       const last = ready.entries.at(-1);
       if (last) this.lastStoredIndex = last.index;
-      else if (ready.snapshot) this.lastStoredIndex = Math.max(this.lastStoredIndex, ready.snapshot.metadata.index);
+      else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
       appended.push(...ready.entries.map(toEntryView));
-      if (!ready.sendBeforePersist) messages.push(...(ready.messages as Message[]));
-      this.apply(ready, applied, outcomes);
+      if (!ready.sendBeforePersist) messages.push(...ready.messages);
+      this.apply(ready, applied, outcomes, observations);
+      this.answerReads(ready, outcomes);
       this.raft.advance(ready);
     }
+    this.serveReads(outcomes);
 
     const status = this.status();
-    const statusChanged = !sameStatus(status, this.lastStatus);
-    if (!statusChanged && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0) return;
-    this.lastStatus = status;
+    this.observeRole(status, observations);
+    const statusChanged = statusWorthReporting(status, this.lastStatus);
+    const now = performance.now();
+    const diskDue = (persisted.batches > 0 || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
+    if (!statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0 && observations.length === 0) {
+      return;
+    }
+    if (statusChanged) this.lastStatus = status;
+    if (diskDue) this.lastDiskReportAt = now;
     const report: ReadyReport = {
       type: 'ready',
       ...(statusChanged ? { status } : {}),
       ...(truncatedFrom !== undefined ? { truncatedFrom } : {}),
+      ...(diskDue ? { disk: this.diskView() } : {}),
       appended,
       applied,
       messages,
       outcomes,
       persisted: persisted.batches > 0 ? persisted : null,
+      snapshots,
+      observations,
     };
     this.report(report);
   }
 
-  private apply(ready: Ready, applied: AppliedValue[], outcomes: { requestId: number; outcome: ClientOutcome }[]): void {
+  /** Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable. */
+  private persist(ready: RaftReady, persisted: { batches: number; entries: number; fsyncMs: number }, snapshots: ReadyReport['snapshots'][number][], observations: Observation[]): void {
+    const node = this.init.id;
+    const snapshot = ready.snapshot;
+    if (snapshot && ready.snapshotSource === 'local') {
+      this.storage.compact(snapshot);
+      snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
+    }
+    const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;
+    if (ready.entries.length > 0 || ready.hardState || installed) {
+      const stats = this.storage.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
+      persisted.batches += 1;
+      persisted.entries += ready.entries.length;
+      persisted.fsyncMs += stats.fsyncMs;
+      this.fsyncs += 1;
+    }
+    if (installed) {
+      this.kv = KvStore.restore(installed.data);
+      snapshots.push({ index: installed.metadata.index, term: installed.metadata.term, source: 'leader' });
+      observations.push({ kind: 'snapshot', node, index: installed.metadata.index, term: installed.metadata.term });
+    }
+    if (ready.hardState) {
+      const { term, vote, commit } = ready.hardState;
+      observations.push({ kind: 'hard-state', node, term, vote, commit });
+      observations.push({ kind: 'commit', node, commit });
+    }
+    if (ready.entries.length > 0) observations.push({ kind: 'append', node, entries: ready.entries.map(observedEntry) });
+  }
+
+  private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
     for (const entry of ready.committedEntries) {
       if (entry.index <= this.kv.appliedIndex) continue;
+      observations.push({ kind: 'apply', node: this.init.id, entry: observedEntry(entry) });
       const waiting = this.pending.get(entry.index);
       this.pending.delete(entry.index);
+      if (waiting && waiting.term !== entry.term) {
+        // Another leader's entry took our index: ours can never commit.
+        outcomes.push({ requestId: waiting.requestId, outcome: lostOutcome(entry) });
+      }
+      const ours = waiting && waiting.term === entry.term ? waiting : undefined;
       if (entry.type !== 'normal') {
         this.kv.skip(entry.index);
-        if (waiting) outcomes.push({ requestId: waiting.requestId, outcome: lostOutcome(entry) });
+        if (ours) outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term } } });
         continue;
       }
       const result = this.kv.apply(entry.index, entry.data);
       if (result.ok) {
         const now = this.kv.get(result.key);
-        applied.push({ index: entry.index, key: result.key, value: now?.data ? showValue(now.data) : null, version: result.version });
+        applied.push({ index: entry.index, key: result.key, value: now && now.data !== null ? showValue(now.data) : null, version: result.version });
       }
-      if (!waiting) continue;
-      if (waiting.term !== entry.term) {
-        // Another leader's entry took our index: ours can never commit.
-        outcomes.push({ requestId: waiting.requestId, outcome: lostOutcome(entry) });
-      } else if (result.ok) {
-        outcomes.push({ requestId: waiting.requestId, outcome: { ok: true, value: { index: entry.index, version: result.version, key: result.key } } });
+      if (!ours) continue;
+      if (result.ok) {
+        outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term, key: result.key, version: result.version, op: result.op } } });
+      } else if (result.code === 'cas-mismatch') {
+        outcomes.push({
+          requestId: ours.requestId,
+          outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})` },
+        });
       } else {
-        const error = result.code === 'cas-mismatch' ? `check-and-set failed: expected version ${result.expected}, current is ${result.current}` : result.code;
-        outcomes.push({ requestId: waiting.requestId, outcome: { ok: false, code: result.code === 'cas-mismatch' ? 'conflict' : 'bad-request', error } });
+        outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: 'message' in result ? result.message : result.code } });
       }
     }
   }
 
-  private status(): NodeStatus {
-    const status = this.raft.status();
-    return {
-      role: status.role,
-      term: status.term,
-      vote: status.vote,
-      leader: status.leader,
-      commit: status.commit,
-      applied: this.kv.appliedIndex,
-      lastIndex: status.lastIndex,
-    };
+  private answerReads(ready: RaftReady, outcomes: Outcomes): void {
+    for (const state of ready.readStates) {
+      const read = this.reads.get(state.context);
+      if (read) read.index = state.index;
+    }
+    for (const failure of ready.readFailures) {
+      const read = this.reads.get(failure.context);
+      if (!read) continue;
+      this.reads.delete(failure.context);
+      const leader = this.raft.status().leader;
+      outcomes.push({ requestId: read.requestId, outcome: { ok: false, code: 'not-leader', leader, error: `read index refused: ${failure.reason}` } });
+    }
   }
+
+  /** Linearizable reads whose read index has been applied are answered from the state machine. */
+  private serveReads(outcomes: Outcomes): void {
+    for (const [context, read] of this.reads) {
+      if (read.index === null || read.index > this.kv.appliedIndex) continue;
+      this.reads.delete(context);
+      outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.readValue(read.key), readIndex: read.index } } });
+    }
+  }
+
+  private observeRole(status: NodeStatus, observations: Observation[]): void {
+    if (status.role === this.lastRole && status.term === this.lastTerm) return;
+    this.lastRole = status.role;
+    this.lastTerm = status.term;
+    observations.push({ kind: 'role', node: this.init.id, term: status.term, role: status.role });
+  }
+
+  private status(): NodeStatus {
+    return toNodeStatus(this.raft.status(), this.kv.appliedIndex);
+  }
+
+  private diskView(): DiskView {
+    return toDiskView(this.storage.describe(), this.fsyncs);
+  }
+}
+
+function toNodeStatus(status: Status, applied: number): NodeStatus {
+  const progress: Record<string, ProgressView> = {};
+  for (const [id, p] of Object.entries(status.progress)) progress[id] = { match: p.match, next: p.next, state: p.state, inflight: p.inflight };
+  return {
+    role: status.role,
+    term: status.term,
+    vote: status.vote,
+    leader: status.leader,
+    commit: status.commit,
+    applied,
+    lastIndex: status.lastIndex,
+    lastTerm: status.lastTerm,
+    snapshotIndex: status.snapshotIndex,
+    config: { voters: [...status.config.voters], learners: [...status.config.learners], votersOutgoing: [...status.config.votersOutgoing] },
+    progress,
+    electionElapsed: status.electionElapsed,
+    electionTimeout: status.randomizedElectionTimeout,
+    leaseReadSafe: status.leaseReadSafe,
+  };
+}
+
+function toDiskView(disk: DiskInfo, fsyncs: number): DiskView {
+  return {
+    term: disk.hardState.term,
+    vote: disk.hardState.vote,
+    commit: disk.hardState.commit,
+    firstIndex: disk.log.firstIndex,
+    lastIndex: disk.log.lastIndex,
+    lastTerm: disk.log.lastTerm,
+    segments: disk.segments.length,
+    walRecords: disk.totals.walRecords,
+    walBytes: disk.totals.walBytes,
+    snapshotIndex: disk.snapshot?.index ?? 0,
+    snapshotTerm: disk.snapshot?.term ?? 0,
+    snapshotBytes: disk.snapshot?.bytes ?? 0,
+    fsyncs,
+  };
 }
 
 function lostOutcome(entry: Entry): ClientOutcome {
   return { ok: false, code: 'lost', error: `index ${entry.index} was taken by term ${entry.term}: the proposal was overwritten before it committed` };
 }
 
-function sameStatus(a: NodeStatus, b: NodeStatus | undefined): boolean {
-  return !!b && a.role === b.role && a.term === b.term && a.vote === b.vote && a.leader === b.leader && a.commit === b.commit && a.applied === b.applied && a.lastIndex === b.lastIndex;
+/**
+ * A status goes to the main thread when anything a person sees changes — role, term, indexes,
+ * membership, progress — or when the election timer restarts (so the page's draining arc restarts).
+ * Plain timer ticks are not reported: the page extrapolates them.
+ */
+function statusWorthReporting(now: NodeStatus, before: NodeStatus | undefined): boolean {
+  if (!before) return true;
+  if (
+    now.role !== before.role || now.term !== before.term || now.vote !== before.vote || now.leader !== before.leader ||
+    now.commit !== before.commit || now.applied !== before.applied || now.lastIndex !== before.lastIndex ||
+    now.snapshotIndex !== before.snapshotIndex || now.leaseReadSafe !== before.leaseReadSafe ||
+    now.electionTimeout !== before.electionTimeout || now.electionElapsed < before.electionElapsed
+  ) {
+    return true;
+  }
+  if (JSON.stringify(now.config) !== JSON.stringify(before.config)) return true;
+  return JSON.stringify(now.progress) !== JSON.stringify(before.progress);
 }

@@ -1,7 +1,10 @@
 // Messages between the main thread and one node's worker. Both ends are our code, so these are
 // typed rather than validated; everything from outside is validated before it gets this far.
 import type { MessageBase, MembershipConfig } from '../../shared/raft/types.ts';
-import type { EntryView, NodeStatus } from '../../shared/protocol/views.ts';
+import type { ConfChange, SwitchChange } from '../../shared/raft/index.ts';
+import type { Observation } from '../../shared/check/index.ts';
+import type { DiskView, EntryView, NodeStatus } from '../../shared/protocol/views.ts';
+import type { Consistency } from '../../shared/protocol/events.ts';
 
 export interface RaftTiming {
   readonly electionTicks: number;
@@ -12,25 +15,36 @@ export interface WorkerInit {
   readonly id: string;
   readonly dir: string;
   readonly timing: RaftTiming;
-  /** Membership used only if the node's disk is empty (first boot of a fresh cluster). */
-  readonly initialConfig: MembershipConfig;
+  /** Membership used only if the node's disk is empty and it is the cluster's bootstrap node. */
+  readonly initialConfig?: MembershipConfig;
   /** Seeds this incarnation's PRNG (randomized election timeouts). */
   readonly seed: number;
+  readonly switches: SwitchChange;
+  /** Compaction: snapshot once this many entries were applied since the last snapshot. */
+  readonly snapshotThreshold: number;
+  readonly snapshotTrailing: number;
 }
 
 export type ClientRequest =
   | { readonly kind: 'propose'; readonly requestId: number; readonly command: string }
-  | { readonly kind: 'read'; readonly requestId: number; readonly key: string };
+  | { readonly kind: 'read'; readonly requestId: number; readonly key: string; readonly consistency: Consistency }
+  | { readonly kind: 'conf-change'; readonly requestId: number; readonly change: ConfChange }
+  | { readonly kind: 'transfer'; readonly requestId: number; readonly to: string }
+  | { readonly kind: 'campaign'; readonly requestId: number }
+  | { readonly kind: 'snapshot-now'; readonly requestId: number }
+  | { readonly kind: 'switches'; readonly requestId: number; readonly change: SwitchChange }
+  | { readonly kind: 'disk'; readonly requestId: number };
 
 export type ToWorker =
   | { readonly type: 'tick'; readonly ticks: number }
   | { readonly type: 'deliver'; readonly message: MessageBase }
   | { readonly type: 'client'; readonly request: ClientRequest };
 
+export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
+
 export type ClientOutcome =
   | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: 'not-leader'; readonly leader: string | null; readonly error: string }
-  | { readonly ok: false; readonly code: 'conflict' | 'bad-request' | 'lost' | 'internal'; readonly error: string };
+  | { readonly ok: false; readonly code: FailureCode; readonly leader?: string | null; readonly error: string };
 
 export interface AppliedValue {
   readonly index: number;
@@ -39,7 +53,7 @@ export interface AppliedValue {
   readonly version: number;
 }
 
-/** One report per processed Ready, so a batch costs one postMessage. */
+/** One report per burst of work, so a batch costs one postMessage. */
 export interface ReadyReport {
   readonly type: 'ready';
   readonly status?: NodeStatus;
@@ -50,6 +64,11 @@ export interface ReadyReport {
   readonly outcomes: readonly { readonly requestId: number; readonly outcome: ClientOutcome }[];
   /** What this report cost on disk: fdatasync batches, entries written, time spent syncing. */
   readonly persisted: { readonly batches: number; readonly entries: number; readonly fsyncMs: number } | null;
+  readonly snapshots: readonly { readonly index: number; readonly term: number; readonly source: 'local' | 'leader' }[];
+  /** Present at most every few hundred ms, when the disk changed. */
+  readonly disk?: DiskView;
+  /** For the live safety checker (entries carried as digests, not data). */
+  readonly observations: readonly Observation[];
 }
 
 export type FromWorker =
@@ -58,8 +77,11 @@ export type FromWorker =
       readonly log: readonly EntryView[];
       readonly term: number;
       readonly vote: string | null;
+      readonly snapshotIndex: number;
       readonly tornTail: string | null;
       readonly status: NodeStatus;
+      readonly disk: DiskView;
+      readonly observation: Observation;
     }
   | ReadyReport
   | { readonly type: 'fatal'; readonly error: string };

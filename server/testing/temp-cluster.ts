@@ -11,6 +11,8 @@ export interface TempCluster {
   readonly dataDir: string;
   /** Resolves when `predicate(view)` holds (checked on every event); rejects after `timeoutMs`. */
   until<T>(what: string, predicate: (view: ClusterView) => T | null | undefined | false, timeoutMs?: number): Promise<T>;
+  /** Resolves once no event has happened for `quietMs` real milliseconds. */
+  settled(quietMs: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -40,6 +42,19 @@ export function startTempCluster(options: Partial<ClusterOptions> = {}): TempClu
           unsubscribe();
         };
         check();
+      });
+    },
+    settled(quietMs) {
+      return new Promise((resolve) => {
+        let timer = setTimeout(done, quietMs);
+        const unsubscribe = cluster.events.subscribe(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, quietMs);
+        });
+        function done(): void {
+          unsubscribe();
+          resolve();
+        }
       });
     },
     async dispose() {

@@ -2,23 +2,108 @@
 // accepts the same objects (and friendlier routes that build them). Validated at the boundary.
 import { z } from 'zod';
 import { kvKeySchema, kvValueSchema, nodeIdSchema } from './schemas.ts';
+import { consistencySchema } from './events.ts';
+import { bugNameSchema, linkSettingsSchema } from './views.ts';
 
 export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 4;
+export const MAX_NODES = 9;
+
+const node = z.object({ node: nodeIdSchema });
+const direction = z.enum(['one-way', 'both']);
+const messageId = z.object({ id: z.number().int().positive() });
 
 export const commandSchema = z.discriminatedUnion('type', [
+  // ── Node lifecycle ──────────────────────────────────────────────────────────────────────────
   /** Power off a node: its worker is terminated, whatever it had not fsynced is gone. */
-  z.object({ type: z.literal('kill'), node: nodeIdSchema }),
+  z.object({ type: z.literal('kill'), ...node.shape }),
   /** Start a new worker that recovers from the node's directory alone. */
-  z.object({ type: z.literal('restart'), node: nodeIdSchema }),
-  /** A client write. Sent to `node` if given (a follower refuses with the leader's id), else to the leader. */
-  z.object({ type: z.literal('put'), key: kvKeySchema, value: kvValueSchema, node: nodeIdSchema.optional() }),
+  z.object({ type: z.literal('restart'), ...node.shape }),
+  /** Freeze a node: no ticks, no handling; messages wait at its door until resume. */
+  z.object({ type: z.literal('pause-node'), ...node.shape }),
+  z.object({ type: z.literal('resume-node'), ...node.shape }),
+  /** Kill the node, delete its directory, start it empty: it rejoins and is caught up by the leader. */
+  z.object({ type: z.literal('wipe-node'), ...node.shape }),
+  /** Every node loses power at once. */
+  z.object({ type: z.literal('power-loss') }),
+  /** Restart every node that is down. */
+  z.object({ type: z.literal('restart-all') }),
+  /** Start the node's election now (as if its timer fired). */
+  z.object({ type: z.literal('campaign'), ...node.shape }),
+  /** Snapshot the node's state machine now and compact its log. */
+  z.object({ type: z.literal('snapshot-now'), ...node.shape }),
+  // ── Membership (through Raft) ───────────────────────────────────────────────────────────────
+  /** A new node: as a voter, or as a learner (non-voter) that can be promoted later. */
+  z.object({ type: z.literal('add-node'), learner: z.boolean().optional() }),
+  z.object({ type: z.literal('remove-node'), ...node.shape }),
+  z.object({ type: z.literal('promote'), ...node.shape }),
+  /** Replace several voters at once through joint consensus (e.g. replace the leader). */
+  z.object({
+    type: z.literal('change-membership'),
+    add: z.array(nodeIdSchema).max(MAX_NODES),
+    remove: z.array(nodeIdSchema).max(MAX_NODES),
+  }),
+  z.object({ type: z.literal('transfer-leadership'), to: nodeIdSchema }),
+  // ── Network ─────────────────────────────────────────────────────────────────────────────────
+  z.object({ type: z.literal('cut-link'), from: nodeIdSchema, to: nodeIdSchema, direction }),
+  z.object({ type: z.literal('heal-link'), from: nodeIdSchema, to: nodeIdSchema, direction }),
+  /** Split the cluster into groups that cannot reach each other (nodes in no group form one more). */
+  z.object({ type: z.literal('partition'), groups: z.array(z.array(nodeIdSchema).max(MAX_NODES)).min(1).max(MAX_NODES) }),
+  /** Presets: cut one node off from all others; or split majority | minority (minority given or chosen). */
+  z.object({ type: z.literal('isolate'), ...node.shape }),
+  z.object({ type: z.literal('split'), minority: z.array(nodeIdSchema).max(MAX_NODES).optional() }),
+  /** Remove every cut and partition (latency, loss and the rest stay). */
+  z.object({ type: z.literal('heal-network') }),
+  /** Network settings for every link (or one directed link with from/to). */
+  z.object({
+    type: z.literal('network'),
+    settings: linkSettingsSchema.partial(),
+    from: nodeIdSchema.optional(),
+    to: nodeIdSchema.optional(),
+  }),
+  // ── The bus ─────────────────────────────────────────────────────────────────────────────────
+  /** Hold mode: nothing is delivered until released (or stepped one message at a time). */
+  z.object({ type: z.literal('hold'), held: z.boolean() }),
+  /** Deliver the next message in delivery order, and only that one. */
+  z.object({ type: z.literal('step') }),
+  z.object({ type: z.literal('inspect-message'), ...messageId.shape }),
+  z.object({ type: z.literal('drop-message'), ...messageId.shape }),
+  z.object({ type: z.literal('deliver-message'), ...messageId.shape }),
+  z.object({ type: z.literal('duplicate-message'), ...messageId.shape }),
+  // ── Time ────────────────────────────────────────────────────────────────────────────────────
   /** Lab clock: speed (virtual ms per real ms) and pause. */
   z.object({
     type: z.literal('clock'),
     speed: z.number().min(MIN_SPEED).max(MAX_SPEED).optional(),
     paused: z.boolean().optional(),
   }),
+  // ── Protections and bug switches (every node) ───────────────────────────────────────────────
+  z.object({
+    type: z.literal('switches'),
+    preVote: z.boolean().optional(),
+    checkQuorum: z.boolean().optional(),
+    bugs: z.partialRecord(bugNameSchema, z.boolean()).optional(),
+  }),
+  // ── Client operations ───────────────────────────────────────────────────────────────────────
+  /** A write. Sent to `node` if given (a follower forwards it to its leader), else to the leader.
+   *  With `cas`, only if the key's current version is `cas` (0: only if the key does not exist). */
+  z.object({
+    type: z.literal('put'),
+    key: kvKeySchema,
+    value: kvValueSchema,
+    cas: z.number().int().nonnegative().optional(),
+    node: nodeIdSchema.optional(),
+  }),
+  z.object({ type: z.literal('delete'), key: kvKeySchema, node: nodeIdSchema.optional() }),
+  /** A read: stale (the node's own state machine), lease (leader lease), linearizable (ReadIndex). */
+  z.object({
+    type: z.literal('get'),
+    key: kvKeySchema,
+    consistency: consistencySchema.optional(),
+    node: nodeIdSchema.optional(),
+  }),
+  /** What a node's directory holds right now (segments, hard state, snapshot). */
+  z.object({ type: z.literal('disk'), ...node.shape }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];

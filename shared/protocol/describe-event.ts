@@ -2,25 +2,55 @@
 // the core's describe formatter produced, so the feed, the inspector and the tests read the same.
 import type { ClusterEvent } from './events.ts';
 
-/** Returns null for events too frequent to list one by one (deliveries, heartbeats). */
+/** Returns null for events too frequent to list one by one (deliveries, heartbeats, disk stats). */
 export function describeEvent(event: ClusterEvent): string | null {
   switch (event.type) {
     case 'node-status':
-      return event.status.role === 'leader' ? `${event.node} is leader of term ${event.status.term}` : null;
+      return event.status.role === 'leader' && event.status.leader === event.node ? `${event.node} is leader of term ${event.status.term}` : null;
+    case 'node-added':
+      return `${event.node} joined the roster`;
+    case 'node-removed':
+      return `${event.node} was removed from the cluster`;
     case 'node-starting':
       return `${event.node} is starting and reading its disk`;
     case 'node-recovered': {
       const last = event.log.at(-1);
-      const found = last ? `log up to ${last.index} (term ${last.term})` : 'an empty log';
+      const found = last ? `log up to ${last.index} (term ${last.term})` : event.snapshotIndex > 0 ? `a snapshot at ${event.snapshotIndex}` : 'an empty disk';
       const torn = event.tornTail ? `; truncated a torn tail: ${event.tornTail}` : '';
       return `${event.node} recovered term ${event.term}, vote ${event.vote ?? 'none'}, ${found}${torn}`;
     }
     case 'node-killed':
       return `${event.node} ${event.reason === 'killed' ? 'was killed (power cut: unsynced data is gone)' : event.reason}`;
+    case 'node-failed':
+      return `${event.node} stopped: ${event.reason}`;
+    case 'node-paused':
+      return `${event.node} is paused (frozen: no ticks, messages wait at its door)`;
+    case 'node-resumed':
+      return `${event.node} resumed`;
+    case 'node-wiped':
+      return `${event.node}'s disk was wiped`;
+    case 'snapshot':
+      return event.source === 'leader'
+        ? `${event.node} installed the leader's snapshot at index ${event.index} (term ${event.term})`
+        : `${event.node} took a snapshot at index ${event.index} and compacted its log`;
     case 'log-truncated':
       return `${event.node} dropped its log from index ${event.fromIndex} (it conflicted with the leader)`;
     case 'clock':
       return event.clock.paused ? 'time paused' : `time runs at ${event.clock.speed}×`;
+    case 'network': {
+      const { partition, cuts } = event.network;
+      if (partition) return `network partitioned: ${partition.map((group) => group.join(' ')).join(' | ')}`;
+      if (cuts.length > 0) return `network: ${cuts.map((cut) => `${cut.from}→${cut.to}`).join(', ')} cut`;
+      return 'network: every link up';
+    }
+    case 'bus-hold':
+      return event.held ? 'bus on hold: messages wait until released or stepped' : 'bus released';
+    case 'switches': {
+      const bugs = Object.entries(event.switches.bugs).filter(([, on]) => on).map(([name]) => name);
+      return `switches: pre-vote ${event.switches.preVote ? 'on' : 'off'}, check-quorum ${event.switches.checkQuorum ? 'on' : 'off'}${bugs.length ? `, BUGS ON: ${bugs.join(', ')}` : ''}`;
+    }
+    case 'violation':
+      return `SAFETY VIOLATION (${event.invariant}): ${event.explanation}`;
     case 'client-op':
       return `client ${event.outcome === 'ok' ? '✓' : event.outcome === 'unknown' ? '?' : '✗'} ${event.detail}`;
     case 'message-dropped':
@@ -29,6 +59,7 @@ export function describeEvent(event: ClusterEvent): string | null {
     case 'message-delivered':
     case 'log-appended':
     case 'kv-applied':
+    case 'node-disk':
       return null;
   }
 }

@@ -1,12 +1,28 @@
 // Every change in a cluster is an event with a per-cluster sequence number and a virtual timestamp.
 import { z } from 'zod';
 import { nodeIdSchema } from './schemas.ts';
-import { clockViewSchema, entryViewSchema, messageViewSchema, nodeStatusSchema } from './views.ts';
+import {
+  clockViewSchema,
+  diskViewSchema,
+  entryViewSchema,
+  messageViewSchema,
+  networkViewSchema,
+  nodeStatusSchema,
+  switchesViewSchema,
+} from './views.ts';
 
 const stamp = { seq: z.number().int().nonnegative(), time: z.number() };
 
+export const clientOpKindSchema = z.enum(['put', 'cas', 'delete', 'get']);
+export const consistencySchema = z.enum(['stale', 'lease', 'linearizable']);
+export type Consistency = z.infer<typeof consistencySchema>;
+
 export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('node-status'), node: nodeIdSchema, status: nodeStatusSchema }),
+  /** A node joined the cluster's roster (at creation or by add-node). */
+  z.object({ ...stamp, type: z.literal('node-added'), node: nodeIdSchema }),
+  /** A node left the roster (removed from the membership and stopped). */
+  z.object({ ...stamp, type: z.literal('node-removed'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-starting'), node: nodeIdSchema }),
   z.object({
     ...stamp,
@@ -16,9 +32,26 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     log: z.array(entryViewSchema),
     term: z.number().int().nonnegative(),
     vote: nodeIdSchema.nullable(),
+    /** A torn or corrupt tail that recovery cut off, described; null if the log ended cleanly. */
     tornTail: z.string().nullable(),
+    snapshotIndex: z.number().int().nonnegative(),
   }),
   z.object({ ...stamp, type: z.literal('node-killed'), node: nodeIdSchema, reason: z.string() }),
+  /** The node stopped itself with an error (never silently): e.g. a corrupt record mid-log. */
+  z.object({ ...stamp, type: z.literal('node-failed'), node: nodeIdSchema, reason: z.string() }),
+  z.object({ ...stamp, type: z.literal('node-paused'), node: nodeIdSchema }),
+  z.object({ ...stamp, type: z.literal('node-resumed'), node: nodeIdSchema }),
+  z.object({ ...stamp, type: z.literal('node-wiped'), node: nodeIdSchema }),
+  z.object({ ...stamp, type: z.literal('node-disk'), node: nodeIdSchema, disk: diskViewSchema }),
+  z.object({
+    ...stamp,
+    type: z.literal('snapshot'),
+    node: nodeIdSchema,
+    index: z.number().int().nonnegative(),
+    term: z.number().int().nonnegative(),
+    /** local: the node compacted its own log; leader: installed from the leader (InstallSnapshot). */
+    source: z.enum(['local', 'leader']),
+  }),
   z.object({ ...stamp, type: z.literal('message-sent'), message: messageViewSchema }),
   z.object({ ...stamp, type: z.literal('message-delivered'), id: z.number().int().nonnegative() }),
   z.object({ ...stamp, type: z.literal('message-dropped'), id: z.number().int().nonnegative(), reason: z.string() }),
@@ -35,18 +68,37 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     version: z.number().int().nonnegative(),
   }),
   z.object({ ...stamp, type: z.literal('clock'), clock: clockViewSchema }),
+  z.object({ ...stamp, type: z.literal('network'), network: networkViewSchema }),
+  z.object({ ...stamp, type: z.literal('bus-hold'), held: z.boolean() }),
+  z.object({ ...stamp, type: z.literal('switches'), switches: switchesViewSchema }),
+  /** The live checker found a broken safety property. */
+  z.object({ ...stamp, type: z.literal('violation'), invariant: z.string(), explanation: z.string() }),
+  /** A client operation finished: the history the linearizability checker reads. */
   z.object({
     ...stamp,
     type: z.literal('client-op'),
-    op: z.string(),
+    opId: z.number().int().nonnegative(),
+    client: z.string(),
+    op: clientOpKindSchema,
     key: z.string(),
+    /** What was written (put/cas) or read (get; null = absent). */
+    value: z.string().nullable(),
+    /** put/cas/delete: the version written; get: the version read. */
+    version: z.number().int().nonnegative().nullable(),
+    cas: z.number().int().nonnegative().nullable(),
+    consistency: consistencySchema.nullable(),
     node: nodeIdSchema.nullable(),
+    /** ok: happened; failed: definitely did not happen; unknown: may or may not have happened. */
     outcome: z.enum(['ok', 'failed', 'unknown']),
     detail: z.string(),
+    /** Virtual times the operation was invoked and answered. */
+    start: z.number(),
+    end: z.number(),
   }),
 ]);
 export type ClusterEvent = z.infer<typeof clusterEventSchema>;
 export type ClusterEventType = ClusterEvent['type'];
 
-/** An event before the cluster stamps it with seq and time. */
-export type UnstampedEvent = ClusterEvent extends infer E ? (E extends ClusterEvent ? Omit<E, 'seq' | 'time'> : never) : never;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before the cluster stamps it with seq and time . */
+export type UnstampedEvent = DistributiveOmit<ClusterEvent, 'seq' | 'time'>;

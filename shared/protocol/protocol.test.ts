@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyNodeView } from './reduce-view.ts';
+import { applyEvent, emptyClusterView, emptyNodeView } from './reduce-view.ts';
 import { parseClientFrame, parseServerFrame } from './frames.ts';
 import type { ClusterEvent } from './events.ts';
 import type { ClusterView } from './views.ts';
 
 function view(): ClusterView {
-  return { name: 'default', profile: 'teaching', seq: 0, clock: { now: 0, speed: 1, paused: false }, nodes: [emptyNodeView('n1'), emptyNodeView('n2')], inFlight: [] };
+  return { ...emptyClusterView('default', 'teaching', 10), nodes: [emptyNodeView('n1'), emptyNodeView('n2')] };
 }
 
 const entry = (index: number, term: number) => ({ index, term, type: 'normal' as const, summary: `put k${index}` });
@@ -66,12 +66,12 @@ describe('applyEvent', () => {
 
   it('forgets volatile state when a node dies and recovers from disk', () => {
     const v = view();
-    applyEvent(v, { seq: 1, time: 0, type: 'node-status', node: 'n1', status: { role: 'leader', term: 3, vote: 'n1', leader: 'n1', commit: 4, applied: 4, lastIndex: 4 } });
+    applyEvent(v, { seq: 1, time: 0, type: 'node-status', node: 'n1', status: { ...emptyNodeView('n1'), role: 'leader', term: 3, vote: 'n1', leader: 'n1', commit: 4, applied: 4, lastIndex: 4 } });
     applyEvent(v, { seq: 2, time: 0, type: 'kv-applied', node: 'n1', index: 4, key: 'a', value: 'b', version: 1 });
     applyEvent(v, { seq: 3, time: 1, type: 'node-killed', node: 'n1', reason: 'killed' });
     expect(v.nodes[0]!.life).toBe('dead');
     expect(v.nodes[0]!.role).toBe('follower');
-    applyEvent(v, { seq: 4, time: 2, type: 'node-recovered', node: 'n1', log: [entry(1, 1)], term: 3, vote: 'n1', tornTail: null });
+    applyEvent(v, { seq: 4, time: 2, type: 'node-recovered', node: 'n1', log: [entry(1, 1)], term: 3, vote: 'n1', tornTail: null, snapshotIndex: 0 });
     expect(v.nodes[0]).toMatchObject({ life: 'alive', term: 3, commit: 0, applied: 0, kv: {}, lastIndex: 1 });
   });
 });

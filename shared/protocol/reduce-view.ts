@@ -3,8 +3,49 @@
 import type { ClusterEvent } from './events.ts';
 import { VIEW_LOG_TAIL, type ClusterView, type EntryView, type NodeView } from './views.ts';
 
+/** Violations kept in a view; the first ones matter most, so later ones beyond this are dropped. */
+const MAX_VIOLATIONS = 50;
+
 export function emptyNodeView(id: string): NodeView {
-  return { id, life: 'starting', role: 'follower', term: 0, vote: null, leader: null, commit: 0, applied: 0, lastIndex: 0, log: [], kv: {} };
+  return {
+    id,
+    life: 'starting',
+    role: 'follower',
+    term: 0,
+    vote: null,
+    leader: null,
+    commit: 0,
+    applied: 0,
+    lastIndex: 0,
+    lastTerm: 0,
+    snapshotIndex: 0,
+    config: { voters: [], learners: [], votersOutgoing: [] },
+    progress: {},
+    electionElapsed: 0,
+    electionTimeout: 0,
+    leaseReadSafe: false,
+    statusAt: 0,
+    log: [],
+    kv: {},
+    disk: null,
+    reason: null,
+  };
+}
+
+export function emptyClusterView(name: string, profile: ClusterView['profile'], tickMs: number): ClusterView {
+  return {
+    name,
+    profile,
+    tickMs,
+    seq: 0,
+    clock: { now: 0, speed: 1, paused: false },
+    nodes: [],
+    inFlight: [],
+    network: null,
+    held: false,
+    switches: null,
+    violations: [],
+  };
 }
 
 /** Mutates `view` in place (cheap for the server; the page's view is a Svelte $state proxy). */
@@ -15,27 +56,76 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
     case 'node-status': {
       const node = nodeFor(view, event.node);
       Object.assign(node, event.status);
-      node.life = 'alive';
+      node.statusAt = event.time;
+      if (node.life === 'starting') node.life = 'alive';
+      return;
+    }
+    case 'node-added':
+      nodeFor(view, event.node);
+      return;
+    case 'node-removed': {
+      const at = view.nodes.findIndex((node) => node.id === event.node);
+      if (at >= 0) view.nodes.splice(at, 1);
       return;
     }
     case 'node-starting': {
       const node = nodeFor(view, event.node);
       node.life = 'starting';
+      node.reason = null;
       return;
     }
     case 'node-recovered': {
       const node = nodeFor(view, event.node);
       // Volatile state starts over; only what was on disk comes back.
-      Object.assign(node, { life: 'alive', role: 'follower', leader: null, term: event.term, vote: event.vote, commit: 0, applied: 0, kv: {} });
+      Object.assign(node, {
+        life: 'alive',
+        role: 'follower',
+        leader: null,
+        term: event.term,
+        vote: event.vote,
+        commit: event.snapshotIndex,
+        applied: event.snapshotIndex,
+        snapshotIndex: event.snapshotIndex,
+        progress: {},
+        kv: {},
+        statusAt: event.time,
+      });
       node.log = event.log.slice(-VIEW_LOG_TAIL);
-      node.lastIndex = event.log.at(-1)?.index ?? 0;
+      node.lastIndex = event.log.at(-1)?.index ?? event.snapshotIndex;
       return;
     }
-    case 'node-killed': {
+    case 'node-killed':
+    case 'node-failed': {
       const node = nodeFor(view, event.node);
-      node.life = 'dead';
+      node.life = event.type === 'node-killed' ? 'dead' : 'failed';
+      node.reason = event.reason;
       node.role = 'follower';
       node.leader = null;
+      node.progress = {};
+      return;
+    }
+    case 'node-paused':
+      nodeFor(view, event.node).life = 'paused';
+      return;
+    case 'node-resumed':
+      nodeFor(view, event.node).life = 'alive';
+      return;
+    case 'node-wiped': {
+      const node = nodeFor(view, event.node);
+      Object.assign(node, { log: [], kv: {}, term: 0, vote: null, commit: 0, applied: 0, lastIndex: 0, lastTerm: 0, snapshotIndex: 0, disk: null });
+      return;
+    }
+    case 'node-disk':
+      nodeFor(view, event.node).disk = event.disk;
+      return;
+    case 'snapshot': {
+      const node = nodeFor(view, event.node);
+      node.snapshotIndex = Math.max(node.snapshotIndex, event.index);
+      if (event.source === 'leader') {
+        // The leader's image replaces our log and state machine up to its index.
+        node.log = node.log.filter((entry) => entry.index > event.index);
+        node.kv = {};
+      }
       return;
     }
     case 'message-sent':
@@ -45,11 +135,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
     case 'message-dropped':
       removeInFlight(view, event.id);
       return;
-    case 'log-appended': {
-      const node = nodeFor(view, event.node);
-      appendEntries(node, event.entries);
+    case 'log-appended':
+      appendEntries(nodeFor(view, event.node), event.entries);
       return;
-    }
     case 'log-truncated': {
       const node = nodeFor(view, event.node);
       node.log = node.log.filter((entry) => entry.index < event.fromIndex);
@@ -66,20 +154,31 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
     case 'clock':
       view.clock = { ...event.clock };
       return;
+    case 'network':
+      view.network = event.network;
+      return;
+    case 'bus-hold':
+      view.held = event.held;
+      return;
+    case 'switches':
+      view.switches = event.switches;
+      return;
+    case 'violation':
+      if (view.violations.length < MAX_VIOLATIONS) {
+        view.violations.push({ seq: event.seq, time: event.time, invariant: event.invariant, explanation: event.explanation });
+      }
+      return;
     case 'client-op':
       return;
   }
 }
 
 function nodeFor(view: ClusterView, id: string): NodeView {
-  let node = view.nodes.find((candidate) => candidate.id === id);
-  if (!node) {
-    node = emptyNodeView(id);
-    view.nodes.push(node);
-    view.nodes.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
-    node = view.nodes.find((candidate) => candidate.id === id)!;
-  }
-  return node;
+  const found = view.nodes.find((candidate) => candidate.id === id);
+  if (found) return found;
+  view.nodes.push(emptyNodeView(id));
+  view.nodes.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  return view.nodes.find((candidate) => candidate.id === id)!;
 }
 
 function appendEntries(node: NodeView, entries: readonly EntryView[]): void {

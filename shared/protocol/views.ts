@@ -7,7 +7,7 @@ export const entryViewSchema = z.object({
   index: z.number().int().positive(),
   term: z.number().int().nonnegative(),
   type: z.enum(['normal', 'noop', 'config']),
-  /** One line for the log strip: "put color", "no-op", "add n6". */
+  /** One line for the log strip: "put color = blue", "no-op", "config add-voter n6". */
   summary: z.string(),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
@@ -16,10 +16,10 @@ export const messageViewSchema = z.object({
   id: z.number().int().nonnegative(),
   from: nodeIdSchema,
   to: nodeIdSchema,
-  /** The core's message type: Vote, VoteResp, App, AppResp, ... */
+  /** The core's message type: Vote, VoteResponse, Append, AppendResponse, Heartbeat, ... */
   kind: z.string().max(40),
   term: z.number().int().nonnegative(),
-  /** Bytes of the encoded message. */
+  /** Bytes of the encoded message (approximate). */
   size: z.number().int().nonnegative(),
   /** Virtual milliseconds. */
   sentAt: z.number(),
@@ -28,12 +28,31 @@ export const messageViewSchema = z.object({
   summary: z.string().max(500),
   /** For replies: did the receiver say yes? Absent for requests. */
   granted: z.boolean().optional(),
+  /** Entries carried (Append), so the page can size and label the dot. */
+  entries: z.number().int().nonnegative().optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 
 export const kvValueViewSchema = z.object({ value: z.string(), version: z.number().int().nonnegative(), index: z.number().int() });
 export type KvValueView = z.infer<typeof kvValueViewSchema>;
 
+export const membershipSchema = z.object({
+  voters: z.array(nodeIdSchema),
+  learners: z.array(nodeIdSchema),
+  /** Non-empty during joint consensus: the old voter set. */
+  votersOutgoing: z.array(nodeIdSchema),
+});
+export type MembershipView = z.infer<typeof membershipSchema>;
+
+export const progressViewSchema = z.object({
+  match: z.number().int().nonnegative(),
+  next: z.number().int().nonnegative(),
+  state: z.enum(['probe', 'replicate', 'snapshot']),
+  inflight: z.number().int().nonnegative(),
+});
+export type ProgressView = z.infer<typeof progressViewSchema>;
+
+/** Volatile state as the node reports it (all of it is lost in a crash). */
 export const nodeStatusSchema = z.object({
   role: roleSchema,
   term: z.number().int().nonnegative(),
@@ -42,16 +61,53 @@ export const nodeStatusSchema = z.object({
   commit: z.number().int().nonnegative(),
   applied: z.number().int().nonnegative(),
   lastIndex: z.number().int().nonnegative(),
+  lastTerm: z.number().int().nonnegative(),
+  snapshotIndex: z.number().int().nonnegative(),
+  config: membershipSchema,
+  /** Leader only: each follower's replication progress. */
+  progress: z.record(z.string(), progressViewSchema),
+  /** Ticks since the election timer was last reset, and the (randomized) timeout in ticks. */
+  electionElapsed: z.number().int().nonnegative(),
+  electionTimeout: z.number().int().nonnegative(),
+  leaseReadSafe: z.boolean(),
 });
 export type NodeStatus = z.infer<typeof nodeStatusSchema>;
 
+/** What the node's directory holds: the part of its state that survives a crash. */
+export const diskViewSchema = z.object({
+  term: z.number().int().nonnegative(),
+  vote: nodeIdSchema.nullable(),
+  commit: z.number().int().nonnegative(),
+  firstIndex: z.number().int().nonnegative(),
+  lastIndex: z.number().int().nonnegative(),
+  lastTerm: z.number().int().nonnegative(),
+  segments: z.number().int().nonnegative(),
+  walRecords: z.number().int().nonnegative(),
+  walBytes: z.number().int().nonnegative(),
+  snapshotIndex: z.number().int().nonnegative(),
+  snapshotTerm: z.number().int().nonnegative(),
+  snapshotBytes: z.number().int().nonnegative(),
+  /** fdatasync calls so far by this incarnation, for the disk panel and /metrics. */
+  fsyncs: z.number().int().nonnegative(),
+});
+export type DiskView = z.infer<typeof diskViewSchema>;
+
+export const nodeLifeSchema = z.enum(['alive', 'dead', 'starting', 'paused', 'failed']);
+export type NodeLife = z.infer<typeof nodeLifeSchema>;
+
 export const nodeViewSchema = nodeStatusSchema.extend({
   id: nodeIdSchema,
-  /** alive: its worker runs; dead: killed (or crashed); starting: worker booting and recovering. */
-  life: z.enum(['alive', 'dead', 'starting']),
+  /** alive: worker runs; dead: killed; starting: booting and recovering; paused: frozen by the lab;
+   *  failed: stopped itself with an error (e.g. a corrupt log in the middle). */
+  life: nodeLifeSchema,
+  /** Virtual time of the last status report (the page extrapolates the election timer from it). */
+  statusAt: z.number(),
   /** The tail of its log (older entries are elided from the view, not from the node). */
   log: z.array(entryViewSchema),
   kv: z.record(z.string(), kvValueViewSchema),
+  disk: diskViewSchema.nullable(),
+  /** Why it stopped, when life is dead or failed. */
+  reason: z.string().nullable(),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 
@@ -64,14 +120,60 @@ export const clockViewSchema = z.object({
 });
 export type ClockView = z.infer<typeof clockViewSchema>;
 
+export const linkSettingsSchema = z.object({
+  latency: z.number().min(0).max(60_000),
+  jitter: z.number().min(0).max(60_000),
+  loss: z.number().min(0).max(1),
+  duplicate: z.number().min(0).max(1),
+  reorder: z.number().min(0).max(1),
+  reorderDelay: z.number().min(0).max(60_000),
+});
+export type LinkSettingsView = z.infer<typeof linkSettingsSchema>;
+
+/** shared/net's NetworkSettingsJson, as the page sees it. */
+export const networkViewSchema = z.object({
+  version: z.literal(1),
+  defaults: linkSettingsSchema,
+  links: z.array(z.object({ from: nodeIdSchema, to: nodeIdSchema, settings: linkSettingsSchema.partial() })),
+  cuts: z.array(z.object({ from: nodeIdSchema, to: nodeIdSchema })),
+  partition: z.array(z.array(nodeIdSchema)).nullable(),
+});
+export type NetworkView = z.infer<typeof networkViewSchema>;
+
+export const bugNameSchema = z.enum(['commitByCounting', 'forgetVoteOnRestart', 'ackBeforePersist', 'grantVoteWithoutLogCheck']);
+export type BugNameView = z.infer<typeof bugNameSchema>;
+
+export const switchesViewSchema = z.object({
+  preVote: z.boolean(),
+  checkQuorum: z.boolean(),
+  bugs: z.record(bugNameSchema, z.boolean()),
+});
+export type SwitchesView = z.infer<typeof switchesViewSchema>;
+
+export const violationViewSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  time: z.number(),
+  invariant: z.string(),
+  explanation: z.string(),
+});
+export type ViolationView = z.infer<typeof violationViewSchema>;
+
 export const clusterViewSchema = z.object({
   name: z.string(),
   profile: z.enum(['teaching', 'production']),
+  /** Virtual ms per Raft tick (election timers are counted in ticks). */
+  tickMs: z.number().positive(),
   /** Sequence number of the last event folded into this view. */
   seq: z.number().int().nonnegative(),
   clock: clockViewSchema,
   nodes: z.array(nodeViewSchema),
   inFlight: z.array(messageViewSchema),
+  network: networkViewSchema.nullable(),
+  /** Hold mode: the bus delivers nothing until released or stepped. */
+  held: z.boolean(),
+  switches: switchesViewSchema.nullable(),
+  /** Safety violations the live checker found (kept, never cleared: the past does not change). */
+  violations: z.array(violationViewSchema),
 });
 export type ClusterView = z.infer<typeof clusterViewSchema>;
 

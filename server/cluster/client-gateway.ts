@@ -1,0 +1,156 @@
+// Client operations as a Vault client would make them: writes go to the leader (a follower's
+// "not leader" answer names whom to ask), reads at a chosen consistency. Every operation ends in a
+// definite result, a definite failure, or an honest "unknown" — never a false "failed" for a write
+// that may have committed — and becomes a client-op event, the history the checkers read.
+import { encodeCommand, type KvCommand } from '../../shared/kv/commands.ts';
+import { CommandError } from '../../shared/protocol/commands.ts';
+import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
+import type { RequestOutcome, WorkerRequest, WorkerRequests } from './worker-requests.ts';
+
+export interface GatewayHost {
+  readonly requests: WorkerRequests;
+  leader(): string | null;
+  isRunning(node: string): boolean;
+  /** Some running node, for stale reads when there is no leader. */
+  anyRunning(): string | null;
+  waitForLeader(deadline: number): Promise<string | null>;
+  /** Real milliseconds one attempt may take (scaled by the clock speed). */
+  attemptTimeoutMs(): number;
+  emit(event: UnstampedEvent): void;
+  now(): number;
+}
+
+export type WriteKind = 'put' | 'cas' | 'delete';
+export interface WriteRequest {
+  readonly op: WriteKind;
+  readonly key: string;
+  readonly value?: string;
+  /** Vault KV v2 data object; when absent, `value` is written as {value}. */
+  readonly data?: Record<string, unknown>;
+  readonly cas?: number;
+  readonly node?: string;
+}
+
+const ATTEMPTS = 4;
+
+export class ClientGateway {
+  private nextOpId = 1;
+  private clientSeq = 0;
+
+  constructor(
+    private readonly host: GatewayHost,
+    /** The lab's own client session id: retries of one write reuse its sequence number. */
+    readonly clientId: string,
+  ) {}
+
+  async write(request: WriteRequest): Promise<Record<string, unknown>> {
+    const { op, key, node } = request;
+    const seq = ++this.clientSeq;
+    const time = Date.now();
+    const command: KvCommand =
+      op === 'delete'
+        ? { op: 'delete', key, client: this.clientId, seq, time }
+        : { op: 'put', key, data: request.data ?? { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client: this.clientId, seq, time };
+    const shownValue = request.value ?? (request.data ? JSON.stringify(request.data) : '');
+    const shown = op === 'delete' ? `delete ${key}` : `${op} ${key} = ${shorten(shownValue)}${request.cas !== undefined ? ` if version ${request.cas}` : ''}`;
+    return this.recorded(
+      { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null },
+      shown,
+      async () => {
+        const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, true);
+        return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
+      },
+    );
+  }
+
+  async read(key: string, consistency: Consistency, node?: string): Promise<Record<string, unknown>> {
+    const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
+    return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, async () => {
+      // A stale read is served by whichever node is asked; the others must reach a leader.
+      const follow = consistency !== 'stale' && node === undefined;
+      const result = await this.untilDefinite({ kind: 'read', key, consistency }, node ?? this.host.leader() ?? this.host.anyRunning() ?? undefined, follow);
+      const value = typeof result['value'] === 'string' ? result['value'] : null;
+      return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
+    });
+  }
+
+  /** Runs an operation and records it as a client-op event, whatever the outcome. */
+  private async recorded(
+    base: { op: 'put' | 'cas' | 'delete' | 'get'; key: string; value: string | null; cas: number | null; consistency: Consistency | null; node: string | null },
+    shown: string,
+    run: () => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const opId = this.nextOpId++;
+    const start = this.host.now();
+    const emit = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
+      const version = typeof result?.['version'] === 'number' ? result['version'] : null;
+      const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
+      const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
+      this.host.emit({ type: 'client-op', opId, client: this.clientId, ...base, value, version, node, outcome, detail, start, end: this.host.now() });
+    };
+    try {
+      const result = await run();
+      const { detail, ...rest } = result;
+      emit('ok', String(detail), rest);
+      return rest;
+    } catch (error) {
+      if (error instanceof CommandError) {
+        const outcome = error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed';
+        emit(outcome, `${shown}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a request until it gets a definite answer. `follow`: go where "not leader" points (and
+   * wait for an election); otherwise only `preferred` is asked. Writes are retried with the same
+   * client session sequence number, so a retry can never apply twice.
+   */
+  private async untilDefinite(request: WorkerRequest, preferred: string | undefined, follow: boolean): Promise<Record<string, unknown>> {
+    let target: string | null = preferred ?? this.host.leader();
+    let uncertain = false;
+    let lastError = '';
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const deadline = performance.now() + this.host.attemptTimeoutMs();
+      if (!target || !this.host.isRunning(target)) {
+        if (!follow && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
+        target = await this.host.waitForLeader(deadline);
+      }
+      if (!target) continue;
+      const outcome: RequestOutcome = await this.host.requests.send(target, request, deadline - performance.now());
+      if (outcome.ok) return { ...outcome.value, node: target };
+      lastError = outcome.error;
+      switch (outcome.code) {
+        case 'not-leader':
+          if (!follow) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
+          target = outcome.leader ?? null;
+          if (!target) await this.host.waitForLeader(deadline);
+          continue;
+        case 'unknown':
+          uncertain = true;
+          target = follow ? null : target;
+          continue;
+        case 'lost':
+        case 'unavailable':
+          target = follow ? null : target;
+          continue;
+        case 'conflict':
+          throw new CommandError('conflict', outcome.error);
+        case 'bad-request':
+          throw new CommandError('bad-request', outcome.error);
+        case 'internal':
+          throw new CommandError('internal', outcome.error);
+      }
+    }
+    if (uncertain && request.kind === 'propose') {
+      throw new CommandError('timeout', 'no answer in time: the write may or may not have been applied (a retry with the same client session is safe)');
+    }
+    if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
+    throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
