@@ -60,7 +60,7 @@ export class LiveServer {
   private serve(socket: WebSocket, cluster: Cluster): void {
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
-    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, view: cluster.view });
+    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, control: true, view: cluster.view });
 
     let batch: ClusterEvent[] = [];
     let timer: NodeJS.Timeout | null = null;

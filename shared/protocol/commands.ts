@@ -110,6 +110,7 @@ export type CommandType = Command['type'];
 
 export const errorCodeSchema = z.enum([
   'bad-request',
+  'forbidden',
   'not-found',
   'conflict',
   'not-leader',
@@ -124,6 +125,7 @@ export type ErrorCode = z.infer<typeof errorCodeSchema>;
 /** HTTP status for each error code, so REST and WebSocket report a failure the same way. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   'bad-request': 400,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   'not-leader': 421,

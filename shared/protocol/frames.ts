@@ -10,8 +10,9 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 export const serverFrameSchema = z.discriminatedUnion('type', [
-  /** First frame on a connection: protocol version and the whole current view. */
-  z.object({ type: z.literal('welcome'), protocol: z.number().int(), view: clusterViewSchema }),
+  /** First frame on a connection: protocol version, whether this connection may control the
+   *  cluster (it presented the cluster's token) or only watch, and the whole current view. */
+  z.object({ type: z.literal('welcome'), protocol: z.number().int(), control: z.boolean(), view: clusterViewSchema }),
   /** Events batched per frame, with the clock as of sending so the page can extrapolate time. */
   z.object({ type: z.literal('events'), events: z.array(clusterEventSchema), clock: clockViewSchema }),
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: commandResultSchema }),
