@@ -19,7 +19,7 @@ describe('KV commands', () => {
   it.each([
     ['not JSON', 'put k', /must be JSON text/],
     ['an array', '[]', /must be a JSON object/],
-    ['an unknown op', '{"op":"get","key":"k","time":1}', /"op" must be "put" or "delete"/],
+    ['an unknown op', '{"op":"get","key":"k","time":1}', /"op" must be "put", "delete" or "restore"/],
     ['a missing time', '{"op":"delete","key":"k"}', /"time" must be a non-negative integer/],
     ['a negative cas', '{"op":"put","key":"k","data":{},"cas":-1,"time":1}', /"cas" must be/],
     ['data as an array', '{"op":"put","key":"k","data":[1],"time":1}', /"data" must be a JSON object/],

@@ -1,8 +1,8 @@
 // KV commands as they travel inside Entry.data. The core replicates them as opaque text; only the
 // state machine (and the proposer) read them, so this file is the one place their shape is checked.
-import { MAX_CLIENT_ID_BYTES, MAX_KEY_BYTES, MAX_VALUE_BYTES, utf8Length } from './limits.ts';
+import { MAX_CLIENT_ID_BYTES, MAX_KEY_BYTES, MAX_RESTORE_BYTES, MAX_VALUE_BYTES, utf8Length } from './limits.ts';
 
-export type KvCommand = KvPut | KvDelete;
+export type KvCommand = KvPut | KvDelete | KvRestore;
 
 export interface KvPut {
   readonly op: 'put';
@@ -25,6 +25,18 @@ export interface KvDelete {
   readonly time: number;
 }
 
+/**
+ * Disaster recovery: replace the whole store with an image taken by KvStore.snapshot() (possibly
+ * on another cluster). It travels through the log like any command, so every replica restores the
+ * same image at the same index. Not part of client sessions: restoring the same image twice is
+ * harmless.
+ */
+export interface KvRestore {
+  readonly op: 'restore';
+  readonly image: string;
+  readonly time: number;
+}
+
 export class KvCommandError extends Error {
   override readonly name = 'KvCommandError';
 }
@@ -33,6 +45,7 @@ export class KvCommandError extends Error {
 export function encodeCommand(command: KvCommand): string {
   const valid = validateCommand(command);
   // Fixed field order so that the same command always encodes to the same text.
+  if (valid.op === 'restore') return JSON.stringify({ op: valid.op, image: valid.image, time: valid.time });
   const out: Record<string, unknown> = { op: valid.op, key: valid.key };
   if (valid.op === 'put') {
     out['data'] = valid.data;
@@ -62,9 +75,10 @@ export function decodeCommand(text: string): KvCommand {
 export function validateCommand(value: unknown): KvCommand {
   if (!isPlainObject(value)) throw new KvCommandError('a KV command must be a JSON object');
   const op = value['op'];
-  if (op !== 'put' && op !== 'delete') {
-    throw new KvCommandError(`"op" must be "put" or "delete"; got ${describe(op)}`);
+  if (op !== 'put' && op !== 'delete' && op !== 'restore') {
+    throw new KvCommandError(`"op" must be "put", "delete" or "restore"; got ${describe(op)}`);
   }
+  if (op === 'restore') return validateRestore(value);
   const allowed = op === 'put' ? PUT_FIELDS : DELETE_FIELDS;
   for (const field of Object.keys(value)) {
     if (!allowed.has(field)) throw new KvCommandError(`unknown field "${field}" in a ${op} command`);
@@ -116,6 +130,21 @@ function validateSession(client: unknown, seq: unknown): { client?: string; seq?
   return { client, seq };
 }
 
+function validateRestore(value: Record<string, unknown>): KvRestore {
+  for (const field of Object.keys(value)) {
+    if (!RESTORE_FIELDS.has(field)) throw new KvCommandError(`unknown field "${field}" in a restore command`);
+  }
+  const { image, time } = value;
+  if (typeof image !== 'string') throw new KvCommandError(`"image" must be snapshot text; got ${describe(image)}`);
+  const bytes = utf8Length(image);
+  if (bytes > MAX_RESTORE_BYTES) throw new KvCommandError(`the image is ${bytes} bytes; the limit is ${MAX_RESTORE_BYTES}`);
+  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
+    throw new KvCommandError(`"time" must be a non-negative integer (ms since the epoch); got ${describe(time)}`);
+  }
+  return { op: 'restore', image, time };
+}
+
+const RESTORE_FIELDS = new Set(['op', 'image', 'time']);
 const PUT_FIELDS = new Set(['op', 'key', 'data', 'cas', 'client', 'seq', 'time']);
 const DELETE_FIELDS = new Set(['op', 'key', 'client', 'seq', 'time']);
 

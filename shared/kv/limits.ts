@@ -32,3 +32,6 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/** Largest store image a restore command may carry (it travels through the log as one entry). */
+export const MAX_RESTORE_BYTES = 8 * 1024 * 1024;

@@ -6,9 +6,10 @@ export type KvApplyResult = KvApplied | KvRefused;
 
 export interface KvApplied {
   readonly ok: true;
-  readonly op: 'put' | 'delete';
+  readonly op: 'put' | 'delete' | 'restore';
   readonly key: string;
-  /** The version written by a put, or the version marked deleted (0 if the key never existed). */
+  /** The version written by a put, or the version marked deleted (0 if the key never existed);
+   *  for a restore, the number of keys restored (and key is ""). */
   readonly version: number;
   /** Present when this (client, seq) had already been applied: the first result, repeated. */
   readonly duplicate?: true;
@@ -34,10 +35,12 @@ export type KvRefused =
       readonly seq: number;
       readonly lastSeq: number;
     }
-  | { readonly ok: false; readonly code: 'invalid-command'; readonly message: string };
+  | { readonly ok: false; readonly code: 'invalid-command'; readonly message: string }
+  /** A restore whose image did not decode: the store is left as it was. */
+  | { readonly ok: false; readonly code: 'invalid-image'; readonly message: string };
 
 /** Results that a session may remember (the ones produced by actually running a command). */
-export type KvSessionResult = Exclude<KvApplyResult, { code: 'stale-session' } | { code: 'invalid-command' }>;
+export type KvSessionResult = Exclude<KvApplyResult, { code: 'stale-session' } | { code: 'invalid-command' } | { code: 'invalid-image' } | { op: 'restore' }>;
 
 /** Validates a remembered result read back from a snapshot. Throws Error with the reason. */
 export function validateSessionResult(value: unknown): KvSessionResult {

@@ -36,6 +36,10 @@ export class SessionTable {
     }
   }
 
+  clear(): void {
+    this.sessions.clear();
+  }
+
   get size(): number {
     return this.sessions.size;
   }

@@ -79,6 +79,7 @@ export class KvStore {
       if (error instanceof KvCommandError) return { ok: false, code: 'invalid-command', message: error.message };
       throw error;
     }
+    if (command.op === 'restore') return this.restoreImage(command.image);
     if (command.client === undefined || command.seq === undefined) return this.run(command);
 
     const seen = this.sessions.lookup(command.client, command.seq);
@@ -182,7 +183,21 @@ export class KvStore {
     this.lastApplied = index;
   }
 
-  private run(command: KvCommand): KvSessionResult {
+  /** Replaces keys and sessions with the image's; the applied index stays this entry's. */
+  private restoreImage(text: string): KvApplyResult {
+    let image;
+    try {
+      image = decodeSnapshot(text);
+    } catch (error) {
+      return { ok: false, code: 'invalid-image', message: error instanceof Error ? error.message : String(error) };
+    }
+    this.keysByName = image.keys;
+    this.sessions.clear();
+    for (const [client, record] of image.sessions) this.sessions.record(client, record.lastSeq, record.lastResult);
+    return { ok: true, op: 'restore', key: '', version: image.keys.size };
+  }
+
+  private run(command: KvPut | KvDelete): KvSessionResult {
     return command.op === 'put' ? this.put(command) : this.delete(command);
   }
 
