@@ -63,9 +63,17 @@ export class NodeStorage {
     const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 1) throw new RangeError(`segmentBytes must be a positive integer, got ${segmentBytes}`);
 
-    const created = !fs.existsSync(dir);
-    fs.mkdirSync(dir, { recursive: true });
-    if (created) fsyncDir(path.dirname(path.resolve(dir)));
+    // mkdir returns the top-most directory it had to create; every new directory entry from
+    // there down must be made durable in its parent, or a crash could lose the node's directory.
+    const firstCreated = fs.mkdirSync(dir, { recursive: true });
+    const created = firstCreated !== undefined;
+    if (firstCreated !== undefined) {
+      const top = path.resolve(firstCreated);
+      for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+        fsyncDir(path.dirname(d));
+        if (d === top) break;
+      }
+    }
 
     const removedFiles: string[] = [];
     const names = fs.readdirSync(dir);

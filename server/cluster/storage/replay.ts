@@ -72,9 +72,11 @@ export class LogReplay {
           this.expect = record.index + 1;
           return;
         }
+        // The log was kept past the snapshot: only entries at or below it go. `expect` stays as
+        // it is - the entries that follow continue the kept log, which may extend beyond the
+        // snapshot in segments already deleted (so the next record need not be index + 1).
         const first = this.entries[0]?.index;
         if (first !== undefined && first <= record.index) this.entries = this.entries.slice(record.index - first + 1);
-        if (this.entries.length === 0) this.expect = Math.max(this.expect ?? 0, record.index + 1);
         return;
       }
     }
