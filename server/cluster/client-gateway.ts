@@ -57,18 +57,30 @@ export class ClientGateway {
       { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null },
       shown,
       async () => {
-        const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, true);
+        // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
+        // but if that leader cannot commit in time the client hears so: it chose that node.
+        const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, { redirect: true, failover: node === undefined });
         return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
       },
     );
   }
 
+  /** Replaces the store with a snapshot image, through the log (one entry, no client session).
+   *  Not a client-op event: it is no read or write of one key, and the kv-reset events show it. */
+  async restore(image: string): Promise<Record<string, unknown>> {
+    const command = encodeCommand({ op: 'restore', image, time: Date.now() });
+    const result = await this.untilDefinite({ kind: 'propose', command }, undefined, { redirect: true, failover: true });
+    return { index: result['index'], keys: result['version'] };
+  }
+
   async read(key: string, consistency: Consistency, node?: string): Promise<Record<string, unknown>> {
     const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
     return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, async () => {
-      // A stale read is served by whichever node is asked; the others must reach a leader.
-      const follow = consistency !== 'stale' && node === undefined;
-      const result = await this.untilDefinite({ kind: 'read', key, consistency }, node ?? this.host.leader() ?? this.host.anyRunning() ?? undefined, follow);
+      // A stale read is served by whichever node is asked. Lease and ReadIndex reads need the
+      // leader: without a chosen node, go where "not leader" points; a chosen node answers itself.
+      const find = consistency !== 'stale' && node === undefined;
+      const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
+      const result = await this.untilDefinite({ kind: 'read', key, consistency }, target, { redirect: find, failover: find });
       const value = typeof result['value'] === 'string' ? result['value'] : null;
       return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
     });
@@ -103,48 +115,39 @@ export class ClientGateway {
   }
 
   /**
-   * Sends a request until it gets a definite answer. `follow`: go where "not leader" points (and
-   * wait for an election); otherwise only `preferred` is asked. Writes are retried with the same
-   * client session sequence number, so a retry can never apply twice.
+   * Sends a request until it gets a definite answer. `redirect`: go where "not leader" points (and
+   * wait out an election); `failover`: when the node asked does not answer in time, find the leader
+   * again and retry. Writes are retried with the same client session sequence number, so a retry can
+   * never apply twice.
    */
-  private async untilDefinite(request: WorkerRequest, preferred: string | undefined, follow: boolean): Promise<Record<string, unknown>> {
+  private async untilDefinite(request: WorkerRequest, preferred: string | undefined, route: { redirect: boolean; failover: boolean }): Promise<Record<string, unknown>> {
     let target: string | null = preferred ?? this.host.leader();
     let uncertain = false;
     let lastError = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const deadline = performance.now() + this.host.attemptTimeoutMs();
       if (!target || !this.host.isRunning(target)) {
-        if (!follow && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
+        if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
         target = await this.host.waitForLeader(deadline);
       }
       if (!target) continue;
       const outcome: RequestOutcome = await this.host.requests.send(target, request, deadline - performance.now());
       if (outcome.ok) return { ...outcome.value, node: target };
       lastError = outcome.error;
-      switch (outcome.code) {
-        case 'not-leader':
-          if (!follow) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
-          target = outcome.leader ?? null;
-          if (!target) await this.host.waitForLeader(deadline);
-          continue;
-        case 'unknown':
-          uncertain = true;
-          target = follow ? null : target;
-          continue;
-        case 'lost':
-        case 'unavailable':
-          target = follow ? null : target;
-          continue;
-        case 'conflict':
-          throw new CommandError('conflict', outcome.error);
-        case 'bad-request':
-          throw new CommandError('bad-request', outcome.error);
-        case 'internal':
-          throw new CommandError('internal', outcome.error);
+      if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
+      if (outcome.code === 'not-leader') {
+        if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
+        target = outcome.leader ?? null;
+        if (!target) await this.host.waitForLeader(deadline);
+        continue;
       }
+      // unknown (no answer in time, or the node went down), lost (overwritten), unavailable
+      if (outcome.code === 'unknown') uncertain = true;
+      if (!route.failover) break;
+      target = null;
     }
     if (uncertain && request.kind === 'propose') {
-      throw new CommandError('timeout', 'no answer in time: the write may or may not have been applied (a retry with the same client session is safe)');
+      throw new CommandError('timeout', `no answer in time: the write may or may not have been applied (a retry with the same client session is safe)${lastError ? ` (${lastError})` : ''}`);
     }
     if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
     throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { KvStore } from '../../shared/kv/store.ts';
 import { describeMessage, noBugs, type Message, type Switches } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
@@ -230,6 +231,30 @@ export class Cluster {
     }
   }
 
+  /**
+   * The leader's state-machine image (Vault's `sys/storage/raft/snapshot` GET). It can be restored
+   * into this or any other cluster.
+   */
+  async saveSnapshot(): Promise<{ index: number; term: number; keys: number; data: string }> {
+    const leader = this.leader() ?? (await this.waitForLeader(performance.now() + this.attemptTimeoutMs()));
+    if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
+    const value = await this.ask(leader, { kind: 'snapshot-data' });
+    return { index: Number(value['index']), term: Number(value['term']), keys: Number(value['keys']), data: String(value['data']) };
+  }
+
+  /**
+   * Replaces the whole store with an image from saveSnapshot (Vault's snapshot POST). The image is
+   * validated here, then travels through the log so every node restores it at the same index.
+   */
+  async restoreSnapshot(data: string): Promise<Record<string, unknown>> {
+    try {
+      KvStore.restore(data);
+    } catch (error) {
+      throw new CommandError('bad-request', `not a raftlab snapshot: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this.client.restore(data);
+  }
+
   /** The node the cluster currently follows: a live leader of the highest term. */
   leader(): string | null {
     let best: NodeView | null = null;
@@ -433,6 +458,7 @@ export class Cluster {
         if (report.truncatedFrom !== undefined) this.events.emit({ type: 'log-truncated', node, fromIndex: report.truncatedFrom });
         if (report.appended.length > 0) this.events.emit({ type: 'log-appended', node, entries: [...report.appended] });
         for (const snapshot of report.snapshots) this.events.emit({ type: 'snapshot', node, ...snapshot });
+        if (report.kvReset) this.events.emit({ type: 'kv-reset', node, reason: report.kvReset });
         for (const applied of report.applied) this.events.emit({ type: 'kv-applied', node, ...applied });
         if (report.status) this.events.emit({ type: 'node-status', node, status: report.status });
         if (report.disk) this.events.emit({ type: 'node-disk', node, disk: report.disk });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+import { closeFilesUnder } from './leaked-files.ts';
 
 /** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
 function workerEntry(): URL {
@@ -53,6 +54,7 @@ export class NodeHost {
       crash = error.stack ?? error.message;
     });
     worker.on('exit', (code) => {
+      closeFilesUnder(init.dir);
       if (this.worker !== worker) return;
       this.worker = null;
       const expected = this.stopping;

@@ -42,6 +42,8 @@ export class NodeRuntime {
   private lastTerm = -1;
   private lastDiskReportAt = 0;
   private fsyncs = 0;
+  /** The state machine was replaced since the last report (the page must redraw it whole). */
+  private kvReset: 'snapshot' | 'restore' | 'recovery' | undefined;
   /** Outcomes decided outside a Ready (refusals, local reads), sent with the next report. */
   private readonly earlyOutcomes: Outcomes = [];
 
@@ -53,6 +55,7 @@ export class NodeRuntime {
     this.storage = storage;
     this.kv = restored.snapshot ? KvStore.restore(restored.snapshot.data) : new KvStore();
     this.lastStoredIndex = restored.entries.at(-1)?.index ?? restored.snapshot?.metadata.index ?? 0;
+    if (restored.snapshot) this.kvReset = 'recovery';
     this.raft = new RawNode(
       {
         id: init.id,
@@ -140,6 +143,11 @@ export class NodeRuntime {
       case 'disk':
         done({ disk: this.storage.describe() as unknown as Record<string, unknown> });
         break;
+      case 'snapshot-data': {
+        const status = this.raft.status();
+        done({ index: this.kv.appliedIndex, term: status.term, keys: this.kv.size, data: this.kv.snapshot() });
+        break;
+      }
     }
     this.drain();
   }
@@ -199,13 +207,17 @@ export class NodeRuntime {
       this.raft.advance(ready);
     }
     this.serveReads(outcomes);
+    const kvReset = this.kvReset;
+    this.kvReset = undefined;
+    // After a replacement, the keys applied one by one above are superseded by the whole image.
+    if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
 
     const status = this.status();
     this.observeRole(status, observations);
     const statusChanged = statusWorthReporting(status, this.lastStatus);
     const now = performance.now();
     const diskDue = (persisted.batches > 0 || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
-    if (!statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0 && observations.length === 0) {
+    if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0 && observations.length === 0) {
       return;
     }
     if (statusChanged) this.lastStatus = status;
@@ -215,6 +227,7 @@ export class NodeRuntime {
       ...(statusChanged ? { status } : {}),
       ...(truncatedFrom !== undefined ? { truncatedFrom } : {}),
       ...(diskDue ? { disk: this.diskView() } : {}),
+      ...(kvReset ? { kvReset } : {}),
       appended,
       applied,
       messages,
@@ -244,15 +257,18 @@ export class NodeRuntime {
     }
     if (installed) {
       this.kv = KvStore.restore(installed.data);
+      this.kvReset = 'snapshot';
       snapshots.push({ index: installed.metadata.index, term: installed.metadata.term, source: 'leader' });
       observations.push({ kind: 'snapshot', node, index: installed.metadata.index, term: installed.metadata.term });
     }
+    // Order matters to the checker: a Ready's commit index refers to the log *after* its entries
+    // (which may replace a conflicting suffix), so the entries are observed first.
+    if (ready.entries.length > 0) observations.push({ kind: 'append', node, entries: ready.entries.map(observedEntry) });
     if (ready.hardState) {
       const { term, vote, commit } = ready.hardState;
       observations.push({ kind: 'hard-state', node, term, vote, commit });
       observations.push({ kind: 'commit', node, commit });
     }
-    if (ready.entries.length > 0) observations.push({ kind: 'append', node, entries: ready.entries.map(observedEntry) });
   }
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
@@ -272,7 +288,8 @@ export class NodeRuntime {
         continue;
       }
       const result = this.kv.apply(entry.index, entry.data);
-      if (result.ok) {
+      if (result.ok && result.op === 'restore') this.kvReset = 'restore';
+      else if (result.ok) {
         const now = this.kv.get(result.key);
         applied.push({ index: entry.index, key: result.key, value: now && now.data !== null ? showValue(now.data) : null, version: result.version });
       }
@@ -311,6 +328,15 @@ export class NodeRuntime {
       this.reads.delete(context);
       outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.readValue(read.key), readIndex: read.index } } });
     }
+  }
+
+  /** Every key as the page shows it (bounded: the page lists keys, not a database). */
+  private kvImage(): AppliedValue[] {
+    return this.kv.keys().slice(0, 2000).flatMap((key) => {
+      const entry = this.kv.get(key);
+      if (!entry || entry.data === null) return [];
+      return [{ index: Math.max(1, this.kv.appliedIndex), key, value: showValue(entry.data), version: entry.version }];
+    });
   }
 
   private observeRole(status: NodeStatus, observations: Observation[]): void {

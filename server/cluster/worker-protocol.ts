@@ -33,7 +33,9 @@ export type ClientRequest =
   | { readonly kind: 'campaign'; readonly requestId: number }
   | { readonly kind: 'snapshot-now'; readonly requestId: number }
   | { readonly kind: 'switches'; readonly requestId: number; readonly change: SwitchChange }
-  | { readonly kind: 'disk'; readonly requestId: number };
+  | { readonly kind: 'disk'; readonly requestId: number }
+  /** The state machine's image now (for a Vault-style snapshot save). */
+  | { readonly kind: 'snapshot-data'; readonly requestId: number };
 
 export type ToWorker =
   | { readonly type: 'tick'; readonly ticks: number }
@@ -59,6 +61,8 @@ export interface ReadyReport {
   readonly status?: NodeStatus;
   readonly truncatedFrom?: number;
   readonly appended: readonly EntryView[];
+  /** Set when the state machine was replaced: the page drops its copy; `applied` then lists every key. */
+  readonly kvReset?: 'snapshot' | 'restore' | 'recovery';
   readonly applied: readonly AppliedValue[];
   readonly messages: readonly MessageBase[];
   readonly outcomes: readonly { readonly requestId: number; readonly outcome: ClientOutcome }[];

@@ -33,6 +33,8 @@ export function describeEvent(event: ClusterEvent): string | null {
       return event.source === 'leader'
         ? `${event.node} installed the leader's snapshot at index ${event.index} (term ${event.term})`
         : `${event.node} took a snapshot at index ${event.index} and compacted its log`;
+    case 'kv-reset':
+      return event.reason === 'restore' ? `${event.node} restored its key-value store from a snapshot image` : null;
     case 'log-truncated':
       return `${event.node} dropped its log from index ${event.fromIndex} (it conflicted with the leader)`;
     case 'clock':

@@ -55,6 +55,9 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('message-sent'), message: messageViewSchema }),
   z.object({ ...stamp, type: z.literal('message-delivered'), id: z.number().int().nonnegative() }),
   z.object({ ...stamp, type: z.literal('message-dropped'), id: z.number().int().nonnegative(), reason: z.string() }),
+  /** The node's state machine was replaced (snapshot installed, restore, recovery); kv-applied
+   *  events for its keys follow. */
+  z.object({ ...stamp, type: z.literal('kv-reset'), node: nodeIdSchema, reason: z.enum(['snapshot', 'restore', 'recovery']) }),
   z.object({ ...stamp, type: z.literal('log-appended'), node: nodeIdSchema, entries: z.array(entryViewSchema) }),
   z.object({ ...stamp, type: z.literal('log-truncated'), node: nodeIdSchema, fromIndex: z.number().int().positive() }),
   z.object({

@@ -144,6 +144,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       node.lastIndex = Math.min(node.lastIndex, event.fromIndex - 1);
       return;
     }
+    case 'kv-reset':
+      nodeFor(view, event.node).kv = {};
+      return;
     case 'kv-applied': {
       const node = nodeFor(view, event.node);
       if (event.value === null) delete node.kv[event.key];

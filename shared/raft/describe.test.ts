@@ -14,7 +14,7 @@ describe('describe', () => {
       describeMessage({ type: 'Vote', from: 'n2', to: 'n1', term: 5, lastLogIndex: 7, lastLogTerm: 3, transfer: true }),
       describeMessage({ type: 'VoteResponse', from: 'n1', to: 'n2', term: 5, reject: false }),
       describeMessage({ type: 'Heartbeat', from: 'n1', to: 'n2', term: 4, commit: 7, context: 'r1', sentTick: 30 }),
-      describeMessage({ type: 'HeartbeatResponse', from: 'n2', to: 'n1', term: 4, context: '', sentTick: 30 }),
+      describeMessage({ type: 'HeartbeatResponse', from: 'n2', to: 'n1', term: 4, context: '', sentTick: 30, lastIndex: 7 }),
       describeMessage({ type: 'Snapshot', from: 'n1', to: 'n4', term: 4, snapshot: { metadata: { index: 100, term: 3, config: { voters: ['n1', 'n2', 'n3'], learners: ['n4'], votersOutgoing: [] } }, data: '{}' } }),
       describeMessage({ type: 'TimeoutNow', from: 'n1', to: 'n2', term: 4 }),
       describeMessage({ type: 'ReadIndexResponse', from: 'n1', to: 'n2', term: 0, context: 'c7', index: 9, ok: true }),

@@ -62,10 +62,13 @@ export interface HeartbeatMessage extends MessageBase {
   readonly sentTick: number;
 }
 
+/** `lastIndex` is the follower's last log index: a leader that sees it below the follower's match
+ *  learns that the follower lost entries it had acknowledged (a wiped or replaced disk). */
 export interface HeartbeatResponseMessage extends MessageBase {
   readonly type: 'HeartbeatResponse';
   readonly context: string;
   readonly sentTick: number;
+  readonly lastIndex: number;
 }
 
 /** InstallSnapshot (section 7), sent whole: snapshots here are small text images. */

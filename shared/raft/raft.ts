@@ -389,7 +389,7 @@ export class Raft {
 
   private handleHeartbeat(m: HeartbeatMessage): void {
     this.log.commitTo(m.commit);
-    this.send({ type: 'HeartbeatResponse', to: m.from, context: m.context, sentTick: m.sentTick });
+    this.send({ type: 'HeartbeatResponse', to: m.from, context: m.context, sentTick: m.sentTick, lastIndex: this.log.lastIndex() });
   }
 
   private handleSnapshot(m: SnapshotMessage): void {

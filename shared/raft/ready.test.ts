@@ -50,7 +50,7 @@ describe('Ready and advance', () => {
     const odd: Message[] = [
       { type: 'AppendResponse', from: 'n9', to: 'n1', term: 1, reject: false, index: 99, conflictIndex: 0, conflictTerm: 0 },
       { type: 'Append', from: 'n2', to: 'n7', term: 5, prevIndex: 0, prevTerm: 0, entries: [], commit: 0 },
-      { type: 'HeartbeatResponse', from: 'n2', to: 'n1', term: 0 + 1, context: 'x', sentTick: 3 },
+      { type: 'HeartbeatResponse', from: 'n2', to: 'n1', term: 0 + 1, context: 'x', sentTick: 3, lastIndex: 0 },
       { type: 'Append', from: 'n2', to: 'n1', term: 1, prevIndex: 50, prevTerm: 9, entries: [], commit: 60 },
       { type: 'ReadIndexResponse', from: 'n2', to: 'n1', term: 0, context: 'c', index: 4, ok: true },
     ];

@@ -120,6 +120,13 @@ export class Replication {
     // replicate window that stays full (its Appends were lost) by probing again from match + 1.
     if (pr.state === 'probe') pr.probeSent = false;
     if (pr.state === 'replicate' && pr.inflightFull()) pr.becomeProbe();
+    if (m.lastIndex < pr.match && pr.state !== 'snapshot') {
+      // Raft assumes acknowledged entries stay on the follower's disk; this one lost them (its
+      // disk was wiped or replaced). Start over from what it holds: probe, then a snapshot if the
+      // entries it needs were compacted away. Lowering match never lowers the commit index.
+      pr.match = m.lastIndex;
+      pr.becomeProbe();
+    }
     if (pr.match < r.log.lastIndex()) this.maybeSendAppend(m.from, true);
     if (m.context === '') return;
     const released = r.reads.ack(m.context, m.from, (acks) => hasQuorum(r.config, (id) => acks.has(id)));

@@ -40,6 +40,26 @@ describe('log compaction (section 7)', () => {
     expect(net.node('n1').status().progress['n3']).toMatchObject({ state: 'replicate', match: applied + 1 });
   });
 
+  it('a follower that lost its disk is noticed by heartbeat and caught up by InstallSnapshot', () => {
+    const net = new TestNetwork(['n1', 'n2', 'n3'], { snapshotTrailing: 0 });
+    net.elect('n1');
+    for (let i = 0; i < 5; i++) net.node('n1').propose(`c${i}`);
+    net.stabilize();
+    const applied = net.node('n1').status().applied;
+    net.node('n1').compact(applied, 'image');
+    net.stabilize();
+    // n3's disk is wiped: it comes back empty, with no configuration, and waits to be contacted.
+    net.crash('n3');
+    net.disks.delete('n3');
+    net.add('n3', { snapshotTrailing: 0 });
+    expect(net.node('n1').status().progress['n3']?.match).toBe(applied);
+    // No new write: heartbeats alone must reveal the loss.
+    for (let i = 0; i < 3; i++) net.tick(['n1']);
+    expect(net.delivered.some((m) => m.type === 'Snapshot' && m.to === 'n3')).toBe(true);
+    expect(net.node('n3').status()).toMatchObject({ snapshotIndex: applied, commit: applied });
+    expect(net.node('n1').status().progress['n3']?.match).toBe(applied);
+  });
+
   it('a node restarts from its snapshot plus the entries after it', () => {
     const net = new TestNetwork(['n1', 'n2', 'n3'], { snapshotTrailing: 0 });
     net.elect('n1');

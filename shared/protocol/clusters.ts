@@ -1,0 +1,49 @@
+// Cluster management over REST: create, fork, delete, list. These are not cluster commands (they
+// act on the server, not on one cluster), so they live beside the command set, not inside it.
+import { z } from 'zod';
+import { MAX_NODES } from './commands.ts';
+import { clusterNameSchema } from './schemas.ts';
+
+export const profileNameSchema = z.enum(['teaching', 'production']);
+
+/** POST /api/clusters */
+export const createClusterRequestSchema = z.strictObject({
+  nodes: z.number().int().min(1).max(MAX_NODES),
+  profile: profileNameSchema.default('teaching'),
+  /** Chosen by the server when absent. */
+  name: clusterNameSchema.optional(),
+});
+export type CreateClusterRequest = z.infer<typeof createClusterRequestSchema>;
+
+/** POST /api/clusters/{name}/fork: a new cluster with the same size, profile, switches and network. */
+export const forkClusterRequestSchema = z.strictObject({
+  name: clusterNameSchema.optional(),
+});
+export type ForkClusterRequest = z.infer<typeof forkClusterRequestSchema>;
+
+/** The answer to create and fork. The token is shown once: it is what gives control. */
+export const createdClusterSchema = z.object({
+  name: clusterNameSchema,
+  token: z.string(),
+  /** The page for this cluster: anyone with it can watch. */
+  url: z.string(),
+  /** The same page with the token in its fragment: whoever opens it can control. */
+  controlUrl: z.string(),
+  nodes: z.number().int(),
+  profile: profileNameSchema,
+  forkedFrom: clusterNameSchema.optional(),
+});
+export type CreatedCluster = z.infer<typeof createdClusterSchema>;
+
+/** One line of GET /api/clusters. */
+export const clusterSummarySchema = z.object({
+  name: clusterNameSchema,
+  nodes: z.number().int(),
+  profile: profileNameSchema,
+  /** Open WebSocket connections watching it. */
+  viewers: z.number().int().nonnegative(),
+  /** Never reaped when idle (the server's default cluster). */
+  permanent: z.boolean(),
+  forkedFrom: clusterNameSchema.nullable(),
+});
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
