@@ -1,5 +1,6 @@
 // Drives a cluster from its lab clock: sends ticks at every tick boundary and has the bus deliver
-// messages when their virtual delivery time comes. One real timer, re-armed for the next due thing.
+// messages when their virtual delivery time comes. One real timer, re-armed for the next due thing
+// (or setImmediate when that thing is due already).
 import type { LabClock } from './lab-clock.ts';
 
 export interface SchedulerTargets {
@@ -14,6 +15,8 @@ const MAX_CATCH_UP_TICKS = 5;
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private readonly runNow = (): void => this.run();
   private armedFor = Infinity;
   private nextTickAt: number;
   private running = false;
@@ -34,8 +37,14 @@ export class Scheduler {
 
   stop(): void {
     this.running = false;
+    this.disarm();
+  }
+
+  private disarm(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     this.armedFor = Infinity;
   }
 
@@ -56,18 +65,21 @@ export class Scheduler {
   }
 
   private rearm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.armedFor = Infinity;
+    this.disarm();
     if (!this.running || this.clock.paused) return;
     const due = this.nextDue();
     const delay = this.clock.realDelayUntil(due);
     this.armedFor = due;
-    this.timer = setTimeout(() => this.run(), Math.min(delay, 2 ** 31 - 1));
+    // Due already (a zero-latency link): setTimeout would wait at least 1 ms per hop, twice per
+    // write. Run as soon as this turn of the event loop ends instead; what else arrives in this
+    // turn is delivered in the same run.
+    if (delay <= 0) this.immediate = setImmediate(this.runNow);
+    else this.timer = setTimeout(this.runNow, Math.min(delay, 2 ** 31 - 1));
   }
 
   private run(): void {
     this.timer = null;
+    this.immediate = null;
     this.armedFor = Infinity;
     const now = this.clock.now();
     let owed = 0;
