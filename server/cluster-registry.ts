@@ -1,27 +1,161 @@
-// The clusters one server process runs, by name.
-import { Cluster, type ClusterOptions } from './cluster/cluster.ts';
+// The clusters one server process runs, by name, each with its control token. Clusters are made on
+// demand (the page's "fork", POST /api/clusters) within server-wide caps; one that nobody watches
+// or uses for `idleMs` is stopped and its data deleted. The default cluster is permanent.
+import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve, sep } from 'node:path';
+import { Cluster } from './cluster/cluster.ts';
+import type { ProfileName } from './cluster/profiles.ts';
+import { CommandError } from '../shared/protocol/commands.ts';
+import { clusterNameSchema } from '../shared/protocol/schemas.ts';
+import { generateToken } from './auth/tokens.ts';
+
+export interface RegistryLimits {
+  /** Clusters one server runs at most (the default one included). */
+  readonly maxClusters: number;
+  /** Nodes across all clusters at most (creation, fork and add-node are refused beyond it). */
+  readonly maxNodes: number;
+  /** Real milliseconds without a viewer or a request before a non-permanent cluster is removed. */
+  readonly idleMs: number;
+}
+
+export const DEFAULT_LIMITS: RegistryLimits = { maxClusters: 32, maxNodes: 160, idleMs: 30 * 60_000 };
+
+export interface NewCluster {
+  readonly nodes: number;
+  readonly profile: ProfileName;
+  readonly name?: string;
+  /** Given for the default cluster (--token); generated otherwise. */
+  readonly token?: string;
+  /** Never reaped, and its data survives a server restart (the default cluster). */
+  readonly permanent?: boolean;
+  readonly forkedFrom?: string;
+}
+
+export interface LabSession {
+  readonly name: string;
+  readonly cluster: Cluster;
+  readonly token: string;
+  readonly permanent: boolean;
+  readonly profile: ProfileName;
+  readonly forkedFrom: string | null;
+  /** performance.now() of the last request, command or viewer leaving. */
+  lastActivity: number;
+  /** Open WebSocket connections on this cluster. */
+  viewers: number;
+}
 
 export class ClusterRegistry {
-  private readonly clusters = new Map<string, Cluster>();
+  private readonly sessions = new Map<string, LabSession>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly root: string;
+  /** Called once a cluster runs (metrics start counting it). */
+  onCreated: (session: LabSession) => void = () => {};
+  /** Called after a cluster is removed (idle or deleted), e.g. to close its viewers' sockets. */
+  onRemoved: (session: LabSession, why: string) => void = () => {};
 
-  create(options: ClusterOptions): Cluster {
-    if (this.clusters.has(options.name)) throw new Error(`cluster ${options.name} already exists`);
-    const cluster = new Cluster(options);
-    this.clusters.set(options.name, cluster);
+  constructor(
+    dataDir: string,
+    readonly limits: RegistryLimits = DEFAULT_LIMITS,
+  ) {
+    this.root = resolve(dataDir);
+    this.sweeper = setInterval(() => void this.reapIdle(), Math.max(250, Math.min(60_000, limits.idleMs / 4)));
+    this.sweeper.unref();
+  }
+
+  create(request: NewCluster): LabSession {
+    const name = request.name ?? this.freshName();
+    if (!clusterNameSchema.safeParse(name).success) throw new CommandError('bad-request', `bad cluster name ${JSON.stringify(name).slice(0, 40)}`);
+    if (this.sessions.has(name)) throw new CommandError('conflict', `a cluster named ${name} already exists`);
+    if (this.sessions.size >= this.limits.maxClusters) {
+      throw new CommandError('unavailable', `this server already runs its limit of ${this.limits.maxClusters} clusters; delete one, or wait for idle ones to be removed`);
+    }
+    const used = this.totalNodes();
+    if (used + request.nodes > this.limits.maxNodes) {
+      throw new CommandError('unavailable', `this server runs ${used} of at most ${this.limits.maxNodes} nodes; ${request.nodes} more do not fit`);
+    }
+    const dir = this.dirOf(name);
+    // A sandbox starts empty, even if an earlier server process left a directory of that name.
+    if (!request.permanent) rmSync(dir, { recursive: true, force: true });
+    const cluster = new Cluster({ name, nodes: request.nodes, dataDir: this.root, profile: request.profile });
+    const session: LabSession = {
+      name,
+      cluster,
+      token: request.token ?? generateToken(),
+      permanent: request.permanent ?? false,
+      profile: request.profile,
+      forkedFrom: request.forkedFrom ?? null,
+      lastActivity: performance.now(),
+      viewers: 0,
+    };
+    this.sessions.set(name, session);
     cluster.start();
-    return cluster;
+    this.onCreated(session);
+    return session;
   }
 
-  get(name: string): Cluster | undefined {
-    return this.clusters.get(name);
+  get(name: string): LabSession | undefined {
+    return this.sessions.get(name);
   }
 
-  all(): Cluster[] {
-    return [...this.clusters.values()];
+  all(): LabSession[] {
+    return [...this.sessions.values()];
+  }
+
+  touch(session: LabSession): void {
+    session.lastActivity = performance.now();
+  }
+
+  /** Nodes with a worker slot across every cluster. */
+  totalNodes(): number {
+    let total = 0;
+    for (const session of this.sessions.values()) total += session.cluster.nodeIds().length;
+    return total;
+  }
+
+  /** Refuses a node the server has no room for (add-node goes through here first). */
+  assertRoomForNode(): void {
+    const used = this.totalNodes();
+    if (used >= this.limits.maxNodes) throw new CommandError('unavailable', `this server already runs its limit of ${this.limits.maxNodes} nodes`);
+  }
+
+  /** Stops the cluster and deletes its data. */
+  async remove(name: string, why: string): Promise<void> {
+    const session = this.sessions.get(name);
+    if (!session) return;
+    this.sessions.delete(name);
+    await session.cluster.stop();
+    rmSync(this.dirOf(name), { recursive: true, force: true });
+    this.onRemoved(session, why);
+  }
+
+  /** Removes every non-permanent cluster that nobody watched or used for `idleMs`. */
+  async reapIdle(now = performance.now()): Promise<string[]> {
+    const idle = this.all().filter((session) => !session.permanent && session.viewers === 0 && now - session.lastActivity >= this.limits.idleMs);
+    await Promise.all(idle.map((session) => this.remove(session.name, 'idle')));
+    return idle.map((session) => session.name);
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.all().map((cluster) => cluster.stop()));
-    this.clusters.clear();
+    clearInterval(this.sweeper);
+    const sessions = this.all();
+    this.sessions.clear();
+    await Promise.all(sessions.map((session) => session.cluster.stop()));
+    // Sandboxes do not outlive the server; the permanent cluster's data does.
+    for (const session of sessions) if (!session.permanent) rmSync(this.dirOf(session.name), { recursive: true, force: true });
+  }
+
+  /** <dataDir>/<name>, checked to stay inside the data directory whatever the name. */
+  private dirOf(name: string): string {
+    const dir = resolve(this.root, name);
+    if (!dir.startsWith(this.root + sep) || dir === this.root) throw new CommandError('bad-request', 'bad cluster name');
+    return dir;
+  }
+
+  private freshName(): string {
+    for (;;) {
+      const name = `lab-${randomBytes(3).toString('hex')}`;
+      if (!this.sessions.has(name)) return name;
+    }
   }
 }

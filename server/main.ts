@@ -28,10 +28,26 @@ async function main(): Promise<void> {
   }
   const webRoot = findWebRoot();
   if (!existsSync(resolve(webRoot, 'index.html'))) console.warn('raftlab: the page is not built; run `npm run build` (the API works meanwhile)');
-  const lab = await startLabServer({ ...options, dataDir: resolve(options.dataDir), webRoot });
+  const lab = await startLabServer({
+    host: options.host,
+    port: options.port,
+    nodes: options.nodes,
+    profile: options.profile,
+    dataDir: resolve(options.dataDir),
+    webRoot,
+    ...(options.token ? { token: options.token } : {}),
+    limits: {
+      ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),
+      ...(options.maxNodes ? { maxNodes: options.maxNodes } : {}),
+      ...(options.idleMinutes ? { idleMs: options.idleMinutes * 60_000 } : {}),
+    },
+  });
   const shown = options.host === '0.0.0.0' || options.host === '::' ? lab.url.replace(/\/\/[^:]+|\/\/\[[^\]]+\]/, '//<this machine>') : lab.url;
   console.log(`raftlab: cluster "default" of ${options.nodes} nodes (${options.profile} profile), data in ${resolve(options.dataDir)}`);
-  console.log(`raftlab: open ${shown}/`);
+  console.log(`raftlab: watch:   ${shown}/`);
+  // The token rides in the fragment: browsers never send it to a server or a proxy log.
+  console.log(`raftlab: control: ${shown}/#token=${lab.token}${options.token ? '' : '   (generated; pass --token or RAFTLAB_TOKEN to keep one)'}`);
+  console.log(`raftlab: Vault API: VAULT_ADDR=${shown}/c/default VAULT_TOKEN=${lab.token}`);
 
   let closing = false;
   const shutdown = (): void => {

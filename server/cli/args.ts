@@ -1,6 +1,7 @@
 // Command-line flags for `npm start -- …`. Unknown or malformed flags stop the server with a
 // message that says what is accepted.
 import type { ProfileName } from '../cluster/profiles.ts';
+import { TOKEN_PATTERN } from '../auth/tokens.ts';
 
 export interface StartOptions {
   host: string;
@@ -8,6 +9,11 @@ export interface StartOptions {
   nodes: number;
   dataDir: string;
   profile: ProfileName;
+  /** The default cluster's control token; generated (and printed) when absent. */
+  token?: string;
+  maxClusters?: number;
+  maxNodes?: number;
+  idleMinutes?: number;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -16,6 +22,10 @@ export const USAGE = `usage: npm start -- [options]
   --nodes N           nodes in the default cluster, 1–9 (default 5)
   --data-dir DIR      where node directories live (default ./data)
   --profile P         teaching (slowed down, default) or production (real timing)
+  --token T           control token of the default cluster (or $RAFTLAB_TOKEN; generated if absent)
+  --max-clusters N    clusters this server runs at most (default 32)
+  --max-nodes N       nodes across all clusters at most (default 160)
+  --idle-minutes N    remove a forked/created cluster nobody used for N minutes (default 30)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -28,6 +38,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
     dataDir: './data',
     profile: 'teaching',
   };
+  if (env['RAFTLAB_TOKEN'] !== undefined && env['RAFTLAB_TOKEN'] !== '') options.token = parseToken(env['RAFTLAB_TOKEN'], 'RAFTLAB_TOKEN');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -59,6 +70,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         options.profile = profile;
         break;
       }
+      case '--token':
+        options.token = parseToken(value(), '--token');
+        break;
+      case '--max-clusters':
+        options.maxClusters = parseCount(value(), '--max-clusters', 1, 1000);
+        break;
+      case '--max-nodes':
+        options.maxNodes = parseCount(value(), '--max-nodes', 1, 10_000);
+        break;
+      case '--idle-minutes':
+        options.idleMinutes = parseCount(value(), '--idle-minutes', 1, 7 * 24 * 60);
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -73,4 +96,15 @@ function parsePort(raw: string, what: string): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${what} must be a port number 0–65535, got ${raw}`);
   return port;
+}
+
+function parseToken(raw: string, what: string): string {
+  if (!TOKEN_PATTERN.test(raw)) throw new UsageError(`${what} must be 8–200 characters of letters, digits and . _ ~ + / = -`);
+  return raw;
+}
+
+function parseCount(raw: string, what: string, min: number, max: number): number {
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < min || count > max) throw new UsageError(`${what} must be a whole number ${min}–${max}, got ${raw}`);
+  return count;
 }

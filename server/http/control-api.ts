@@ -1,29 +1,50 @@
-// The lab's REST control API. Every route builds one typed Command and runs it exactly as the
-// page's WebSocket does; the generic POST …/commands takes a Command as its body.
+// The lab's REST control API. Every route builds one typed Command and runs it through the same
+// gate as the page's WebSocket (token, rate, caps); the generic POST …/commands takes a Command as
+// its body. Cluster management (create, fork, delete) is in cluster-routes.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import {
-  CommandError,
-  HTTP_STATUS,
-  commandSchema,
-  describeValidationError,
-  type CommandResult,
-} from '../../shared/protocol/commands.ts';
-import { clusterNameSchema, kvKeySchema, kvValueSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
+import { CommandError, commandSchema, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
+import { consistencySchema } from '../../shared/protocol/events.ts';
+import { kvKeySchema, kvValueSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
+import { runCommand } from '../auth/command-gate.ts';
+import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
-import type { Cluster } from '../cluster/cluster.ts';
-import { readJsonBody, sendJson } from './json-io.ts';
+import { handleClusterRoutes } from './cluster-routes.ts';
+import { readJsonBody } from './json-io.ts';
+import { decodeSegments, findSession, parse, sendResult } from './route-helpers.ts';
 
-const putBodySchema = z.object({ value: kvValueSchema, node: nodeIdSchema.optional() });
+const putBodySchema = z.strictObject({ value: kvValueSchema, node: nodeIdSchema.optional(), cas: z.number().int().nonnegative().optional() });
+
+/** POST /api/clusters/{name}/nodes/{node}/{action} → the command it names. */
+const NODE_ACTIONS = {
+  kill: 'kill',
+  restart: 'restart',
+  pause: 'pause-node',
+  resume: 'resume-node',
+  wipe: 'wipe-node',
+  campaign: 'campaign',
+  snapshot: 'snapshot-now',
+  disk: 'disk',
+  remove: 'remove-node',
+  promote: 'promote',
+} as const satisfies Record<string, Command['type']>;
+
+export interface ApiContext {
+  readonly registry: ClusterRegistry;
+  /** Whether this request's connection is still within its rate limit. */
+  readonly withinRate: boolean;
+}
 
 /** Handles /api/…; returns false for paths that are not its own. */
-export async function handleControlApi(request: IncomingMessage, response: ServerResponse, clusters: ClusterRegistry): Promise<boolean> {
+export async function handleControlApi(request: IncomingMessage, response: ServerResponse, context: ApiContext): Promise<boolean> {
   const url = new URL(request.url ?? '/', 'http://x');
   const parts = url.pathname.split('/').filter(Boolean);
   if (parts[0] !== 'api') return false;
   try {
-    const result = await route(request, parts.slice(1), clusters);
-    if (result === null) throw new CommandError('not-found', `no such route: ${request.method} ${url.pathname}`);
+    if (!context.withinRate) throw new CommandError('rate-limited', 'too many requests on this connection; slow down');
+    const result = (await handleClusterRoutes(request, response, parts.slice(1), context.registry)) ?? (await route(request, url, parts.slice(1), context));
+    if (result === 'sent') return true;
+    if (result === null) throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${url.pathname}`);
     sendResult(response, result);
   } catch (error) {
     if (error instanceof CommandError) sendResult(response, { ok: false, code: error.code, error: error.message });
@@ -35,48 +56,36 @@ export async function handleControlApi(request: IncomingMessage, response: Serve
   return true;
 }
 
-async function route(request: IncomingMessage, parts: string[], clusters: ClusterRegistry): Promise<CommandResult | null> {
+async function route(request: IncomingMessage, url: URL, parts: string[], context: ApiContext): Promise<CommandResult | null> {
   const method = request.method ?? 'GET';
-  if (parts[0] !== 'clusters') return null;
-  if (parts.length === 1 && method === 'GET') {
-    return { ok: true, result: { clusters: clusters.all().map((cluster) => ({ name: cluster.name, nodes: cluster.nodeIds().length, profile: cluster.profile.name })) } };
-  }
-  const cluster = findCluster(clusters, parts[1]);
+  if (parts[0] !== 'clusters' || parts.length < 3) return null;
+  const session = findSession(context.registry, parts[1]);
   const rest = parts.slice(2);
-  if (rest.length === 0 && method === 'GET') return { ok: true, result: { cluster: cluster.view } };
+  const run = (command: Command): Promise<CommandResult> =>
+    runCommand(context.registry, session, command, { control: tokensMatch(presentedToken(request), session.token), withinRate: true });
+
   if (rest.length === 1 && rest[0] === 'commands' && method === 'POST') {
-    const parsed = commandSchema.safeParse(await readJsonBody(request));
-    if (!parsed.success) throw new CommandError('bad-request', describeValidationError(parsed.error));
-    return cluster.execute(parsed.data);
+    return run(parse(commandSchema, await readJsonBody(request), 'command'));
   }
   if (rest.length === 3 && rest[0] === 'nodes' && method === 'POST') {
     const node = parse(nodeIdSchema, rest[1], 'node');
-    if (rest[2] === 'kill') return cluster.execute({ type: 'kill', node });
-    if (rest[2] === 'restart') return cluster.execute({ type: 'restart', node });
-    return null;
+    const action = rest[2] ?? '';
+    if (!Object.hasOwn(NODE_ACTIONS, action)) return null;
+    return run({ type: NODE_ACTIONS[action as keyof typeof NODE_ACTIONS], node });
   }
-  if (rest.length >= 2 && rest[0] === 'kv' && (method === 'PUT' || method === 'POST')) {
-    const key = parse(kvKeySchema, rest.slice(1).join('/'), 'key');
-    const body = putBodySchema.safeParse(await readJsonBody(request));
-    if (!body.success) throw new CommandError('bad-request', describeValidationError(body.error));
-    return cluster.execute({ type: 'put', key, value: body.data.value, ...(body.data.node ? { node: body.data.node } : {}) });
+  if (rest.length >= 2 && rest[0] === 'kv') {
+    const key = parse(kvKeySchema, decodeSegments(rest.slice(1)), 'key');
+    if (method === 'PUT' || method === 'POST') {
+      const body = parse(putBodySchema, await readJsonBody(request), 'body');
+      return run({ type: 'put', key, value: body.value, ...(body.cas !== undefined ? { cas: body.cas } : {}), ...(body.node ? { node: body.node } : {}) });
+    }
+    const node = url.searchParams.get('node');
+    const at = node === null ? {} : { node: parse(nodeIdSchema, node, 'node') };
+    if (method === 'DELETE') return run({ type: 'delete', key, ...at });
+    if (method === 'GET') {
+      const consistency = url.searchParams.get('consistency');
+      return run({ type: 'get', key, ...at, ...(consistency === null ? {} : { consistency: parse(consistencySchema, consistency, 'consistency') }) });
+    }
   }
   return null;
-}
-
-function findCluster(clusters: ClusterRegistry, rawName: string | undefined): Cluster {
-  const name = parse(clusterNameSchema, rawName, 'cluster');
-  const cluster = clusters.get(name);
-  if (!cluster) throw new CommandError('not-found', `no cluster named ${name}`);
-  return cluster;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CommandError('bad-request', `${what}: ${describeValidationError(parsed.error)}`);
-  return parsed.data;
-}
-
-function sendResult(response: ServerResponse, result: CommandResult): void {
-  sendJson(response, result.ok ? 200 : HTTP_STATUS[result.code], result);
 }

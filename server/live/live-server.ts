@@ -1,27 +1,52 @@
-// The WebSocket side: one connection per open page. A page gets the whole view on connect, then
-// events batched per frame; it sends typed commands and gets a result for each.
+// The WebSocket side: one connection per open page. A page gets the whole view on connect (so a
+// late joiner starts from the present), then events batched per frame; it sends typed commands
+// and gets a result for each. Watching needs only the link; control needs the cluster's token.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
-import { parseClientFrame, type ServerFrame } from '../../shared/protocol/frames.ts';
-import type { ClusterEvent } from '../../shared/protocol/events.ts';
-import { clusterNameSchema } from '../../shared/protocol/schemas.ts';
-import type { ClusterRegistry } from '../cluster-registry.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import { parseClientFrame } from '../../shared/protocol/frames.ts';
+import { clusterNameSchema, MAX_VALUE_BYTES } from '../../shared/protocol/schemas.ts';
+import { runCommand } from '../auth/command-gate.ts';
+import { RateLimiter, type RateLimit } from '../auth/rate-limit.ts';
+import { tokensMatch } from '../auth/tokens.ts';
+import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
+import { ClusterFeed, Viewer, type BackpressureLimits } from './viewer.ts';
 
-/** Frames from a page are small commands; anything larger is refused by ws itself. */
-export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
-/** Events are gathered for this long and sent as one frame. */
-const BATCH_MS = 16;
+/** Frames from a page are commands; the largest is a put of the largest value. ws refuses more. */
+export const MAX_CLIENT_FRAME_BYTES = MAX_VALUE_BYTES + 8 * 1024;
 const HEARTBEAT_MS = 15_000;
+
+export interface LiveLimits extends BackpressureLimits {
+  /** Open WebSocket connections per server. */
+  readonly maxConnections: number;
+  /** Commands per connection. */
+  readonly commands: RateLimit;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  maxConnections: 1000,
+  commands: { perSecond: 20, burst: 40 },
+  highWaterBytes: 1024 * 1024,
+  lowWaterBytes: 64 * 1024,
+};
 
 export class LiveServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly viewers = new Set<Viewer>();
+  /** One feed per watched cluster: events are batched and serialised once for all its viewers. */
+  private readonly feeds = new Map<LabSession, ClusterFeed>();
+  private readonly rate: RateLimiter<WebSocket>;
+  /** Counters for /metrics. */
+  readonly stats = { framesSent: 0, eventsSent: 0, resyncs: 0, refusedUpgrades: 0 };
 
-  constructor(private readonly clusters: ClusterRegistry) {
+  constructor(
+    private readonly registry: ClusterRegistry,
+    private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
+  ) {
+    this.rate = new RateLimiter(limits.commands);
     // Terminate peers that stopped answering pings (a closed laptop lid, a dead proxy).
     this.heartbeat = setInterval(() => {
       for (const socket of this.wss.clients) {
@@ -40,63 +65,85 @@ export class LiveServer {
     return this.wss.clients.size;
   }
 
+  /** Viewers currently switched to the coalesced mode (their socket is backed up). */
+  get behind(): number {
+    let count = 0;
+    for (const viewer of this.viewers) if (viewer.behind) count += 1;
+    return count;
+  }
+
   /** Called for every HTTP upgrade; answers 4xx and closes for anything that is not ours. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'http://x');
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://x');
+    } catch {
+      return this.refuse(socket, 400, 'Bad Request');
+    }
     const match = /^\/api\/clusters\/([^/]+)\/live$/.exec(url.pathname);
     const name = match ? clusterNameSchema.safeParse(match[1]) : null;
-    const cluster = name?.success ? this.clusters.get(name.data) : undefined;
-    if (!cluster) return refuse(socket, 404, 'Not Found');
-    if (!sameOrigin(request)) return refuse(socket, 403, 'Forbidden');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, cluster));
+    const session = name?.success ? this.registry.get(name.data) : undefined;
+    if (!session) return this.refuse(socket, 404, 'Not Found');
+    if (!sameOrigin(request)) return this.refuse(socket, 403, 'Forbidden');
+    if (this.wss.clients.size >= this.limits.maxConnections) return this.refuse(socket, 503, 'Service Unavailable');
+    const control = tokensMatch(url.searchParams.get('token'), session.token);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, session, control));
+  }
+
+  /** Closes every connection on a cluster that was removed (idle or deleted). */
+  clusterRemoved(name: string, why: string): void {
+    for (const viewer of this.viewers) if (viewer.session.name === name) viewer.socket.close(4404, `cluster ${why}`);
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     for (const socket of this.wss.clients) socket.terminate();
+    for (const feed of this.feeds.values()) feed.dispose();
+    this.feeds.clear();
     this.wss.close();
   }
 
-  private serve(socket: WebSocket, cluster: Cluster): void {
+  private serve(socket: WebSocket, session: LabSession, control: boolean): void {
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
-    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, control: true, view: cluster.view });
-
-    let batch: ClusterEvent[] = [];
-    let timer: NodeJS.Timeout | null = null;
-    const flush = (): void => {
-      timer = null;
-      if (batch.length === 0) return;
-      send(socket, { type: 'events', events: batch, clock: cluster.clock.state() });
-      batch = [];
-    };
-    const unsubscribe = cluster.events.subscribe((event) => {
-      batch.push(event);
-      timer ??= setTimeout(flush, BATCH_MS);
-    });
+    socket.on('error', () => socket.terminate());
+    session.viewers += 1;
+    const viewer = new Viewer(socket, session, this.limits, this.stats);
+    this.viewers.add(viewer);
+    let feed = this.feeds.get(session);
+    if (!feed) {
+      feed = new ClusterFeed(session, this.stats);
+      this.feeds.set(session, feed);
+    }
+    feed.add(viewer);
+    viewer.welcome(PROTOCOL_VERSION, control);
 
     socket.on('message', (data, isBinary) => {
-      if (isBinary) return send(socket, { type: 'error', error: 'frames must be JSON text' });
+      const withinRate = this.rate.allow(socket);
+      if (isBinary) return viewer.send({ type: 'error', error: 'frames must be JSON text' });
       const parsed = parseClientFrame(data.toString());
-      if (!parsed.ok) return send(socket, { type: 'error', error: parsed.error });
+      if (!parsed.ok) return viewer.send({ type: 'error', error: parsed.error });
       const { id, command } = parsed.value;
-      cluster.execute(command).then(
-        (result) => send(socket, { type: 'result', id, result }),
-        (error: unknown) => {
-          console.error('command failed', error);
-          send(socket, { type: 'result', id, result: { ok: false, code: 'internal', error: 'internal error (see the server log)' } });
-        },
-      );
+      void runCommand(this.registry, session, command, { control, withinRate }).then((result) => viewer.send({ type: 'result', id, result }));
     });
     socket.on('close', () => {
-      unsubscribe();
-      if (timer) clearTimeout(timer);
+      viewer.dispose();
+      this.viewers.delete(viewer);
+      feed.delete(viewer);
+      if (feed.size === 0) {
+        feed.dispose();
+        this.feeds.delete(session);
+      }
+      session.viewers -= 1;
+      this.registry.touch(session);
     });
   }
-}
 
-function send(socket: WebSocket, frame: ServerFrame): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  private refuse(socket: Duplex, status: number, text: string): void {
+    this.stats.refusedUpgrades += 1;
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
 }
 
 /** Browsers always send Origin; it must name this server. Non-browser clients send none. */
@@ -108,8 +155,4 @@ function sameOrigin(request: IncomingMessage): boolean {
   } catch {
     return false;
   }
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

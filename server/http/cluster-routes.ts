@@ -1,0 +1,85 @@
+// Cluster management over REST: list, create, view, fork, delete. Creating and forking need no
+// token (a student forks the instructor's cluster); the creator gets the new cluster's token once.
+// Deleting needs the cluster's token.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CommandError, type CommandResult } from '../../shared/protocol/commands.ts';
+import {
+  createClusterRequestSchema,
+  forkClusterRequestSchema,
+  type ClusterSummary,
+  type CreatedCluster,
+} from '../../shared/protocol/clusters.ts';
+import { presentedToken, tokensMatch } from '../auth/tokens.ts';
+import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
+import { copySettings } from './fork-settings.ts';
+import { readJsonBody } from './json-io.ts';
+import { findSession, parse, sendResult } from './route-helpers.ts';
+
+/** Returns a result, 'sent' when it answered itself, or undefined for routes that are not its own. */
+export async function handleClusterRoutes(
+  request: IncomingMessage,
+  response: ServerResponse,
+  parts: readonly string[],
+  registry: ClusterRegistry,
+): Promise<CommandResult | 'sent' | undefined> {
+  const method = request.method ?? 'GET';
+  if (parts[0] !== 'clusters') return undefined;
+  if (parts.length === 1 && method === 'GET') return { ok: true, result: { clusters: registry.all().map(summary) } };
+  if (parts.length === 1 && method === 'POST') {
+    const body = parse(createClusterRequestSchema, await readJsonBody(request), 'body');
+    const session = registry.create({ nodes: body.nodes, profile: body.profile, ...(body.name ? { name: body.name } : {}) });
+    sendResult(response, { ok: true, result: created(request, session) }, 201);
+    return 'sent';
+  }
+  if (parts.length === 2 && method === 'GET') {
+    const session = findSession(registry, parts[1]);
+    return { ok: true, result: { cluster: session.cluster.view, control: tokensMatch(presentedToken(request), session.token) } };
+  }
+  if (parts.length === 2 && method === 'DELETE') {
+    const session = findSession(registry, parts[1]);
+    if (!tokensMatch(presentedToken(request), session.token)) throw new CommandError('forbidden', `deleting ${session.name} needs its token`);
+    if (session.permanent) throw new CommandError('conflict', `${session.name} is the server's default cluster; it is not deleted over the API`);
+    await registry.remove(session.name, 'deleted');
+    return { ok: true, result: { deleted: session.name } };
+  }
+  if (parts.length === 3 && parts[2] === 'fork' && method === 'POST') {
+    const source = findSession(registry, parts[1]);
+    const body = parse(forkClusterRequestSchema, await readJsonBody(request), 'body');
+    const nodes = Math.min(9, Math.max(1, source.cluster.nodeIds().length));
+    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, ...(body.name ? { name: body.name } : {}) });
+    const skipped = await copySettings(source.cluster.view, fork.cluster);
+    sendResult(response, { ok: true, result: { ...created(request, fork), skippedSettings: skipped } }, 201);
+    return 'sent';
+  }
+  return undefined;
+}
+
+function summary(session: LabSession): ClusterSummary {
+  return {
+    name: session.name,
+    nodes: session.cluster.nodeIds().length,
+    profile: session.profile,
+    viewers: session.viewers,
+    permanent: session.permanent,
+    forkedFrom: session.forkedFrom,
+  };
+}
+
+function created(request: IncomingMessage, session: LabSession): CreatedCluster {
+  const url = `${publicOrigin(request)}/?cluster=${session.name}`;
+  return {
+    name: session.name,
+    token: session.token,
+    url,
+    controlUrl: `${url}#token=${encodeURIComponent(session.token)}`,
+    nodes: session.cluster.nodeIds().length,
+    profile: session.profile,
+    ...(session.forkedFrom ? { forkedFrom: session.forkedFrom } : {}),
+  };
+}
+
+/** The origin the caller used to reach us (its Host header), so links work from its side. */
+function publicOrigin(request: IncomingMessage): string {
+  const host = request.headers.host ?? '';
+  return /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? `http://${host}` : '';
+}

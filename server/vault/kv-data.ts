@@ -1,0 +1,71 @@
+// KV v2 data: /v1/secret/data/{path}. GET reads (?version=N for an older one), PUT/POST writes
+// {"data": {...}, "options": {"cas": N}}, DELETE soft-deletes the latest version. Writes go through
+// Raft; sent to a follower's URL they are forwarded to the leader, as Vault's standbys do.
+import { z } from 'zod';
+import { vaultVersionMetadata } from '../../shared/kv/vault.ts';
+import { MAX_VALUE_BYTES, utf8Length } from '../../shared/kv/limits.ts';
+import { describeValidationError } from '../../shared/protocol/commands.ts';
+import { leaderImage, readLatest, readVersion } from './kv-reader.ts';
+import { NO_CONTENT, VaultError, badRequest, unsupported, vaultOk, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+import { parseBody } from './vault-body.ts';
+
+const writeSchema = z.object({
+  data: z.record(z.string(), z.unknown()),
+  options: z.object({ cas: z.number().int().nonnegative().optional() }).optional(),
+});
+
+export async function kvData(request: VaultRequest, target: VaultTarget, key: string): Promise<VaultResponse> {
+  switch (request.method) {
+    case 'GET':
+      return read(request, target, key);
+    case 'PUT':
+    case 'POST':
+      return write(request, target, key);
+    case 'DELETE':
+      await target.session.cluster.client.write({ op: 'delete', key, ...(target.node ? { node: target.node } : {}) });
+      return NO_CONTENT;
+    default:
+      throw unsupported(request);
+  }
+}
+
+async function read(request: VaultRequest, target: VaultTarget, key: string): Promise<VaultResponse> {
+  const raw = request.query.get('version');
+  const version = raw === null ? 0 : Number(raw);
+  if (!Number.isSafeInteger(version) || version < 0) throw badRequest(`version must be a non-negative integer, got ${raw ?? ''}`);
+  if (version > 0) {
+    const entry = await readVersion(target, key, version);
+    if (!entry || entry.deleted) throw new VaultError(404, []);
+    return vaultOk({ data: entry.data, metadata: vaultVersionMetadata(entry.version, entry.createdTime, entry.deletionTime) }, { mount_type: 'kv' });
+  }
+  const latest = await readLatest(target, key);
+  if (latest.data === null) throw new VaultError(404, []);
+  let created = latest.createdTime;
+  if (created === null) {
+    // The node's answer has no times; the leader's image does (same version, same time everywhere).
+    const image = await leaderImage(target).catch(() => null);
+    created = image?.get(key, latest.version)?.createdTime ?? null;
+  }
+  const metadata = created === null ? { ...vaultVersionMetadata(latest.version, 0, null), created_time: '' } : vaultVersionMetadata(latest.version, created, null);
+  return vaultOk({ data: latest.data, metadata }, { mount_type: 'kv' });
+}
+
+async function write(request: VaultRequest, target: VaultTarget, key: string): Promise<VaultResponse> {
+  const parsed = writeSchema.safeParse(await parseBody(request));
+  if (!parsed.success) throw badRequest(describeValidationError(parsed.error));
+  const { data, options } = parsed.data;
+  const bytes = utf8Length(JSON.stringify(data));
+  if (bytes > MAX_VALUE_BYTES) throw badRequest(`the data is ${bytes} bytes of JSON; the limit is ${MAX_VALUE_BYTES}`);
+  const cas = options?.cas;
+  // The gateway stamps the command with Date.now() as it proposes; this is the same moment.
+  const proposedAt = Date.now();
+  const result = await target.session.cluster.client.write({
+    op: cas === undefined ? 'put' : 'cas',
+    key,
+    data,
+    ...(cas === undefined ? {} : { cas }),
+    ...(target.node ? { node: target.node } : {}),
+  });
+  const version = typeof result['version'] === 'number' ? result['version'] : 0;
+  return vaultOk(vaultVersionMetadata(version, proposedAt, null));
+}

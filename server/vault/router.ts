@@ -1,0 +1,162 @@
+// The Vault-compatible API: /c/{cluster}/v1/… (any live node, as behind a load balancer),
+// /c/{cluster}/n/{node}/v1/… (that node), and /v1/… (the default cluster, so VAULT_ADDR can be
+// the bare server). Every route family has its own file; this one finds the target, checks the
+// token, and turns every failure into Vault's {"errors": [...]} with Vault's status code.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CommandError } from '../../shared/protocol/commands.ts';
+import { clusterNameSchema, kvKeySchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
+import { presentedToken, tokensMatch } from '../auth/tokens.ts';
+import type { ClusterRegistry } from '../cluster-registry.ts';
+import { readRawBody } from '../http/json-io.ts';
+import { kvData } from './kv-data.ts';
+import { kvMetadata } from './kv-metadata.ts';
+import { autopilotState } from './raft-autopilot.ts';
+import { raftConfiguration, removePeer } from './raft-peers.ts';
+import { raftSnapshot } from './raft-snapshot.ts';
+import { sysHealth } from './sys-health.ts';
+import { uiMounts } from './sys-mounts.ts';
+import { PERMISSION_DENIED, VaultError, fromCommandError, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+
+export const DEFAULT_CLUSTER = 'default';
+
+export interface VaultLocation {
+  /** null when the cluster or node named in the URL does not exist (answered with a 404). */
+  readonly target: VaultTarget | null;
+  readonly path: readonly string[];
+  readonly problem?: string;
+}
+
+/** Splits a URL path into its target and the segments after /v1/; null if it is not a Vault URL. */
+export function locateVault(pathname: string, registry: ClusterRegistry): VaultLocation | null {
+  const raw = pathname.split('/').filter((segment) => segment !== '');
+  let segments: string[];
+  try {
+    segments = raw.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return raw[0] === 'v1' || raw[0] === 'c' ? { target: null, path: [], problem: 'the path has a malformed %-escape' } : null;
+  }
+  let clusterName = DEFAULT_CLUSTER;
+  let node: string | null = null;
+  let rest = segments;
+  if (segments[0] === 'c') {
+    clusterName = segments[1] ?? '';
+    rest = segments.slice(2);
+    if (rest[0] === 'n') {
+      node = rest[1] ?? '';
+      rest = rest.slice(2);
+    }
+    if (rest[0] !== 'v1') return null;
+  } else if (segments[0] !== 'v1') return null;
+  const path = rest.slice(1);
+  if (!clusterNameSchema.safeParse(clusterName).success) return { target: null, path, problem: 'bad cluster name' };
+  const session = registry.get(clusterName);
+  if (!session) return { target: null, path, problem: `no cluster named ${clusterName}` };
+  if (node !== null) {
+    if (!nodeIdSchema.safeParse(node).success) return { target: null, path, problem: 'a node id looks like n1, n2, …' };
+    if (!session.cluster.nodeIds().includes(node)) return { target: null, path, problem: `cluster ${clusterName} has no node ${node}` };
+  }
+  return { target: { session, node }, path };
+}
+
+/** Answers one Vault request; never throws. */
+export async function answerVault(request: VaultRequest, location: VaultLocation, registry: ClusterRegistry): Promise<VaultResponse> {
+  try {
+    if (!location.target) throw new VaultError(404, [location.problem ?? 'not found']);
+    const target = location.target;
+    const path = location.path;
+    const isHealth = path[0] === 'sys' && path[1] === 'health' && path.length === 2;
+    if (!isHealth) {
+      if (!tokensMatch(request.token, target.session.token)) throw PERMISSION_DENIED();
+      registry.touch(target.session);
+    }
+    return await dispatch(request, target, path);
+  } catch (error) {
+    const vault = toVaultError(error);
+    return { status: vault.status, json: { errors: vault.errors } };
+  }
+}
+
+async function dispatch(request: VaultRequest, target: VaultTarget, path: readonly string[]): Promise<VaultResponse> {
+  const [first, second, ...rest] = path;
+  if (first === 'secret' && second === 'data') return kvData(request, target, kvKey(rest, false));
+  if (first === 'secret' && second === 'metadata') return kvMetadata(request, target, kvKey(rest, true));
+  if (first === 'sys' && second === 'health' && rest.length === 0) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw new VaultError(405, ['unsupported operation']);
+    return sysHealth(request, target);
+  }
+  if (first === 'sys' && second === 'internal' && rest[0] === 'ui' && rest[1] === 'mounts') return uiMounts(request, rest.slice(2));
+  if (first === 'sys' && second === 'storage' && rest[0] === 'raft') {
+    const route = rest.slice(1).join('/');
+    if (route === 'configuration') return raftConfiguration(request, target);
+    if (route === 'remove-peer') return removePeer(request, target);
+    if (route === 'snapshot') return raftSnapshot(request, target, false);
+    if (route === 'snapshot-force') return raftSnapshot(request, target, true);
+    if (route === 'autopilot/state') return autopilotState(request, target);
+  }
+  throw new VaultError(404, [`no handler for route "${path.join('/').slice(0, 200)}". route entry not found.`]);
+}
+
+/** The key path after data/ or metadata/; metadata may name a folder (for LIST) or nothing. */
+function kvKey(segments: readonly string[], folderAllowed: boolean): string {
+  const key = segments.join('/');
+  if (folderAllowed && key === '') return '';
+  const parsed = kvKeySchema.safeParse(key);
+  if (!parsed.success) throw new VaultError(400, [`invalid path: ${parsed.error.issues[0]?.message ?? 'bad key'}`]);
+  return parsed.data;
+}
+
+function toVaultError(error: unknown): VaultError {
+  if (error instanceof VaultError) return error;
+  if (error instanceof CommandError) return fromCommandError(error);
+  // A bug: the cause goes to the server log, the client gets no stack.
+  console.error('Vault API error', error);
+  return new VaultError(500, ['internal error']);
+}
+
+/** node:http glue: returns false for URLs that are not the Vault API's. */
+export async function handleVaultHttp(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): Promise<boolean> {
+  const url = new URL(request.url ?? '/', 'http://x');
+  // The path as sent: URL parsing would quietly resolve "a/../b" into "b"; Vault refuses it.
+  const location = locateVault((request.url ?? '/').split('?')[0] ?? '/', registry);
+  if (!location) return false;
+  const answer = withinRate
+    ? await answerVault(
+        {
+          method: (request.method ?? 'GET').toUpperCase(),
+          path: location.path,
+          query: url.searchParams,
+          token: presentedToken(request),
+          body: (limit) => readRawBody(request, limit),
+        },
+        location,
+        registry,
+      )
+    : { status: 429, json: { errors: ['too many requests on this connection; slow down'] } };
+  writeVaultResponse(response, answer);
+  return true;
+}
+
+export function writeVaultResponse(response: ServerResponse, answer: VaultResponse): void {
+  const headers: Record<string, string | number> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  let payload: Buffer | null = null;
+  if (answer.bytes) {
+    payload = answer.bytes;
+    headers['content-type'] = answer.contentType ?? 'application/octet-stream';
+  } else if (answer.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(answer.json));
+    headers['content-type'] = 'application/json';
+  }
+  if (payload) headers['content-length'] = payload.length;
+  response.writeHead(answer.status, headers);
+  response.end(payload ?? undefined);
+}
+
+/** The raw HTTP/1.1 text of an answer, for the LIST fallback that writes straight to the socket. */
+export function rawVaultResponse(answer: VaultResponse): string {
+  const body = answer.json !== undefined ? JSON.stringify(answer.json) : '';
+  const reason = answer.status === 200 ? 'OK' : answer.status === 204 ? 'No Content' : answer.status === 404 ? 'Not Found' : 'Error';
+  const head = [`HTTP/1.1 ${answer.status} ${reason}`, 'Connection: close', 'Cache-Control: no-store'];
+  if (body) head.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+  else head.push('Content-Length: 0');
+  return `${head.join('\r\n')}\r\n\r\n${body}`;
+}
