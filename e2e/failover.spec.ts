@@ -1,9 +1,7 @@
 // The walking skeleton, end to end: real workers, real disks, the real page in real Chromium.
-import { expect, test } from '@playwright/test';
-import { LabPage } from './lab-page.ts';
+import { expect, test } from './fixtures.ts';
 
-test('a killed leader is replaced, and a write reaches every live node', async ({ page }) => {
-  const lab = new LabPage(page);
+test('a killed leader is replaced, and a write reaches every live node', async ({ page, lab }) => {
   await lab.open();
 
   const first = await lab.waitForLeader();
@@ -25,4 +23,8 @@ test('a killed leader is replaced, and a write reaches every live node', async (
   await lab.restart(first);
   await expect(lab.nodeState(first)).toHaveText('follower');
   await expect(lab.keysOn(first).getByRole('row', { name: /color/ })).toContainText('blue');
+
+  // The incident panel measured the failover, and no acknowledged write was lost.
+  await expect(page.getByRole('table', { name: 'Incidents' })).toContainText(`${first} killed`);
+  await expect(page.getByRole('status', { name: 'Acknowledged writes lost' })).toContainText('0');
 });

@@ -2,11 +2,21 @@
 // finds them — by role and accessible name.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export class LabPage {
-  constructor(readonly page: Page) {}
+export interface ClusterAccess {
+  readonly name: string;
+  readonly token: string;
+}
 
-  async open(cluster = 'default'): Promise<void> {
-    await this.page.goto(`/?cluster=${cluster}`);
+export class LabPage {
+  constructor(
+    readonly page: Page,
+    readonly cluster: ClusterAccess,
+  ) {}
+
+  /** Opens the cluster's control link (the token rides in the fragment, as the server prints it). */
+  async open(): Promise<void> {
+    await this.page.goto(`/?cluster=${this.cluster.name}#token=${encodeURIComponent(this.cluster.token)}`);
+    await expect(this.status).not.toHaveText(/Connecting/);
   }
 
   get status(): Locator {
@@ -19,6 +29,15 @@ export class LabPage {
 
   nodeState(id: string): Locator {
     return this.page.getByLabel(`State of ${id}`);
+  }
+
+  /** The ring's node as a button (its name starts with "n1: leader, term 3…"). */
+  ringNode(id: string): Locator {
+    return this.page.getByRole('group', { name: /^Cluster ring/ }).getByRole('button', { name: new RegExp(`^${id}: `) });
+  }
+
+  link(a: string, b: string): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^Link ${a}–${b}: `) });
   }
 
   /** Waits until the page shows a leader and returns its id. */
@@ -34,21 +53,44 @@ export class LabPage {
     return leader;
   }
 
+  /** Opens the node's menu from its card and picks an action ("Kill n1", "Pause n1", …). */
+  async nodeAction(id: string, action: string): Promise<void> {
+    await this.node(id).getByRole('button', { name: `Actions for ${id}` }).click();
+    const item = this.node(id).getByRole('menuitem', { name: action });
+    await expect(item).toHaveAttribute('aria-disabled', 'false');
+    await item.click();
+  }
+
   async kill(id: string): Promise<void> {
-    await this.node(id).getByRole('button', { name: `Kill ${id}` }).click();
+    await this.nodeAction(id, `Kill ${id}`);
     await expect(this.nodeState(id)).toHaveText('down');
   }
 
   async restart(id: string): Promise<void> {
-    await this.node(id).getByRole('button', { name: `Restart ${id}` }).click();
+    await this.nodeAction(id, `Restart ${id}`);
+  }
+
+  get client(): Locator {
+    return this.page.getByRole('form', { name: 'Client operation' });
+  }
+
+  async clientOp(op: 'put' | 'cas' | 'delete' | 'get', key: string, extra: { value?: string; expected?: number; consistency?: string; node?: string } = {}): Promise<Locator> {
+    const form = this.client;
+    await form.getByLabel('Operation').selectOption(op);
+    await form.getByLabel('Key').fill(key);
+    if (extra.value !== undefined) await form.getByLabel('Value').fill(extra.value);
+    if (extra.expected !== undefined) await form.getByLabel('Expected version').fill(String(extra.expected));
+    if (extra.consistency) await form.getByLabel('Consistency').selectOption(extra.consistency);
+    await form.getByLabel('Send to').selectOption(extra.node ?? '');
+    await form.getByRole('button', { name: 'Send' }).click();
+    const result = form.getByRole('status', { name: 'Client result' });
+    await expect(result).toBeVisible();
+    return result;
   }
 
   async write(key: string, value: string): Promise<void> {
-    const form = this.page.getByRole('form', { name: 'Write a key' });
-    await form.getByLabel('Key').fill(key);
-    await form.getByLabel('Value').fill(value);
-    await form.getByRole('button', { name: 'Write' }).click();
-    await expect(form.getByRole('status')).toContainText(`${key} committed at index`);
+    const result = await this.clientOp('put', key, { value });
+    await expect(result).toContainText(`${key} committed at index`);
   }
 
   keysOn(id: string): Locator {
@@ -58,5 +100,29 @@ export class LabPage {
   async nodeIds(): Promise<string[]> {
     const names = await this.page.getByRole('region', { name: /^Node n\d+$/ }).evaluateAll((sections) => sections.map((section) => section.getAttribute('aria-label') ?? ''));
     return names.map((name) => name.replace('Node ', ''));
+  }
+
+  get notices(): Locator {
+    return this.page.getByRole('log', { name: 'Command results' });
+  }
+
+  async expectDone(action: string): Promise<void> {
+    await expect(this.notices).toContainText(`${action}: done`);
+  }
+
+  /** Sends a command through the REST API (setup and clean-up that are not what a test checks). */
+  async command(command: Record<string, unknown>): Promise<unknown> {
+    const response = await this.page.request.post(`/api/clusters/${this.cluster.name}/commands`, { data: command, headers: { 'X-Vault-Token': this.cluster.token } });
+    return response.json();
+  }
+
+  /** Leaves the shared cluster usable for the next test. */
+  async cleanUp(): Promise<void> {
+    await this.command({ type: 'hold', held: false });
+    await this.command({ type: 'clock', paused: false, speed: 0.1 });
+    await this.command({ type: 'heal-network' });
+    await this.command({ type: 'restart-all' });
+    const view = (await (await this.page.request.get(`/api/clusters/${this.cluster.name}`)).json()) as { result: { cluster: { nodes: { id: string; life: string }[] } } };
+    for (const node of view.result.cluster.nodes) if (node.life === 'paused') await this.command({ type: 'resume-node', node: node.id });
   }
 }

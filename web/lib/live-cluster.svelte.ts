@@ -1,9 +1,8 @@
 // The page's live connection to one cluster: the view (folded from the server's events by the
-// shared reducer), the connection state, and typed commands with their results.
+// shared reducer), the recording of everything seen, the connection state, and typed commands.
 import {
   PROTOCOL_VERSION,
   applyEvent,
-  describeEvent,
   parseServerFrame,
   type ClockView,
   type ClusterEvent,
@@ -11,63 +10,69 @@ import {
   type Command,
   type CommandResult,
 } from '../../shared/protocol/index.ts';
+import { Recorder } from './recorder.ts';
+import { perfProbe } from './perf-probe.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
-export interface FeedLine {
-  readonly seq: number;
-  readonly time: number;
-  readonly text: string;
-}
-
-const FEED_LIMIT = 200;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
+/** Above this many in-flight messages the view stops tracking each one (production speed). */
+export const MAX_TRACKED_IN_FLIGHT = 600;
 
 export class LiveCluster {
   #view = $state<ClusterView | null>(null);
   #connection = $state<ConnectionState>('connecting');
+  /** The server lets this connection control the cluster (it presented the token), or only watch. */
+  #control = $state(false);
   #problem = $state<string | null>(null);
-  #feed = $state<FeedLine[]>([]);
+  /** Bumped on every batch: derived values that read the (non-reactive) recorder depend on it. */
+  #version = $state(0);
+  #recorder: Recorder | null = null;
   #socket: WebSocket | null = null;
   #pending = new Map<number, (result: CommandResult) => void>();
   #nextId = 1;
   #attempt = 0;
   #closed = false;
-  /** Virtual time as last reported, and the real moment we heard it, to extrapolate between frames. */
   #clockAnchor: { clock: ClockView; realAt: number } | null = null;
+  /** Events per second over the last second, to switch to aggregated drawing at production speed. */
+  #rate = $state(0);
+  #rateWindow: { at: number; count: number }[] = [];
 
   constructor(
     readonly clusterName: string,
+    /** The cluster's control token (from the control link's #token=…), or null to watch. */
+    private readonly token: string | null = null,
     private readonly baseUrl: string = location.origin,
   ) {}
+
+  get control(): boolean {
+    return this.#control;
+  }
 
   get view(): ClusterView | null {
     return this.#view;
   }
-
   get connection(): ConnectionState {
     return this.#connection;
   }
-
-  /** The last thing that went wrong with the connection or a frame, for the status bar. */
   get problem(): string | null {
     return this.#problem;
   }
-
-  get feed(): readonly FeedLine[] {
-    return this.#feed;
+  get version(): number {
+    return this.#version;
   }
-
-  get leader(): string | null {
-    const nodes = this.#view?.nodes ?? [];
-    const leaders = nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
-    return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
+  get recorder(): Recorder | null {
+    return this.#recorder;
+  }
+  get eventsPerSecond(): number {
+    return this.#rate;
   }
 
   connect(): void {
     this.#closed = false;
     const url = new URL(`/api/clusters/${encodeURIComponent(this.clusterName)}/live`, this.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (this.token) url.searchParams.set('token', this.token);
     const socket = new WebSocket(url);
     this.#socket = socket;
     this.#connection = 'connecting';
@@ -108,6 +113,7 @@ export class LiveCluster {
   }
 
   #receive(text: string): void {
+    const receivedAt = performance.now();
     const parsed = parseServerFrame(text);
     if (!parsed.ok) {
       this.#problem = `ignored a frame from the server: ${parsed.error}`;
@@ -123,13 +129,20 @@ export class LiveCluster {
         }
         this.#attempt = 0;
         this.#connection = 'open';
+        this.#control = frame.control;
         this.#problem = null;
+        // A reconnect cannot fill the gap in the recording: start a new one from this view.
+        if (!this.#recorder || frame.view.seq !== this.#recorder.head.seq) this.#recorder = new Recorder(frame.view);
         this.#view = frame.view;
         this.#anchor(frame.view.clock);
+        this.#version++;
         return;
       case 'events':
         this.#apply(frame.events);
         this.#anchor(frame.clock);
+        this.#recorder?.advanceClock(frame.clock.now);
+        this.#version++;
+        perfProbe.frameApplied(receivedAt, frame.events.length);
         return;
       case 'result':
         this.#pending.get(frame.id)?.(frame.result);
@@ -144,14 +157,25 @@ export class LiveCluster {
   #apply(events: readonly ClusterEvent[]): void {
     const view = this.#view;
     if (!view) return;
-    const lines: FeedLine[] = [];
-    for (const event of events) {
+    const fresh = this.#recorder?.append(events) ?? events;
+    for (const event of fresh) {
       if (event.seq <= view.seq) continue;
+      // At production speed thousands of messages a second fly: the view stops tracking each one
+      // once there are too many to draw (the ring aggregates per link instead of falling behind).
+      if (event.type === 'message-sent' && view.inFlight.length >= MAX_TRACKED_IN_FLIGHT) {
+        view.seq = event.seq;
+        continue;
+      }
       applyEvent(view, event);
-      const text = describeEvent(event);
-      if (text) lines.push({ seq: event.seq, time: event.time, text });
     }
-    if (lines.length > 0) this.#feed = [...lines.reverse(), ...this.#feed].slice(0, FEED_LIMIT);
+    this.#countRate(fresh.length);
+  }
+
+  #countRate(count: number): void {
+    const now = performance.now();
+    this.#rateWindow.push({ at: now, count });
+    while (this.#rateWindow.length > 0 && this.#rateWindow[0]!.at < now - 1000) this.#rateWindow.shift();
+    this.#rate = this.#rateWindow.reduce((sum, entry) => sum + entry.count, 0);
   }
 
   #anchor(clock: ClockView): void {

@@ -1,0 +1,50 @@
+// A recording as a file: what the page saw of a cluster (a starting view and every event after it),
+// validated on import with the protocol's own schemas, so a hand-edited or truncated file is refused
+// with a sentence instead of breaking the replay.
+import { z } from 'zod';
+import { clusterEventSchema, clusterViewSchema, describeValidationError, type ClusterEvent, type ClusterView } from '../../shared/protocol/index.ts';
+
+export const RECORDING_FORMAT = 'raftlab-recording';
+export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+
+export const recordingSchema = z.object({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(1),
+  name: z.string().min(1).max(200),
+  savedAt: z.string().max(40),
+  cluster: z.string().max(64),
+  start: clusterViewSchema,
+  events: z.array(clusterEventSchema).max(1_000_000),
+});
+export type Recording = z.infer<typeof recordingSchema>;
+
+export function makeRecording(name: string, start: ClusterView, events: readonly ClusterEvent[], savedAt = new Date()): Recording {
+  return { format: RECORDING_FORMAT, version: 1, name, savedAt: savedAt.toISOString(), cluster: start.name, start, events: [...events] };
+}
+
+export type ImportOutcome = { ok: true; recording: Recording } | { ok: false; error: string };
+
+export function parseRecording(text: string): ImportOutcome {
+  if (text.length > MAX_RECORDING_BYTES) return { ok: false, error: 'the file is larger than 64 MB' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'the file is not JSON' };
+  }
+  const parsed = recordingSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: `not a raftlab recording: ${describeValidationError(parsed.error)}` };
+  const recording = parsed.data;
+  // Events must follow the starting view in order; a reordered file would replay a different past.
+  let seq = recording.start.seq;
+  for (const event of recording.events) {
+    if (event.seq <= seq) return { ok: false, error: `events are out of order at seq ${event.seq}` };
+    seq = event.seq;
+  }
+  return { ok: true, recording };
+}
+
+export function recordingFileName(recording: Recording): string {
+  const safe = recording.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'recording';
+  return `${safe}.raftlab.json`;
+}
