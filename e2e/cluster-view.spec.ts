@@ -1,0 +1,134 @@
+// The cluster view: node menus (mouse and keyboard), link cuts and heals, partition presets, the
+// message inspector with drop / duplicate / deliver now, and the time controls with their keys.
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+async function blur(page: Page): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+}
+
+test('node menu by keyboard: pause and resume a node, Escape closes', async ({ page, lab }) => {
+  await lab.open();
+  const leader = await lab.waitForLeader();
+  const follower = (await lab.nodeIds()).find((id) => id !== leader)!;
+
+  await lab.ringNode(follower).focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: `Actions for ${follower}` });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: `Kill ${follower}` })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+
+  await lab.ringNode(follower).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: `Pause ${follower}` })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(lab.nodeState(follower)).toHaveText('paused');
+  await expect(lab.ringNode(follower)).toHaveAccessibleName(new RegExp(`^${follower}: paused`));
+
+  await lab.nodeAction(follower, `Resume ${follower}`);
+  await expect(lab.nodeState(follower)).toHaveText(/follower|candidate|leader/);
+});
+
+test('transfer leadership and time out now from the node menu', async ({ lab }) => {
+  await lab.open();
+  const leader = await lab.waitForLeader();
+  const target = (await lab.nodeIds()).find((id) => id !== leader)!;
+  await lab.nodeAction(target, `Transfer leadership to ${target}`);
+  await expect(lab.status).toContainText(`Leader ${target}`);
+
+  const other = (await lab.nodeIds()).find((id) => id !== target)!;
+  await lab.nodeAction(other, `Time out ${other} now`);
+  await lab.expectDone(`Time out ${other} now`);
+  await lab.waitForLeader();
+});
+
+test('click a link to cut it both ways or one way, then heal it; partition presets', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  const link = lab.link('n1', 'n2');
+  await expect(link).toHaveAccessibleName('Link n1–n2: up');
+
+  await link.click();
+  await page.getByRole('menuitem', { name: 'Cut n1↔n2 both ways' }).click();
+  await expect(link).toHaveAccessibleName('Link n1–n2: cut both ways');
+
+  await link.click();
+  await page.getByRole('menuitem', { name: 'Heal n1↔n2' }).click();
+  await expect(link).toHaveAccessibleName('Link n1–n2: up');
+
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menuitem', { name: 'Cut n1→n2 only' }).click();
+  await expect(link).toHaveAccessibleName('Link n1–n2: cut n1→n2');
+
+  const actions = page.getByRole('toolbar', { name: 'Cluster actions' });
+  await actions.getByRole('button', { name: 'Heal network' }).click();
+  await expect(link).toHaveAccessibleName('Link n1–n2: up');
+
+  const leader = await lab.waitForLeader();
+  await actions.getByRole('button', { name: 'Isolate leader' }).click();
+  await expect(lab.ringNode(leader)).toHaveAccessibleName(/partition group/);
+  await actions.getByRole('button', { name: 'Heal network' }).click();
+  await expect(lab.ringNode(leader)).not.toHaveAccessibleName(/partition group/);
+
+  await actions.getByRole('button', { name: 'Split majority/minority' }).click();
+  await expect(page.getByRole('button', { name: /^Link n\d–n\d: cut both ways/ }).first()).toBeVisible();
+  await actions.getByRole('button', { name: 'Heal network' }).click();
+  await expect(page.getByRole('button', { name: /^Link n\d–n\d: cut/ })).toHaveCount(0);
+});
+
+test('hold the bus, inspect a message, duplicate, deliver now, drop, and step with N', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  const time = page.getByRole('group', { name: 'Time controls' });
+  await time.getByRole('button', { name: 'Hold messages' }).click();
+  await expect(time.getByRole('button', { name: 'Release messages' })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.getByLabel('Hide heartbeats').uncheck();
+  const inFlight = page.getByRole('list', { name: 'Messages in flight' });
+  await expect(inFlight.getByRole('button', { name: /^Inspect message #/ }).first()).toBeVisible();
+
+  const first = inFlight.getByRole('button', { name: /^Inspect message #/ }).first();
+  const id = /#(\d+)/.exec((await first.getAttribute('aria-label')) ?? '')![1]!;
+  await first.click();
+  const inspector = page.getByRole('dialog', { name: `Message #${id}` });
+  await expect(inspector).toBeVisible();
+  await expect(inspector.getByRole('table', { name: `Fields of message #${id}` })).toContainText('type');
+  await inspector.getByRole('button', { name: 'Duplicate' }).click();
+  await lab.expectDone(`Duplicate message #${id}`);
+  await inspector.getByRole('button', { name: 'Deliver now' }).click();
+  await lab.expectDone(`Deliver message #${id} now`);
+  await expect(inspector).toBeHidden();
+
+  const second = inFlight.getByRole('button', { name: /^Inspect message #/ }).first();
+  const secondId = /#(\d+)/.exec((await second.getAttribute('aria-label')) ?? '')![1]!;
+  await second.click();
+  await page.getByRole('dialog', { name: `Message #${secondId}` }).getByRole('button', { name: 'Drop' }).click();
+  await lab.expectDone(`Drop message #${secondId}`);
+  await expect(inFlight.getByRole('button', { name: new RegExp(`^Inspect message #${secondId}:`) })).toHaveCount(0);
+
+  await blur(page);
+  await page.keyboard.press('n');
+  await lab.expectDone('Step one message');
+  await time.getByRole('button', { name: 'Release messages' }).click();
+  await expect(time.getByRole('button', { name: 'Hold messages' })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('Space pauses and resumes time; the speed slider sets the clock', async ({ page, lab }) => {
+  await lab.open();
+  const time = page.getByRole('group', { name: 'Time controls' });
+  await blur(page);
+  await page.keyboard.press(' ');
+  await expect(time.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await blur(page);
+  await page.keyboard.press(' ');
+  await expect(time.getByRole('button', { name: 'Pause' })).toBeVisible();
+
+  await time.getByRole('slider', { name: 'Speed' }).fill('70');
+  await expect(time.getByRole('slider', { name: 'Speed' })).toHaveAttribute('aria-valuetext', '0.25×');
+  await expect.poll(async () => ((await (await page.request.get(`/api/clusters/${lab.cluster.name}`)).json()) as { result: { cluster: { clock: { speed: number } } } }).result.cluster.clock.speed).toBe(0.25);
+});
