@@ -1,0 +1,62 @@
+// CPU time per thread of a process, from /proc (Linux): says which thread a number was limited by.
+// The main thread is the task whose id is the pid; node workers and libuv/V8 helpers are the rest.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const HZ = 100;
+
+export interface ThreadCpu {
+  readonly tid: number;
+  readonly name: string;
+  /** CPU seconds (user + system) so far. */
+  readonly seconds: number;
+}
+
+export function threadCpu(pid: number): ThreadCpu[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const out: ThreadCpu[] = [];
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      out.push({ tid: Number(tid), name, seconds: (Number(fields[11]) + Number(fields[12])) / HZ });
+    } catch {
+      /* the thread just ended */
+    }
+  }
+  return out;
+}
+
+export interface CpuShare {
+  /** Busy fraction of one core, over the window, for the main thread. */
+  readonly main: number;
+  /** The busiest other thread (a node worker, usually the leader's). */
+  readonly busiestOther: number;
+  /** All threads together, in cores. */
+  readonly total: number;
+}
+
+/** Starts a window; the returned function ends it and gives the shares. */
+export function cpuWindow(pid: number): () => CpuShare {
+  const before = new Map(threadCpu(pid).map((t) => [t.tid, t.seconds]));
+  const started = performance.now();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    let main = 0;
+    let busiest = 0;
+    let total = 0;
+    for (const t of threadCpu(pid)) {
+      const used = t.seconds - (before.get(t.tid) ?? 0);
+      total += used;
+      if (t.tid === pid) main = used;
+      else busiest = Math.max(busiest, used);
+    }
+    return { main: main / seconds, busiestOther: busiest / seconds, total: total / seconds };
+  };
+}

@@ -1,0 +1,507 @@
+// `npm run bench`: measures raftlab and prints numbers; never passes or fails on a time.
+// A full run regenerates BENCHMARKS.md at the repo root (machine details, numbers, how to rerun).
+//
+//   npm run bench                        everything, 5 s per point, writes BENCHMARKS.md
+//   npm run bench -- --quick             1.5 s per point, 10 leader kills (prints; --write to save)
+//   npm run bench -- --only etcd,failover   some sections: etcd scaling failover footprint streaming sim storage page
+//   npm run bench -- --seconds 10        longer points   --kills 50   --out FILE   --src DIR (another checkout)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { cpuWindow, type CpuShare } from './cpu.ts';
+import { runLoad, value64, percentile, type LoadResult } from './load.ts';
+import {
+  AUTH,
+  REPO,
+  b64,
+  buildServer,
+  call,
+  etcdLeaderPort,
+  etcdVersion,
+  sleep,
+  startEtcd,
+  startRaftlab,
+  stopEtcd,
+} from './systems.ts';
+
+// ---------- options ----------
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const option = (name: string): string | undefined => {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const QUICK = flag('quick');
+const SECONDS = Number(option('seconds') ?? (QUICK ? 1.5 : 5));
+const WARMUP_MS = QUICK ? 300 : 1000;
+const KILLS = Number(option('kills') ?? (QUICK ? 10 : 50));
+/** --head measures the last commit (exported to a temp dir) instead of the working tree. */
+const HEAD = flag('head');
+let SRC = option('src') ?? REPO;
+const ALL = ['etcd', 'scaling', 'failover', 'footprint', 'streaming', 'sim', 'storage', 'page'] as const;
+const ONLY = option('only')?.split(',').map((s) => s.trim()) ?? [...ALL];
+const WRITE = flag('write') || (!QUICK && option('only') === undefined && option('seconds') === undefined);
+const OUT = option('out') ?? join(REPO, 'BENCHMARKS.md');
+const CONCURRENCY = [1, 16, 64, 256];
+const wants = (section: string): boolean => ONLY.includes(section);
+
+const md: string[] = [];
+const say = (line = ''): void => {
+  console.log(line);
+  md.push(line);
+};
+
+// ---------- formatting ----------
+const n0 = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const ms = (x: number): string => (Number.isFinite(x) ? (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toString()) : '–');
+const pct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
+const mb = (bytes: number): string => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(1) : '–');
+const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '–');
+function table(head: string[], rows: string[][]): void {
+  say(`| ${head.join(' | ')} |`);
+  say(`|${head.map((h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const row of rows) say(`| ${row.join(' | ')} |`);
+  say();
+}
+
+// ---------- the load each system gets ----------
+const raftlabPut = (c: number, n: number) => ({
+  method: 'PUT',
+  path: `/api/clusters/default/kv/bench-${c}-${n % 64}`,
+  body: JSON.stringify({ value: value64(c, n) }),
+});
+const raftlabGet = (c: number, n: number) => ({
+  method: 'POST',
+  path: '/api/clusters/default/commands',
+  body: JSON.stringify({ type: 'get', key: `read-${(c * 7 + n) % 64}`, consistency: 'linearizable' }),
+});
+const etcdPut = (c: number, n: number) => ({
+  method: 'POST',
+  path: '/v3/kv/put',
+  body: JSON.stringify({ key: b64(`bench-${c}-${n % 64}`), value: b64(value64(c, n)) }),
+});
+const etcdRange = (c: number, n: number) => ({ method: 'POST', path: '/v3/kv/range', body: JSON.stringify({ key: b64(`read-${(c * 7 + n) % 64}`) }) });
+/** etcd answers 200 with an error body for some failures; a put/range answer always has a header. */
+const etcdOk = (status: number, body: string): boolean => status === 200 && body.includes('"header"');
+
+interface Measured extends LoadResult {
+  readonly cpu?: CpuShare;
+}
+
+/** `pid` and the control token only for raftlab (etcd refuses an Authorization it did not issue). */
+async function measure(port: number, concurrency: number, request: (c: number, n: number) => { method: string; path: string; body?: string }, pid?: number, ok?: (s: number, b: string) => boolean): Promise<Measured> {
+  const end = pid ? cpuWindow(pid) : null;
+  const result = await runLoad({ port, concurrency, durationMs: SECONDS * 1000, warmupMs: WARMUP_MS, request, ...(pid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
+  return { ...result, ...(end ? { cpu: end() } : {}) };
+}
+
+function errorsNote(label: string, result: LoadResult): void {
+  if (result.errors > 0) say(`- ${label}: ${result.errors} errors, e.g. \`${result.sampleErrors[0]?.replace(/\|/g, '/').slice(0, 140)}\``);
+}
+
+let build = '';
+const notes: string[] = [];
+
+// ---------- sections ----------
+async function sectionEtcd(): Promise<void> {
+  say('## raftlab vs etcd, side by side');
+  say();
+  let etcdUp = false;
+  try {
+    const out = startEtcd();
+    etcdUp = true;
+    console.log(out);
+  } catch (error) {
+    say(`etcd could not be started (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); raftlab only.`);
+    say();
+  }
+  const writes: { c: number; raftlab: Measured; etcd?: Measured }[] = [];
+  const reads: { c: number; raftlab: Measured; etcd?: Measured }[] = [];
+  const server = await startRaftlab(build, 3);
+  try {
+    const ePort = etcdUp ? await etcdLeaderPort() : 0;
+    // Keys the reads look up, on both systems.
+    for (let k = 0; k < 64; k++) {
+      await call(server.port, 'PUT', `/api/clusters/default/kv/read-${k}`, { value: value64(k, 0) });
+      if (etcdUp) await call(ePort, 'POST', '/v3/kv/put', { key: b64(`read-${k}`), value: b64(value64(k, 0)) }, 5000, false);
+    }
+    for (const c of CONCURRENCY) {
+      const raftlab = await measure(server.port, c, raftlabPut, server.pid);
+      const etcd = etcdUp ? await measure(ePort, c, etcdPut, undefined, etcdOk) : undefined;
+      writes.push({ c, raftlab, ...(etcd ? { etcd } : {}) });
+      console.log(`  writes c=${c}: raftlab ${n0(raftlab.rate)}/s p50 ${ms(raftlab.p50)}  etcd ${n0(etcd?.rate ?? NaN)}/s p50 ${ms(etcd?.p50 ?? NaN)}`);
+    }
+    for (const c of CONCURRENCY) {
+      const raftlab = await measure(server.port, c, raftlabGet, server.pid);
+      const etcd = etcdUp ? await measure(ePort, c, etcdRange, undefined, etcdOk) : undefined;
+      reads.push({ c, raftlab, ...(etcd ? { etcd } : {}) });
+      console.log(`  reads c=${c}: raftlab ${n0(raftlab.rate)}/s p50 ${ms(raftlab.p50)}  etcd ${n0(etcd?.rate ?? NaN)}/s p50 ${ms(etcd?.p50 ?? NaN)}`);
+    }
+    say(`3-node raftlab (production profile, fsync on, REST \`PUT /api/clusters/default/kv/{key}\`) and 3-member ${etcdVersion()} ` +
+      `(JSON gateway \`POST /v3/kv/put\`, sent to the leader member :${ePort || '–'}), one load generator (\`bench/load.ts\`: closed loop, ` +
+      `HTTP/1.1 keep-alive, 64-byte values, 64 keys per client), ${SECONDS} s per point after ${WARMUP_MS} ms warm-up. ` +
+      `Latency is per request as the client sees it. "main"/"worker" = CPU share of raftlab's main thread and busiest node worker.`);
+    say();
+    say('### Writes (each answered after commit + apply)');
+    say();
+    table(
+      ['clients', 'raftlab writes/s', 'p50 ms', 'p99 ms', 'etcd writes/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
+      writes.map(({ c, raftlab, etcd }) => [
+        String(c), n0(raftlab.rate), ms(raftlab.p50), ms(raftlab.p99),
+        n0(etcd?.rate ?? NaN), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+        raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
+      ]),
+    );
+    for (const w of writes) {
+      errorsNote(`raftlab writes at ${w.c}`, w.raftlab);
+      if (w.etcd) errorsNote(`etcd writes at ${w.c}`, w.etcd);
+    }
+    say('### Linearizable reads (raftlab ReadIndex `get` vs etcd default range)');
+    say();
+    table(
+      ['clients', 'raftlab reads/s', 'p50 ms', 'p99 ms', 'etcd reads/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
+      reads.map(({ c, raftlab, etcd }) => [
+        String(c), n0(raftlab.rate), ms(raftlab.p50), ms(raftlab.p99),
+        n0(etcd?.rate ?? NaN), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+        raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
+      ]),
+    );
+    for (const r of reads) {
+      errorsNote(`raftlab reads at ${r.c}`, r.raftlab);
+      if (r.etcd) errorsNote(`etcd reads at ${r.c}`, r.etcd);
+    }
+  } finally {
+    await server.stop();
+    if (etcdUp) {
+      stopEtcd();
+      console.log('etcd stopped');
+    }
+  }
+}
+
+async function sectionScaling(): Promise<void> {
+  say('## Scaling: writes/s by cluster size');
+  say();
+  const rows: string[][] = [];
+  for (const nodes of [3, 5, 7]) {
+    const server = await startRaftlab(build, nodes);
+    try {
+      const one = await measure(server.port, 1, raftlabPut, server.pid);
+      const many = await measure(server.port, 64, raftlabPut, server.pid);
+      rows.push([String(nodes), n0(one.rate), ms(one.p50), n0(many.rate), ms(many.p50), ms(many.p99), many.cpu ? `${pct(many.cpu.main)} / ${pct(many.cpu.busiestOther)}` : '–']);
+      console.log(`  ${nodes} nodes: ${n0(one.rate)}/s at 1, ${n0(many.rate)}/s at 64`);
+      errorsNote(`${nodes} nodes, 64 clients`, many);
+    } finally {
+      await server.stop();
+    }
+  }
+  say(`Production profile, fsync on, REST writes, ${SECONDS} s per point.`);
+  say();
+  table(['nodes', 'writes/s (1 client)', 'p50 ms', 'writes/s (64 clients)', 'p50 ms', 'p99 ms', 'main / worker CPU (64)'], rows);
+}
+
+async function sectionFailover(): Promise<void> {
+  say('## Failover under load');
+  say();
+  const server = await startRaftlab(build, 3);
+  const writers = 8;
+  // Per client: the last acknowledged write number and how many were acknowledged.
+  const acked = Array.from({ length: writers }, () => ({ last: -1, count: 0 }));
+  let stopWriting = false;
+  let errors = 0;
+  const errorKinds = new Map<string, number>();
+  type Ack = { doneAt: number; node: string; term: number };
+  let onAck: ((ack: Ack) => void) | null = null;
+  const writer = async (c: number): Promise<void> => {
+    for (let n = 0; !stopWriting; n++) {
+      const answer = await call(server.port, 'PUT', `/api/clusters/default/kv/fo-${c}`, { value: `${c}:${n}` }, 15_000).catch((e: Error) => ({ status: 0, body: { code: e.message } }));
+      const doneAt = performance.now();
+      if (answer.status === 200) {
+        acked[c]!.last = n;
+        acked[c]!.count += 1;
+        const result = answer.body.result ?? {};
+        onAck?.({ doneAt, node: String(result.node ?? ''), term: Number(result.term ?? 0) });
+      } else {
+        errors += 1;
+        const kind = String(answer.body?.code ?? answer.status);
+        errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+        await sleep(5);
+      }
+    }
+  };
+  const failovers: number[] = [];
+  let missed = 0;
+  const running = Array.from({ length: writers }, (_, c) => writer(c));
+  try {
+    await sleep(500);
+    for (let kill = 0; kill < KILLS; kill++) {
+      // Every node alive and caught up before the next kill.
+      for (let wait = 0; wait < 200; wait++) {
+        const nodes = await server.nodes();
+        const leader = nodes.find((n) => n.role === 'leader' && n.life === 'alive');
+        if (leader && nodes.every((n) => n.life === 'alive' && leader.commit - n.commit < 50)) break;
+        await sleep(25);
+      }
+      await sleep(150);
+      const leader = await server.leader();
+      if (!leader) {
+        missed += 1;
+        continue;
+      }
+      const firstOnNewLeader = new Promise<number>((resolve) => {
+        const timer = setTimeout(() => resolve(NaN), 5000);
+        onAck = (ack) => {
+          if (ack.doneAt >= killedAt && (ack.term > leader.term || ack.node !== leader.id)) {
+            clearTimeout(timer);
+            onAck = null;
+            resolve(ack.doneAt - killedAt);
+          }
+        };
+      });
+      const killedAt = performance.now();
+      await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'kill', node: leader.id });
+      const took = await firstOnNewLeader;
+      if (Number.isFinite(took)) failovers.push(took);
+      else missed += 1;
+      await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'restart', node: leader.id });
+      process.stdout.write(`\r  kill ${kill + 1}/${KILLS}: ${ms(took)} ms   `);
+    }
+    console.log();
+  } finally {
+    stopWriting = true;
+    await Promise.all(running);
+  }
+  // Lost acknowledged writes: every key must hold its client's last acknowledged write or a later one,
+  // at a version at least the number of acknowledged writes (each write bumps the version once).
+  await sleep(300);
+  let lost = 0;
+  let checked = 0;
+  let unreadable = 0;
+  for (let c = 0; c < writers; c++) {
+    const answer = await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'get', key: `fo-${c}`, consistency: 'linearizable' }).catch(() => null);
+    const result = answer?.body?.result;
+    const value = typeof result?.value === 'string' ? result.value : typeof result?.data?.value === 'string' ? result.data.value : null;
+    if (answer?.status !== 200 || value === null) {
+      unreadable += 1;
+      continue;
+    }
+    checked += 1;
+    const n = Number(value.split(':')[1]);
+    const version = Number(result.version ?? NaN);
+    if (n < acked[c]!.last) lost += acked[c]!.last - n;
+    else if (Number.isFinite(version) && version < acked[c]!.count) lost += acked[c]!.count - version;
+  }
+  await server.stop();
+  const sorted = [...failovers].sort((a, b) => a - b);
+  const totalAcked = acked.reduce((s, a) => s + a.count, 0);
+  say(`3 nodes, production profile (elections 150–300 ms, 10 ms ticks), ${writers} closed-loop writers; ${KILLS} times: wait until all 3 nodes are alive and caught up, ` +
+    `kill the leader (worker terminated), time until the first write acknowledged by a new leader (new term or other node), restart the dead node.`);
+  say();
+  table(
+    ['kills', 'failover p50 ms', 'p99 ms', 'max ms', 'no new leader in 5 s', 'writes acked', 'write errors', 'acked writes lost'],
+    [[String(KILLS), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1) ?? NaN), String(missed), n0(totalAcked), n0(errors),
+      checked === 0 ? `not checked (reads unavailable)` : `${lost} (${checked} keys checked${unreadable ? `, ${unreadable} unreadable` : ''})`]],
+  );
+  if (errorKinds.size > 0) say(`Write errors by code: ${[...errorKinds].map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  say();
+}
+
+async function sectionFootprint(): Promise<void> {
+  say('## Footprint and start time');
+  say();
+  const rows: { nodes: number; listen: number; write: number; idle: number; loaded: number }[] = [];
+  for (const nodes of [1, 3, 5, 7]) {
+    const server = await startRaftlab(build, nodes);
+    try {
+      await sleep(1000);
+      const idle = server.rss();
+      await runLoad({ port: server.port, concurrency: 16, durationMs: 2000, request: raftlabPut, headers: AUTH });
+      const loaded = server.rss();
+      rows.push({ nodes, listen: server.listeningMs, write: server.firstWriteMs, idle, loaded });
+    } finally {
+      await server.stop();
+    }
+  }
+  // RSS(N) = base + N × per-node, least squares over the sizes measured.
+  const fit = (ys: number[]): { base: number; slope: number } => {
+    const xs = rows.map((r) => r.nodes);
+    const mx = xs.reduce((a, b) => a + b) / xs.length;
+    const my = ys.reduce((a, b) => a + b) / ys.length;
+    const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    return { base: my - slope * mx, slope };
+  };
+  const idleFit = fit(rows.map((r) => r.idle));
+  const loadedFit = fit(rows.map((r) => r.loaded));
+  say('One server process per size (bundled server as `npm start` runs it). Worker threads share the process, so "per node" is the slope of ' +
+    'process RSS over cluster size (least squares) and "server" its intercept. Start = spawn → API answers, and spawn → first write committed.');
+  say();
+  table(
+    ['nodes', 'process RSS idle MB', 'after 2 s of writes MB', 'spawn → API ms', 'spawn → first commit ms'],
+    rows.map((r) => [String(r.nodes), mb(r.idle), mb(r.loaded), ms(r.listen), ms(r.write)]),
+  );
+  say(`Per node worker: **${mb(idleFit.slope)} MB** idle, ${mb(loadedFit.slope)} MB after writes; server without nodes: **${mb(idleFit.base)} MB** idle, ${mb(loadedFit.base)} MB after writes.`);
+  say();
+}
+
+async function sectionStreaming(): Promise<void> {
+  say('## Streaming to pages');
+  say();
+  const server = await startRaftlab(build, 3);
+  const pages = 20;
+  const received = Array.from({ length: pages }, () => ({ events: 0, frames: 0, bytes: 0 }));
+  const sockets: WebSocket[] = [];
+  try {
+    const base = await measure(server.port, 64, raftlabPut, server.pid);
+    for (let p = 0; p < pages; p++) {
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/clusters/default/live`);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      socket.on('message', (data: Buffer) => {
+        const r = received[p]!;
+        r.frames += 1;
+        r.bytes += data.length;
+        const text = data.toString();
+        if (text.startsWith('{"type":"events"')) {
+          const frame = JSON.parse(text) as { events?: unknown[] };
+          r.events += frame.events?.length ?? 0;
+        }
+      });
+      sockets.push(socket);
+    }
+    await sleep(300);
+    for (const r of received) Object.assign(r, { events: 0, frames: 0, bytes: 0 });
+    const started = performance.now();
+    const loaded = await measure(server.port, 64, raftlabPut, server.pid);
+    await sleep(100);
+    const seconds = (performance.now() - started) / 1000;
+    const events = received.map((r) => r.events / seconds).sort((a, b) => a - b);
+    const bytes = received.reduce((s, r) => s + r.bytes, 0) / seconds;
+    const frames = received.reduce((s, r) => s + r.frames, 0) / seconds / pages;
+    say(`3 nodes, 64 writers, ${pages} WebSocket pages on \`/api/clusters/default/live\` receiving every event (the server batches events per page every 16 ms).`);
+    say();
+    table(
+      ['pages', 'events/s per page (min / median)', 'events/s all pages', 'frames/s per page', 'MB/s sent', 'writes/s with pages', 'writes/s without', 'main CPU with pages'],
+      [[String(pages), `${n0(events[0]!)} / ${n0(events[pages >> 1]!)}`, n0(events.reduce((a, b) => a + b, 0)), n0(frames), (bytes / 2 ** 20).toFixed(1),
+        n0(loaded.rate), n0(base.rate), loaded.cpu ? pct(loaded.cpu.main) : '–']],
+    );
+  } finally {
+    for (const s of sockets) s.terminate();
+    await server.stop();
+  }
+}
+
+/** Another engineer's bench file, run as it is; its output goes in verbatim. */
+function sectionScript(section: string, file: string, title: string, extra: string[] = []): void {
+  say(`## ${title}`);
+  say();
+  // Other engineers' bench files run from the working tree, as they are.
+  const path = join(REPO, 'bench', file);
+  if (!existsSync(path)) {
+    say(`\`bench/${file}\` is not there yet; nothing measured.`);
+    say();
+    return;
+  }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...extra], { cwd: REPO, encoding: 'utf8', timeout: 10 * 60_000 });
+  say(`\`npx tsx bench/${file} ${extra.join(' ')}\`${run.status === 0 ? '' : ` (exited ${run.status ?? run.signal})`}:`);
+  say();
+  say('```');
+  for (const line of `${run.stdout}${run.status === 0 ? '' : run.stderr}`.trim().split('\n')) say(line);
+  say('```');
+  say();
+  void section;
+}
+
+// ---------- machine ----------
+function machine(): string[] {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  let dirty = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    if (HEAD) dirty = ' (committed code only: `--head`)';
+    else if (SRC !== REPO) dirty = ` (sources from ${SRC})`;
+    else dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared'], { cwd: REPO, encoding: 'utf8' }).trim() ? ' + uncommitted changes in server/ or shared/' : '';
+  } catch {
+    /* not a checkout */
+  }
+  let fsType = '';
+  try {
+    fsType = execFileSync('findmnt', ['-no', 'FSTYPE,SOURCE', '--target', os.tmpdir()], { encoding: 'utf8' }).trim();
+  } catch {
+    fsType = String(statfsSync(os.tmpdir()).type);
+  }
+  return [
+    `- When: ${new Date().toISOString()}; raftlab ${commit}${dirty}`,
+    `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (shared with other work on this machine: numbers are noisy)`,
+    `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${os.release()}; Node ${process.version}`,
+    `- Disk: data dirs in ${os.tmpdir()} (${fsType}); every WAL batch is one fdatasync`,
+    `- Load generator and servers on the same machine (loopback), so the generator's own CPU counts against both systems equally`,
+  ];
+}
+
+// ---------- main ----------
+let exported = '';
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (HEAD) {
+    exported = mkdtempSync(join(os.tmpdir(), 'raftlab-bench-head-'));
+    execFileSync('sh', ['-c', `git -C "${REPO}" archive HEAD | tar -x -C "${exported}"`]);
+    symlinkSync(join(REPO, 'node_modules'), join(exported, 'node_modules'));
+    SRC = exported;
+  }
+  const head: string[] = [
+    '# raftlab benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/run.ts). Edit the runner, not this file. -->',
+    '',
+    'Numbers only: no test passes or fails on a time. Rerun with `npm run bench` (all sections, ~6 minutes, rewrites this file);',
+    '`npm run bench -- --quick` for a fast look, `--only etcd,failover` for some sections, `--seconds N` for longer points.',
+    'etcd is started and stopped by the runner through `/work/shared/peers/etcd-cluster`.',
+    '',
+    ...machine(),
+    '',
+  ];
+  for (const line of head) console.log(line);
+  console.log(`building the server from ${SRC} ...`);
+  build = await buildServer(SRC);
+  try {
+    if (wants('etcd')) await sectionEtcd();
+    if (wants('scaling')) await sectionScaling();
+    if (wants('failover')) await sectionFailover();
+    if (wants('footprint')) await sectionFootprint();
+    if (wants('streaming')) await sectionStreaming();
+    if (wants('sim')) sectionScript('sim', 'sim.ts', 'Simulator and checker speed (bench/sim.ts)');
+    if (wants('storage')) sectionScript('storage', 'storage.ts', 'Storage: fdatasync batches (bench/storage.ts)', ['--seconds', QUICK ? '1' : '2']);
+    if (wants('page')) sectionScript('page', 'page.ts', 'Page rendering (bench/page.ts)');
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+    if (exported) rmSync(exported, { recursive: true, force: true });
+  }
+  const notesPath = join(REPO, 'bench', 'NOTES.md');
+  const tail = existsSync(notesPath) ? ['', readFileSync(notesPath, 'utf8').trim(), ''] : [];
+  for (const line of tail) console.log(line);
+  const total = `_Run took ${Math.round((performance.now() - started) / 1000)} s (\`${['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ')}\`)._`;
+  console.log(total);
+  if (WRITE) {
+    writeFileSync(OUT, [...head, ...md, ...tail, total, ''].join('\n'));
+    console.log(`wrote ${OUT}`);
+  }
+  void notes;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    try {
+      stopEtcd();
+    } catch {
+      /* best effort */
+    }
+    process.exit(1);
+  },
+);
