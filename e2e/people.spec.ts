@@ -1,0 +1,64 @@
+// For people: the help sheet, presenter mode and theme (kept in IndexedDB across reloads), a tablet
+// with touch (tap a node for its menu, no sideways scrolling), and keyboard reach.
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+async function blur(page: Page): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+}
+
+test('? opens the keyboard help; presenter mode and theme persist across a reload', async ({ page, lab }) => {
+  await lab.open();
+  await blur(page);
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('pause or resume time');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
+  const presenter = page.getByRole('button', { name: 'Presenter mode' });
+  await presenter.click();
+  await expect(presenter).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await blur(page);
+  await page.keyboard.press('p');
+  await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'false');
+  await page.getByLabel('Theme').selectOption('auto');
+});
+
+test.describe('on a tablet', () => {
+  test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+
+  test('a tap on a node opens its menu, and nothing scrolls sideways', async ({ page, lab }) => {
+    await lab.open();
+    const leader = await lab.waitForLeader();
+    await lab.ringNode(leader).tap();
+    await expect(page.getByRole('menu', { name: `Actions for ${leader}` })).toBeVisible();
+    await page.keyboard.press('Escape');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test('keyboard reach: Tab gets to the ring and the node cards', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  const target = page.getByRole('button', { name: 'Actions for n1' });
+  let reached = false;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await target.evaluate((element) => element === document.activeElement);
+  }
+  expect(reached).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menu', { name: 'Actions for n1' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(target).toBeFocused();
+});
