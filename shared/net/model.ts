@@ -71,7 +71,7 @@ export class NetworkModel {
 
   /** Why from → to carries nothing right now, if it does not. */
   blocked(from: NodeId, to: NodeId): 'cut' | 'partition' | undefined {
-    if (this.cuts.has(linkKey(from, to))) return 'cut';
+    if (this.cuts.size > 0 && this.cuts.has(linkKey(from, to))) return 'cut';
     if (this.groups !== null && from !== to && (this.groupOf.get(from) ?? -1) !== (this.groupOf.get(to) ?? -1)) {
       return 'partition';
     }
@@ -80,6 +80,7 @@ export class NetworkModel {
 
   /** The effective settings of from → to (defaults with that link's overrides). */
   linkSettings(from: NodeId, to: NodeId): LinkSettings {
+    if (this.overrides.size === 0) return this.defaults; // the common case, on every message
     const override = this.overrides.get(linkKey(from, to));
     return override === undefined ? this.defaults : { ...this.defaults, ...override.settings };
   }

@@ -1,0 +1,121 @@
+// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--list-bugs]
+// Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
+// line. Exit code: without --bug, 1 if any seed failed; with --bug, 1 if the checkers missed it.
+import { ALL_BUGS, type BugName } from '../raft/index.ts';
+import { DEFAULT_OPTIONS } from './options.ts';
+import { runSimulation, type SimResult } from './simulator.ts';
+
+interface CliArgs {
+  seeds: number;
+  seed: number;
+  nodes: number;
+  ticks: number;
+  bugs: BugName[];
+  faults: boolean;
+  listBugs: boolean;
+  stopOnFailure: boolean;
+}
+
+function parse(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], faults: true, listBugs: false, stopOnFailure: false };
+  let seedsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    const int = (min: number, max: number): number => {
+      const text = value();
+      const n = Number(text);
+      if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag} must be an integer from ${min} to ${max}; got ${text}`);
+      return n;
+    };
+    switch (flag) {
+      case '--seeds':
+        args.seeds = int(1, 10_000_000);
+        seedsGiven = true;
+        break;
+      case '--seed':
+        args.seed = int(0, 0xffffffff);
+        break;
+      case '--nodes':
+        args.nodes = int(1, 9);
+        break;
+      case '--ticks':
+        args.ticks = int(10, 10_000_000);
+        break;
+      case '--bug': {
+        const name = value();
+        if (!(ALL_BUGS as string[]).includes(name)) fail(`unknown bug "${name}"; known: ${ALL_BUGS.join(', ')}`);
+        args.bugs.push(name as BugName);
+        break;
+      }
+      case '--no-faults':
+        args.faults = false;
+        break;
+      case '--stop':
+        args.stopOnFailure = true;
+        break;
+      case '--list-bugs':
+        args.listBugs = true;
+        break;
+      default:
+        fail(`unknown option ${flag}`);
+    }
+  }
+  if (!seedsGiven) args.seeds = 1;
+  return args;
+}
+
+function fail(message: string): never {
+  console.error(`sim: ${message}`);
+  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stop] | --list-bugs');
+  process.exit(2);
+}
+
+function report(result: SimResult): void {
+  console.log(`seed=${result.seed} FAILED`);
+  for (const f of result.failures) console.log(`  [${f.invariant}] ${f.explanation.replace(/\n/g, '\n    ')}`);
+  if (result.faultLog.length > 0) console.log(`  faults: ${result.faultLog.slice(-12).join('; ')}`);
+  console.log(`  replay: ${result.replay}`);
+}
+
+const args = parse(process.argv.slice(2));
+if (args.listBugs) {
+  for (const bug of ALL_BUGS) console.log(bug);
+  process.exit(0);
+}
+const started = performance.now();
+let violations = 0;
+let firstFailingSeed: number | null = null;
+let ran = 0;
+const byInvariant: Record<string, number> = {};
+for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
+  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, faults: args.faults });
+  ran++;
+  if (!result.ok) {
+    violations++;
+    firstFailingSeed ??= seed;
+    for (const f of result.failures) byInvariant[f.invariant] = (byInvariant[f.invariant] ?? 0) + 1;
+    if (violations <= 5) report(result);
+    if (args.stopOnFailure) break;
+  }
+}
+const elapsedMs = Math.round(performance.now() - started);
+console.log(
+  JSON.stringify({
+    seeds: ran,
+    violations,
+    firstFailingSeed,
+    elapsedMs,
+    seedsPerSecond: Math.round((ran / Math.max(elapsedMs, 1)) * 1000 * 10) / 10,
+    nodes: args.nodes,
+    ticks: args.ticks,
+    bugs: args.bugs,
+    faults: args.faults,
+    failuresByInvariant: byInvariant,
+  }),
+);
+process.exit(args.bugs.length > 0 ? (violations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);

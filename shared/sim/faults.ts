@@ -1,0 +1,151 @@
+// The fault schedule: each tick, draws from the fault stream decide whether to crash or restart a
+// node, cut links, partition, change loss/duplication/reordering, or move leadership. Heals are
+// scheduled when a fault starts, so every fault is temporary.
+import { randomInt, type NetworkModel, type Prng } from '../net/index.ts';
+import type { SimNode } from './host.ts';
+import type { FaultProfile } from './options.ts';
+
+interface Scheduled {
+  readonly at: number;
+  readonly run: () => void;
+}
+
+export class FaultSchedule {
+  private scheduled: Scheduled[] = [];
+  /** Human-readable record of what happened, for a failing seed's report. */
+  readonly log: string[] = [];
+
+  constructor(
+    private readonly rng: Prng,
+    private readonly profile: FaultProfile,
+    private readonly nodes: readonly SimNode[],
+    private readonly net: NetworkModel,
+  ) {}
+
+  tick(tick: number): void {
+    const due = this.scheduled.length === 0 ? [] : this.scheduled.filter((s) => s.at <= tick);
+    if (due.length > 0) {
+      this.scheduled = this.scheduled.filter((s) => s.at > tick);
+      for (const s of due) s.run();
+    }
+    const p = this.profile;
+    // Seven draws every tick, in a fixed order; a fault's own choices come after. (The stream still
+    // shifts once a fault fires, which is fine: the seed fixes everything.)
+    const rng = this.rng;
+    if (rng() < p.crash) this.crashOne(tick);
+    if (rng() < p.partition) this.partition(tick);
+    if (rng() < p.isolateLeader) this.isolateLeader(tick);
+    if (rng() < p.cutLink) this.cutLink(tick);
+    if (rng() < p.networkChange) this.changeNetwork(tick);
+    if (rng() < p.transfer) this.transfer(tick);
+    if (rng() < p.crashLeader) {
+      const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
+      if (leader !== undefined) this.crashOne(tick, leader);
+    }
+  }
+
+  /** Liveness phase: every fault ends now and the network is calm. */
+  healAll(tick: number): void {
+    this.scheduled = [];
+    this.net.reset();
+    this.net.setDefaults(CALM_LINK);
+    for (const node of this.nodes) {
+      node.crashPlan = null;
+      if (!node.up) node.start();
+    }
+    this.log.push(`${tick}: heal everything, restart every node`);
+  }
+
+  private crashOne(tick: number, chosen?: SimNode): void {
+    const up = this.nodes.filter((n) => n.up && n.crashPlan === null);
+    if (up.length === 0) return;
+    const node = chosen ?? up[randomInt(this.rng, 0, up.length - 1)]!;
+    const inReady = this.rng() < this.profile.crashInReady;
+    const [min, max] = this.profile.restartAfter;
+    const downFor = randomInt(this.rng, min, max);
+    if (inReady) {
+      node.crashPlan = this.rng() < 0.8 ? 'before-persist' : 'after-persist';
+      this.log.push(`${tick}: ${node.id} will crash in its next Ready (${node.crashPlan})`);
+    } else {
+      node.crash();
+      this.log.push(`${tick}: crash ${node.id}`);
+    }
+    this.at(tick + downFor, () => {
+      if (node.up && node.crashPlan !== null) {
+        node.crash(); // it had no Ready since: crash it now
+      }
+      if (!node.up) {
+        node.start();
+        this.log.push(`${tick + downFor}: restart ${node.id}`);
+      }
+    });
+  }
+
+  private partition(tick: number): void {
+    const ids = this.shuffledIds();
+    const cut = randomInt(this.rng, 1, ids.length - 1);
+    this.net.partition([ids.slice(0, cut), ids.slice(cut)]);
+    this.log.push(`${tick}: partition ${ids.slice(0, cut).join(',')} | ${ids.slice(cut).join(',')}`);
+    this.healPartitionLater(tick);
+  }
+
+  private isolateLeader(tick: number): void {
+    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
+    if (leader === undefined) return;
+    this.net.isolate(leader.id, this.nodes.map((n) => n.id));
+    this.log.push(`${tick}: isolate leader ${leader.id}`);
+    this.healPartitionLater(tick);
+  }
+
+  private healPartitionLater(tick: number): void {
+    const [min, max] = this.profile.partitionFor;
+    const until = tick + randomInt(this.rng, min, max);
+    this.at(until, () => {
+      this.net.healPartition();
+      this.log.push(`${until}: heal partition`);
+    });
+  }
+
+  private cutLink(tick: number): void {
+    const [from, to] = this.shuffledIds();
+    if (from === undefined || to === undefined) return;
+    const direction = this.rng() < 0.5 ? 'one-way' : 'both';
+    this.net.cut(from, to, direction);
+    const until = tick + randomInt(this.rng, ...this.profile.partitionFor);
+    this.log.push(`${tick}: cut ${from}→${to} ${direction}`);
+    this.at(until, () => this.net.uncut(from, to, direction));
+  }
+
+  private changeNetwork(tick: number): void {
+    const p = this.profile;
+    const settings = { loss: this.rng() * p.maxLoss, duplicate: this.rng() * p.maxDuplicate, reorder: this.rng() * p.maxReorder };
+    this.net.setDefaults(settings);
+    this.log.push(`${tick}: network loss=${settings.loss.toFixed(2)} dup=${settings.duplicate.toFixed(2)} reorder=${settings.reorder.toFixed(2)}`);
+    const until = tick + randomInt(this.rng, 50, 300);
+    this.at(until, () => this.net.setDefaults({ loss: 0, duplicate: 0, reorder: 0 }));
+  }
+
+  private transfer(tick: number): void {
+    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
+    const others = this.nodes.filter((n) => n !== leader && n.up);
+    if (leader?.raw == null || others.length === 0) return;
+    const to = others[randomInt(this.rng, 0, others.length - 1)]!;
+    leader.raw.transferLeadership(to.id);
+    this.log.push(`${tick}: transfer leadership ${leader.id}→${to.id}`);
+  }
+
+  private shuffledIds(): string[] {
+    const ids = this.nodes.map((n) => n.id);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = randomInt(this.rng, 0, i);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    return ids;
+  }
+
+  private at(tick: number, run: () => void): void {
+    this.scheduled.push({ at: tick, run });
+  }
+}
+
+export const CALM_LINK = { latency: 3, jitter: 6, loss: 0, duplicate: 0, reorder: 0, reorderDelay: 40 };

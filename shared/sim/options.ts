@@ -1,0 +1,98 @@
+// Simulator options and the fault profile derived from them. Every number that shapes a run is
+// here, so a replay command (seed + these options) reproduces it exactly.
+import type { BugName } from '../raft/index.ts';
+
+export interface SimOptions {
+  readonly seed: number;
+  /** Cluster size (1–9). */
+  readonly nodes: number;
+  /** Ticks of the safety phase (faults on); the liveness phase follows. */
+  readonly ticks: number;
+  /** Bug switches of the core to turn on. */
+  readonly bugs: readonly BugName[];
+  /** false = no faults at all (a calm run: only client load). */
+  readonly faults: boolean;
+}
+
+export const DEFAULT_OPTIONS: SimOptions = { seed: 1, nodes: 5, ticks: 600, bugs: [], faults: true };
+
+/** Virtual milliseconds per tick (the lab's production timing is 10 ms ticks, elections 150–300 ms). */
+export const TICK_MS = 10;
+/** Ticks the liveness phase may take to elect a leader, converge and commit a new write. */
+export const LIVENESS_TICKS = 400;
+
+/** Per-tick probabilities and durations of the fault schedule. */
+export interface FaultProfile {
+  readonly crash: number;
+  /** Per-tick chance of crashing whichever node leads right now. */
+  readonly crashLeader: number;
+  /** Of crashes: the share that happens inside a Ready, before (or just after) persisting. */
+  readonly crashInReady: number;
+  readonly restartAfter: readonly [number, number];
+  readonly partition: number;
+  readonly isolateLeader: number;
+  readonly partitionFor: readonly [number, number];
+  readonly cutLink: number;
+  readonly networkChange: number;
+  readonly transfer: number;
+  readonly maxLoss: number;
+  readonly maxDuplicate: number;
+  readonly maxReorder: number;
+  /** Per-tick chance that an idle client starts an operation. */
+  readonly clientRate: number;
+  /** Core protections; a bug that they would mask turns them off (correct either way). */
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+}
+
+const STANDARD: FaultProfile = {
+  crash: 0.006,
+  crashLeader: 0.002,
+  crashInReady: 0.5,
+  restartAfter: [5, 80],
+  partition: 0.004,
+  isolateLeader: 0.003,
+  partitionFor: [20, 150],
+  cutLink: 0.004,
+  networkChange: 0.004,
+  transfer: 0.002,
+  maxLoss: 0.25,
+  maxDuplicate: 0.15,
+  maxReorder: 0.3,
+  clientRate: 0.1,
+  preVote: true,
+  checkQuorum: true,
+};
+
+const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
+
+/**
+ * Some bugs only show under a particular mix of faults; a run with such a bug switched on leans
+ * the schedule that way (the checkers stay the same). Without bugs the standard mix is used.
+ */
+export function faultProfile(options: SimOptions): FaultProfile {
+  if (!options.faults) return CALM;
+  let profile = STANDARD;
+  for (const bug of options.bugs) {
+    switch (bug) {
+      case 'ackBeforePersist':
+        // The lost promise needs a crash between sending and persisting, soon after a vote or ack.
+        profile = { ...profile, crash: 0.03, crashInReady: 0.95, restartAfter: [1, 10] };
+        break;
+      case 'forgetVoteOnRestart':
+        // A node must restart within the term it voted in and be asked again: quick restarts amid elections.
+        profile = { ...profile, crash: 0.03, restartAfter: [1, 8], isolateLeader: 0.01, crashInReady: 0.3 };
+        break;
+      case 'commitByCounting':
+        // Figure 8: leaders change while older-term entries sit on a bare majority.
+        // Pre-vote and check-quorum make the needed term churn rare, so they are off.
+        profile = { ...profile, crash: 0.01, crashLeader: 0.03, isolateLeader: 0.01, partition: 0.008, restartAfter: [3, 30], preVote: false, checkQuorum: false, clientRate: 0.3 };
+        break;
+      case 'grantVoteWithoutLogCheck':
+        // A node that missed commits must campaign: isolate nodes for a while, then heal.
+        profile = { ...profile, partition: 0.01, isolateLeader: 0.01, partitionFor: [30, 120], crash: 0.01 };
+        break;
+    }
+  }
+  return profile;
+}
