@@ -6,6 +6,7 @@ import { encodeCommand, type KvCommand } from '../../shared/kv/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { RequestOutcome, WorkerRequest, WorkerRequests } from './worker-requests.ts';
+import { SessionPool } from './session-pool.ts';
 
 export interface GatewayHost {
   readonly requests: WorkerRequests;
@@ -35,34 +36,45 @@ const ATTEMPTS = 4;
 
 export class ClientGateway {
   private nextOpId = 1;
-  private clientSeq = 0;
+  private readonly sessions: SessionPool;
 
   constructor(
     private readonly host: GatewayHost,
-    /** The lab's own client session id: retries of one write reuse its sequence number. */
+    /** The lab client's name; its sessions are named after it. Retries of one write reuse its session. */
     readonly clientId: string,
-  ) {}
+  ) {
+    this.sessions = new SessionPool(clientId);
+  }
 
   async write(request: WriteRequest): Promise<Record<string, unknown>> {
     const { op, key, node } = request;
-    const seq = ++this.clientSeq;
+    const session = this.sessions.acquire();
+    const { client, seq } = session;
     const time = Date.now();
     const command: KvCommand =
       op === 'delete'
-        ? { op: 'delete', key, client: this.clientId, seq, time }
-        : { op: 'put', key, data: request.data ?? { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client: this.clientId, seq, time };
+        ? { op: 'delete', key, client, seq, time }
+        : { op: 'put', key, data: request.data ?? { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client, seq, time };
     const shownValue = request.value ?? (request.data ? JSON.stringify(request.data) : '');
     const shown = op === 'delete' ? `delete ${key}` : `${op} ${key} = ${shorten(shownValue)}${request.cas !== undefined ? ` if version ${request.cas}` : ''}`;
     return this.recorded(
       { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null },
       shown,
       async () => {
-        // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
-        // but if that leader cannot commit in time the client hears so: it chose that node.
-        const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, { redirect: true, failover: node === undefined });
-        return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
+        try {
+          return await this.writeOnce(command, shown, node);
+        } finally {
+          this.sessions.release(session);
+        }
       },
     );
+  }
+
+  private async writeOnce(command: KvCommand, shown: string, node: string | undefined): Promise<Record<string, unknown>> {
+    // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
+    // but if that leader cannot commit in time the client hears so: it chose that node.
+    const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, { redirect: true, failover: node === undefined });
+    return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
   }
 
   /** Replaces the store with a snapshot image, through the log (one entry, no client session).
@@ -124,19 +136,26 @@ export class ClientGateway {
     let target: string | null = preferred ?? this.host.leader();
     let uncertain = false;
     let lastError = '';
+    let leaderless = 0;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const deadline = performance.now() + this.host.attemptTimeoutMs();
       if (!target || !this.host.isRunning(target)) {
         if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
         target = await this.host.waitForLeader(deadline);
       }
-      if (!target) continue;
+      if (!target) {
+        // Two election rounds without a leader: the cluster has lost its quorum; say so now.
+        if (++leaderless >= 2) break;
+        continue;
+      }
       const outcome: RequestOutcome = await this.host.requests.send(target, request, deadline - performance.now());
       if (outcome.ok) return { ...outcome.value, node: target };
       lastError = outcome.error;
       if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
       if (outcome.code === 'not-leader') {
         if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
+        // A node that knows no leader cannot forward; only a load-balanced request looks elsewhere.
+        if (!outcome.leader && !route.failover) throw new CommandError('no-leader', `${outcome.error}; it knows of no leader to forward to`);
         target = outcome.leader ?? null;
         if (!target) await this.host.waitForLeader(deadline);
         continue;

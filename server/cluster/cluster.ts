@@ -1,11 +1,11 @@
 // One cluster: its nodes' workers, the bus between them, the lab clock, membership, the live
 // safety checker and the event stream. Every control action arrives here as a typed Command (from
 // REST or the WebSocket alike) and is carried out by `execute`.
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KvStore } from '../../shared/kv/store.ts';
-import { describeMessage, noBugs, type Message, type Switches } from '../../shared/raft/index.ts';
+import { describeMessage, noBugs, type BugName, type Message, type Switches } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
@@ -21,6 +21,7 @@ import { runNetworkCommand, type NetworkCommand } from './network-commands.ts';
 import { NodeHost } from './node-host.ts';
 import { PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
+import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
 import type { FromWorker } from './worker-protocol.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
@@ -33,6 +34,16 @@ export interface ClusterOptions {
   readonly profile: ProfileName;
   /** Compaction threshold (entries applied since the last snapshot). Default 1000. */
   readonly snapshotThreshold?: number;
+  /** Entries per Append (default 64). 1 makes every acknowledgement cover one entry (Figure 8). */
+  readonly maxEntriesPerMessage?: number;
+  /** Start from prepared disks instead of an empty cluster (scenarios of the paper's figures). */
+  readonly prepared?: PreparedState;
+  /** Protections and bug switches the nodes start with (default: pre-vote and check-quorum on, no bugs). */
+  readonly switches?: { readonly preVote?: boolean; readonly checkQuorum?: boolean; readonly bugs?: readonly BugName[] };
+  /** Initial clock speed (default: the profile's). */
+  readonly speed?: number;
+  /** Start with the clock paused (a scenario resumes it once every node has recovered). */
+  readonly startPaused?: boolean;
 }
 
 const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
@@ -53,7 +64,11 @@ export class Cluster {
   private readonly scheduler: Scheduler;
   private readonly hosts = new Map<string, NodeHost>();
   private switches: Switches = DEFAULT_SWITCHES;
+  /** The snapshot an operator saved with snapshot-save, for snapshot-restore. */
+  private savedSnapshot: { index: number; term: number; keys: number; data: string } | null = null;
   private readonly snapshotThreshold: number;
+  private readonly maxEntriesPerMessage: number | undefined;
+  private readonly prepared: PreparedState | undefined;
   /** Totals for /metrics and benchmarks. */
   readonly stats = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
 
@@ -62,7 +77,15 @@ export class Cluster {
     this.profile = PROFILES[options.profile];
     this.dir = join(options.dataDir, options.name);
     this.snapshotThreshold = options.snapshotThreshold ?? 1000;
-    this.clock = new LabClock(this.profile.speed);
+    this.maxEntriesPerMessage = options.maxEntriesPerMessage;
+    this.prepared = options.prepared;
+    this.clock = new LabClock(options.speed ?? this.profile.speed);
+    if (options.startPaused) this.clock.pause();
+    if (options.switches) {
+      const bugs = noBugs();
+      for (const bug of options.switches.bugs ?? []) bugs[bug] = true;
+      this.switches = { ...DEFAULT_SWITCHES, ...pickDefined(options.switches.preVote, options.switches.checkQuorum), bugs };
+    }
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     this.events = new EventLog(view, () => this.clock.now());
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
@@ -131,6 +154,10 @@ export class Cluster {
     this.events.emit({ type: 'clock', clock: this.clock.state() });
     this.events.emit({ type: 'network', network: this.networkView() });
     this.events.emit({ type: 'switches', switches: this.switchesView() });
+    if (this.prepared && this.membership.startsFresh()) {
+      writePreparedState(this.dir, this.membership.members(), this.prepared);
+      this.membership.markBootstrapped();
+    }
     this.membership.startAll();
     this.scheduler.start();
   }
@@ -228,7 +255,49 @@ export class Cluster {
         return this.client.write({ op: 'delete', key: command.key, ...(command.node ? { node: this.known(command.node) } : {}) });
       case 'get':
         return this.client.read(command.key, command.consistency ?? 'linearizable', command.node ? this.known(command.node) : undefined);
+      case 'tear-tail':
+        return this.tearTail(command.node);
+      case 'snapshot-save': {
+        const saved = await this.saveSnapshot();
+        this.savedSnapshot = saved;
+        return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
+      }
+      case 'snapshot-restore':
+        if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
+        return this.restoreSnapshot(this.savedSnapshot.data);
+      case 'reset-cluster':
+        await this.reset();
+        return undefined;
+      default: {
+        const unknown: never = command;
+        throw new CommandError('bad-request', `unknown command ${JSON.stringify(unknown)}`);
+      }
     }
+  }
+
+  /** Leaves half a WAL record at the end of a stopped node's log, as a power cut mid-write does. */
+  private tearTail(node: string): Record<string, unknown> {
+    if (this.host(node).running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
+    const dir = join(this.dir, node);
+    const segments = existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('wal-') && name.endsWith('.log')).sort() : [];
+    const last = segments.at(-1);
+    if (!last) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
+    // A frame header announcing 64 bytes of payload, followed by only a few of them.
+    const torn = Buffer.from([64, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef, 1, 0x7b, 0x22]);
+    appendFileSync(join(dir, last), torn);
+    return { segment: last, bytes: torn.length };
+  }
+
+  /** Destroys every node's data and starts over: n1 bootstraps alone again and the others join. */
+  private async reset(): Promise<void> {
+    await Promise.all(this.nodeIds().map((id) => this.host(id).kill()));
+    for (const id of this.nodeIds()) {
+      wipe(join(this.dir, id));
+      this.checker.wiped(id);
+      this.events.emit({ type: 'node-wiped', node: id });
+    }
+    this.membership.restartFromNothing();
+    this.membership.startAll();
   }
 
   /**
@@ -372,10 +441,14 @@ export class Cluster {
     throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
   }
 
-  /** Real milliseconds one attempt waits: four election timeouts of virtual time, at least 0.5 s. */
+  /**
+   * Real milliseconds one attempt waits: four election timeouts of virtual time, and at least 2 s
+   * of real time — a busy disk under many concurrent writes needs that much, and a client with a
+   * bounded answer is still told within a few seconds.
+   */
   attemptTimeoutMs(): number {
     const virtual = 4 * this.profile.electionTicks * this.profile.tickMs;
-    return Math.max(500, virtual / this.clock.speed);
+    return Math.max(2000, virtual / this.clock.speed);
   }
 
   waitForLeader(deadline: number): Promise<string | null> {
@@ -427,6 +500,7 @@ export class Cluster {
       switches: this.switches,
       snapshotThreshold: this.snapshotThreshold,
       snapshotTrailing: Math.min(50, Math.floor(this.snapshotThreshold / 4)),
+      ...(this.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.maxEntriesPerMessage } : {}),
     });
   }
 
@@ -481,4 +555,8 @@ export class Cluster {
     this.bus.dropTo(node, `${node} is down`);
     this.requests.failNode(node, `${node} went down before answering`);
   }
+}
+
+function pickDefined(preVote: boolean | undefined, checkQuorum: boolean | undefined): { preVote?: boolean; checkQuorum?: boolean } {
+  return { ...(preVote !== undefined ? { preVote } : {}), ...(checkQuorum !== undefined ? { checkQuorum } : {}) };
 }

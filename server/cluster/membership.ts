@@ -75,6 +75,23 @@ export class Membership {
     for (const id of this.members()) this.host.startNode(id, !this.bootstrapped && id === first);
   }
 
+  /** True until the cluster has formed for the first time. */
+  startsFresh(): boolean {
+    return !this.bootstrapped;
+  }
+
+  /** The nodes' disks already hold a configuration (prepared state): nobody bootstraps. */
+  markBootstrapped(): void {
+    this.bootstrapped = true;
+    this.save();
+  }
+
+  /** Every node's data is gone: the next start bootstraps the first member alone again. */
+  restartFromNothing(): void {
+    this.bootstrapped = false;
+    this.save();
+  }
+
   /** The configuration a bootstrap node starts with: itself alone. */
   static bootstrapConfig(node: string): MembershipConfig {
     return { voters: [node], learners: [], votersOutgoing: [] };

@@ -65,6 +65,7 @@ export class NodeRuntime {
         random: mulberry32(init.seed),
         snapshotThreshold: init.snapshotThreshold,
         snapshotTrailing: init.snapshotTrailing,
+        ...(init.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: init.maxEntriesPerMessage } : {}),
         ...init.switches,
       },
       restored,

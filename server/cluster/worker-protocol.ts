@@ -23,6 +23,7 @@ export interface WorkerInit {
   /** Compaction: snapshot once this many entries were applied since the last snapshot. */
   readonly snapshotThreshold: number;
   readonly snapshotTrailing: number;
+  readonly maxEntriesPerMessage?: number;
 }
 
 export type ClientRequest =

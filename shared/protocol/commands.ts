@@ -104,6 +104,15 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   /** What a node's directory holds right now (segments, hard state, snapshot). */
   z.object({ type: z.literal('disk'), ...node.shape }),
+  /** A power cut mid-write: leave half a record at the end of a stopped node's WAL. */
+  z.object({ type: z.literal('tear-tail'), ...node.shape }),
+  // ── Disaster recovery ───────────────────────────────────────────────────────────────────────
+  /** Take a snapshot of the store (on the leader) and keep it in the lab, as an operator would. */
+  z.object({ type: z.literal('snapshot-save') }),
+  /** Restore the snapshot the lab kept, through the log: every node installs it. */
+  z.object({ type: z.literal('snapshot-restore') }),
+  /** Destroy every node's data and start the cluster over from nothing (n1 bootstraps again). */
+  z.object({ type: z.literal('reset-cluster') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];

@@ -1,0 +1,5 @@
+export * from './types.ts';
+export * from './refs.ts';
+export * from './expectations.ts';
+export * from './runner.ts';
+export { SCENARIOS, findScenario } from './library/index.ts';
