@@ -34,22 +34,34 @@ export function findAnomaly(ops: readonly Op[]): Anomaly | undefined {
     }
   }
   const byCall = [...ops].sort((a, b) => a.call - b.call);
+  // Sweep reads in call order while adding acknowledged puts in return order, keeping their
+  // versions sorted: "the oldest version newer than what the read saw, already acknowledged"
+  // is then a binary search (the whole scan is O(n log n) on 10,000-operation histories).
+  const acknowledged = ops.filter((o) => o.output?.op === 'put' && o.output.ok && o.return !== null).sort((a, b) => a.return! - b.return!);
+  const ackedVersions: number[] = [];
+  const ackedPut = new Map<number, Op>();
+  let nextAck = 0;
+  const firstDelete = new Map<number, Op>();
+  for (const d of ops) {
+    if (d.output?.op !== 'delete' || d.output.version === undefined || d.return === null) continue;
+    const known = firstDelete.get(d.output.version);
+    if (known === undefined || d.return < known.return!) firstDelete.set(d.output.version, d);
+  }
   for (const read of byCall) {
+    while (nextAck < acknowledged.length && acknowledged[nextAck]!.return! < read.call) {
+      const put = acknowledged[nextAck++]!;
+      const version = (put.output as { version: number }).version;
+      if (!ackedPut.has(version)) {
+        ackedPut.set(version, put);
+        ackedVersions.splice(upperBound(ackedVersions, version), 0, version);
+      }
+    }
     if (read.output?.op !== 'get' || read.return === null) continue;
     const seen = read.output.version;
     // Stale read: a newer version had been acknowledged before this read was even sent.
-    let newest: Op | undefined;
-    let newestVersion = Infinity;
-    for (const [version, puts] of putsByVersion) {
-      if (version <= seen || version >= newestVersion) continue;
-      const done = puts.find((p) => p.return !== null && p.return < read.call);
-      if (done !== undefined) {
-        newest = done;
-        newestVersion = version;
-      }
-    }
-    if (newest !== undefined) {
-      const found = confirmed({ ops: [newest, read], initial: stateAt(newestVersion - 1), summary: `Stale read: version ${newestVersion} was acknowledged before the read was sent, yet the read returned version ${seen}.` });
+    const newerVersion = ackedVersions[upperBound(ackedVersions, seen)];
+    if (newerVersion !== undefined) {
+      const found = confirmed({ ops: [ackedPut.get(newerVersion)!, read], initial: stateAt(newerVersion - 1), summary: `Stale read: version ${newerVersion} was acknowledged before the read was sent, yet the read returned version ${seen}.` });
       if (found) return found;
     }
     if (seen > 0) {
@@ -62,15 +74,25 @@ export function findAnomaly(ops: readonly Op[]): Anomaly | undefined {
         const found = confirmed({ ops: [writer, read], initial: stateAt(seen - 1), summary: `The read returned version ${seen} with a value that write never wrote.` });
         if (found) return found;
       }
-    }
-    // A delete acknowledged before the read, yet the read saw that version alive.
-    if (!read.output.deleted && seen > 0) {
-      const deletion = byCall.find((d) => d.output?.op === 'delete' && d.output.version === seen && d.return !== null && d.return < read.call);
-      if (deletion !== undefined) {
+      // A delete acknowledged before the read, yet the read saw that version alive.
+      const deletion = firstDelete.get(seen);
+      if (!read.output.deleted && deletion !== undefined && deletion.return! < read.call) {
         const found = confirmed({ ops: [deletion, read], initial: stateAt(seen), summary: `Version ${seen} was deleted before the read was sent, yet the read still saw it.` });
         if (found) return found;
       }
     }
   }
   return undefined;
+}
+
+/** Index of the first element of sorted `values` greater than `x`. */
+function upperBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../net/prng.ts';
 import type { KvOpInput, KvOpOutput, Op } from './kv-model.ts';
-import { EMPTY_REGISTER, stepRegister } from './kv-model.ts';
 import { checkLinearizability } from './linearizability.ts';
+import { randomHistory } from './random-history.ts';
 
 let nextId = 0;
 const op = (client: string, call: number, ret: number | null, input: KvOpInput, output?: KvOpOutput, key = 'k'): Op => ({
@@ -109,40 +109,9 @@ describe('checkLinearizability: non-linearizable histories', () => {
   });
 });
 
-/** A random history of a correct register: each op takes effect at a random point inside its interval. */
-function randomHistory(seed: number, count: number, clients: number, keys: number): Op[] {
-  const rng = createPrng(seed);
-  const pending: Array<{ op: Omit<Op, 'output'>; at: number }> = [];
-  const clientFree = new Array<number>(clients).fill(0);
-  for (let i = 0; i < count; i++) {
-    const c = i % clients;
-    const call = clientFree[c]! + Math.floor(rng() * 5);
-    const length = 1 + Math.floor(rng() * 20);
-    clientFree[c] = call + length + 1;
-    const r = rng();
-    const input: KvOpInput = r < 0.4 ? GET : r < 0.8 ? put(String(i)) : r < 0.9 ? put(String(i), Math.floor(rng() * 3)) : { op: 'delete' };
-    const timedOut = rng() < 0.01 && input.op !== 'get';
-    pending.push({ op: { id: i, client: `c${c}`, key: `k${Math.floor(rng() * keys)}`, call, return: timedOut ? null : call + length, input }, at: call + rng() * length });
-  }
-  pending.sort((a, b) => a.at - b.at);
-  const states = new Map<string, typeof EMPTY_REGISTER>();
-  return pending.map(({ op: o }) => {
-    const s = states.get(o.key) ?? EMPTY_REGISTER;
-    let output: KvOpOutput;
-    if (o.input.op === 'get') output = s.version === 0 ? got(0, null) : got(s.version, s.deleted ? null : s.value, s.deleted);
-    else if (o.input.op === 'delete') output = { op: 'delete', version: s.version };
-    else {
-      const after = stepRegister(s, o.input, undefined)!;
-      output = after === s ? { op: 'put', ok: false, current: s.version } : okPut(after.version);
-    }
-    states.set(o.key, stepRegister(s, o.input, o.return === null ? undefined : output)!);
-    return o.return === null ? o : { ...o, output };
-  });
-}
-
 describe('checkLinearizability: larger histories', () => {
   it('checks 10,000 operations of 8 clients (time printed, not asserted)', () => {
-    const history = randomHistory(1, 10_000, 8, 4);
+    const history = randomHistory(createPrng(1), { operations: 10_000, clients: 8, keys: 4 });
     const started = performance.now();
     const result = checkLinearizability(history);
     const elapsed = performance.now() - started;
@@ -151,7 +120,7 @@ describe('checkLinearizability: larger histories', () => {
   });
 
   it('finds one corrupted read among thousands and shrinks it to a handful of ops', () => {
-    const history = randomHistory(2, 3_000, 8, 2);
+    const history = randomHistory(createPrng(2), { operations: 3_000, clients: 8, keys: 2 });
     const index = history.findIndex((o, i) => i > 2000 && o.input.op === 'get' && o.output?.op === 'get' && o.output.version > 1);
     const victim = history[index]!;
     const out = victim.output as Extract<KvOpOutput, { op: 'get' }>;

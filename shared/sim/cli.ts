@@ -88,6 +88,7 @@ if (args.listBugs) {
   process.exit(0);
 }
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 let violations = 0;
 let firstFailingSeed: number | null = null;
 let ran = 0;
@@ -104,12 +105,16 @@ for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
   }
 }
 const elapsedMs = Math.round(performance.now() - started);
+const cpu = process.cpuUsage(cpuStart);
+// CPU time as well as wall time: on a machine shared with other work, wall time says little.
+const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
 console.log(
   JSON.stringify({
     seeds: ran,
     violations,
     firstFailingSeed,
     elapsedMs,
+    cpuMs,
     seedsPerSecond: Math.round((ran / Math.max(elapsedMs, 1)) * 1000 * 10) / 10,
     nodes: args.nodes,
     ticks: args.ticks,

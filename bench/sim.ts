@@ -1,0 +1,88 @@
+// npx tsx bench/sim.ts [--seeds N] [--workers W] [--ticks T]
+// Prints simulator throughput (5 nodes, 2,000 ticks, faults on; seeds split across W processes
+// running the sim CLI) and the linearizability checker's time on a 10,000-operation history of
+// 8 clients. Prints numbers; never passes or fails on a time.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { checkLinearizability, randomHistory } from '../shared/check/index.ts';
+import { createPrng } from '../shared/net/index.ts';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const at = argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(argv[at + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const SEEDS = option('seeds', 1000);
+const TICKS = option('ticks', 2000);
+const WORKERS = Math.min(option('workers', Math.min(2, os.cpus().length)), SEEDS);
+
+interface CliSummary {
+  seeds: number;
+  violations: number;
+  firstFailingSeed: number | null;
+  elapsedMs: number;
+  cpuMs: number;
+}
+
+function runShard(firstSeed: number, seeds: number): Promise<CliSummary> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'shared/sim/cli.ts', '--seeds', String(seeds), '--seed', String(firstSeed), '--nodes', '5', '--ticks', String(TICKS)], {
+      cwd: new URL('..', import.meta.url),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last) as CliSummary);
+      } catch {
+        reject(new Error(`sim CLI gave no summary line:\n${out}`));
+      }
+    });
+  });
+}
+
+async function simThroughput(): Promise<void> {
+  const started = performance.now();
+  const cpuBefore = os.cpus().reduce((sum, c) => sum + c.times.user + c.times.sys, 0);
+  const per = Math.ceil(SEEDS / WORKERS);
+  const shards = Array.from({ length: WORKERS }, (_, i) => runShard(1 + i * per, Math.min(per, SEEDS - i * per))).filter(Boolean);
+  const results = await Promise.all(shards);
+  const elapsed = performance.now() - started;
+  const cpuAll = os.cpus().reduce((sum, c) => sum + c.times.user + c.times.sys, 0) - cpuBefore;
+  const seeds = results.reduce((n, r) => n + r.seeds, 0);
+  const violations = results.reduce((n, r) => n + r.violations, 0);
+  const firstFailing = results.map((r) => r.firstFailingSeed).filter((s): s is number => s !== null);
+  console.log(`simulator: ${seeds} seeds × ${TICKS} ticks, 5 nodes, faults on, ${WORKERS} processes`);
+  console.log(`  wall ${(elapsed / 1000).toFixed(1)} s = ${(seeds / (elapsed / 1000)).toFixed(1)} seeds/s (target: 1,000 seeds < 60 s)`);
+  console.log(`  per process: ${results.map((r) => `${r.seeds} seeds in ${(r.elapsedMs / 1000).toFixed(1)} s wall, ${(r.cpuMs / 1000).toFixed(1)} s CPU`).join(', ')}`);
+  const cpuPerSeed = results.reduce((n, r) => n + r.cpuMs, 0) / Math.max(seeds, 1);
+  console.log(`  CPU per seed ${cpuPerSeed.toFixed(0)} ms → 1,000 seeds on ${WORKERS} idle cores ≈ ${((cpuPerSeed * 1000) / WORKERS / 1000).toFixed(0)} s`);
+  console.log(`  machine CPU busy during the run (all users): ${((cpuAll / (elapsed * os.cpus().length)) * 100).toFixed(0)} % of ${os.cpus().length} cores`);
+  console.log(`  violations: ${violations}${firstFailing.length > 0 ? ` (first failing seed ${Math.min(...firstFailing)})` : ''}`);
+}
+
+function checkerSpeed(): void {
+  for (const keys of [1, 4]) {
+    const history = randomHistory(createPrng(2026), { operations: 10_000, clients: 8, keys });
+    checkLinearizability(history.slice(0, 500)); // warm up the JIT
+    const started = performance.now();
+    const result = checkLinearizability(history);
+    const elapsed = performance.now() - started;
+    console.log(`linearizability: 10,000 ops, 8 clients, ${keys} key${keys > 1 ? 's' : ''}: ${elapsed.toFixed(0)} ms (${result.ok ? 'linearizable' : 'NOT linearizable'}; target < 2 s)`);
+  }
+  const bad = randomHistory(createPrng(7), { operations: 10_000, clients: 8, keys: 4 });
+  const victim = bad.findIndex((o, i) => i > 9000 && o.output?.op === 'get' && o.output.version > 1);
+  const read = bad[victim]!;
+  if (read.output?.op === 'get') bad[victim] = { ...read, output: { ...read.output, version: read.output.version - 1, value: 'stale', deleted: false } };
+  const started = performance.now();
+  const result = checkLinearizability(bad);
+  const elapsed = performance.now() - started;
+  console.log(`linearizability: 10,000 ops with one stale read near the end: ${elapsed.toFixed(0)} ms to find and shrink it to ${result.ok ? '(missed!)' : `${result.minimalBadHistory.length} ops`}`);
+}
+
+checkerSpeed();
+await simThroughput();
