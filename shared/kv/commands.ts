@@ -68,11 +68,17 @@ export function decodeCommand(text: string): KvCommand {
   } catch {
     throw new KvCommandError(`a KV command must be JSON text; got ${preview(text)}`);
   }
-  return validateCommand(parsed);
+  // A short text cannot hold an oversized value: JSON.stringify of parsed data is at most ~6× the
+  // source (a number such as 1e20 grows most), so the exact size check is skipped below that.
+  return validate(parsed, text.length * 3 * 8 <= MAX_VALUE_BYTES);
 }
 
 /** Checks an untrusted value against the KvCommand shape and the size limits. */
 export function validateCommand(value: unknown): KvCommand {
+  return validate(value, false);
+}
+
+function validate(value: unknown, sizeSurelyWithinLimit: boolean): KvCommand {
   if (!isPlainObject(value)) throw new KvCommandError('a KV command must be a JSON object');
   const op = value['op'];
   if (op !== 'put' && op !== 'delete' && op !== 'restore') {
@@ -93,7 +99,7 @@ export function validateCommand(value: unknown): KvCommand {
 
   const data = value['data'];
   if (!isPlainObject(data)) throw new KvCommandError(`"data" must be a JSON object; got ${describe(data)}`);
-  const dataBytes = utf8Length(JSON.stringify(data));
+  const dataBytes = sizeSurelyWithinLimit ? 0 : utf8Length(JSON.stringify(data));
   if (dataBytes > MAX_VALUE_BYTES) {
     throw new KvCommandError(`value of "${key}" is ${dataBytes} bytes of JSON; the limit is ${MAX_VALUE_BYTES}`);
   }

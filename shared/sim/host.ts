@@ -3,7 +3,7 @@
 // one between taking a Ready and persisting it — loses exactly what a real machine would.
 import type { InvariantMonitor, ObservedEntry } from '../check/index.ts';
 import { KvStore, type KvApplyResult } from '../kv/index.ts';
-import { RawNode, type Entry, type HardState, type Message, type RaftConfig, type RaftReady, type Snapshot } from '../raft/index.ts';
+import { RawNode, type Entry, type HardState, type Message, type RaftConfig, type RaftReady, type Role, type Snapshot } from '../raft/index.ts';
 
 export interface Disk {
   hardState: HardState;
@@ -35,6 +35,9 @@ export class SimNode {
   crashPlan: CrashPoint | null = null;
   private readonly pendingReads = new Map<string, number>();
   private lastCompacted = 0;
+  /** Term and role as the Readies told them (cheaper than asking status() on every Ready). */
+  private term = 0;
+  private role: Role = 'follower';
 
   constructor(
     readonly id: string,
@@ -71,6 +74,8 @@ export class SimNode {
     this.lastCompacted = this.kv.appliedIndex;
     this.pendingReads.clear();
     this.crashPlan = null;
+    this.term = disk.hardState.term;
+    this.role = 'follower';
   }
 
   crash(): void {
@@ -90,9 +95,12 @@ export class SimNode {
   private handle(raw: RawNode, rd: RaftReady): void {
     // The role first: a leader that stepped down in this Ready may truncate its log below, and
     // that is a follower giving way, not a leader rewriting its own log.
-    if (rd.softState !== undefined || rd.hardState !== undefined) {
-      const status = raw.status();
-      this.monitor.observe({ kind: 'role', node: this.id, term: status.term, role: status.role });
+    const term = rd.hardState?.term ?? this.term;
+    const role = rd.softState?.role ?? this.role;
+    if (term !== this.term || role !== this.role) {
+      this.term = term;
+      this.role = role;
+      this.monitor.observe({ kind: 'role', node: this.id, term, role });
     }
     if (rd.sendBeforePersist) this.listener.send(rd.messages);
     if (this.crashPlan === 'before-persist') return this.crash();
