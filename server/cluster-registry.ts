@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve, sep } from 'node:path';
-import { Cluster } from './cluster/cluster.ts';
+import { Cluster, type ClusterOptions } from './cluster/cluster.ts';
 import type { ProfileName } from './cluster/profiles.ts';
 import { CommandError } from '../shared/protocol/commands.ts';
 import { clusterNameSchema } from '../shared/protocol/schemas.ts';
@@ -30,6 +30,8 @@ export interface NewCluster {
   /** Never reaped, and its data survives a server restart (the default cluster). */
   readonly permanent?: boolean;
   readonly forkedFrom?: string;
+  /** Further cluster options (a scenario's prepared disks, switches, speed…). */
+  readonly setup?: Omit<Partial<ClusterOptions>, 'name' | 'nodes' | 'dataDir' | 'profile'>;
 }
 
 export interface LabSession {
@@ -77,7 +79,7 @@ export class ClusterRegistry {
     const dir = this.dirOf(name);
     // A sandbox starts empty, even if an earlier server process left a directory of that name.
     if (!request.permanent) rmSync(dir, { recursive: true, force: true });
-    const cluster = new Cluster({ name, nodes: request.nodes, dataDir: this.root, profile: request.profile });
+    const cluster = new Cluster({ ...request.setup, name, nodes: request.nodes, dataDir: this.root, profile: request.profile });
     const session: LabSession = {
       name,
       cluster,

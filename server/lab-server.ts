@@ -8,6 +8,7 @@ import type { ProfileName } from './cluster/profiles.ts';
 import { RateLimiter, type RateLimit } from './auth/rate-limit.ts';
 import { generateToken } from './auth/tokens.ts';
 import { handleControlApi } from './http/control-api.ts';
+import { handleScenarioRoutes } from './http/scenario-routes.ts';
 import { sendJson } from './http/json-io.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { DEFAULT_LIVE_LIMITS, LiveServer, type LiveLimits } from './live/live-server.ts';
@@ -61,6 +62,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       const withinRate = httpRate.allow(request.socket);
       if (handleMetrics(request, response, metrics)) return;
       if (await handleVaultHttp(request, response, clusters, withinRate)) return;
+      if (handleScenarioRoutes(request, response, clusters, withinRate)) return;
       if (await handleControlApi(request, response, { registry: clusters, withinRate })) return;
       if (!withinRate) return sendJson(response, 429, { ok: false, code: 'rate-limited', error: 'too many requests on this connection; slow down' });
       if (serveStatic(request, response)) return;

@@ -46,6 +46,11 @@ export interface ClusterOptions {
   readonly startPaused?: boolean;
 }
 
+/** Runs a scenario's steps on this cluster (server/scenarios/tour.ts). */
+export interface TourDriver {
+  next(): Promise<Record<string, unknown>>;
+}
+
 const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
@@ -64,6 +69,8 @@ export class Cluster {
   private readonly scheduler: Scheduler;
   private readonly hosts = new Map<string, NodeHost>();
   private switches: Switches = DEFAULT_SWITCHES;
+  /** The guided tour running on this cluster, if it was started for a scenario. */
+  tour: TourDriver | null = null;
   /** The snapshot an operator saved with snapshot-save, for snapshot-restore. */
   private savedSnapshot: { index: number; term: number; keys: number; data: string } | null = null;
   private readonly snapshotThreshold: number;
@@ -93,7 +100,7 @@ export class Cluster {
     this.bus = new Bus(
       {
         now: () => this.clock.now(),
-        deliver: (to, message) => this.hosts.get(to)?.post({ type: 'deliver', message }) ?? false,
+        deliver: (to, messages) => this.hosts.get(to)?.post({ type: 'deliver', messages }) ?? false,
         isPaused: (node) => this.hosts.get(node)?.paused ?? false,
         emit: (event) => this.events.emit(event),
         wake: () => this.scheduler.wake(),
@@ -268,6 +275,9 @@ export class Cluster {
       case 'reset-cluster':
         await this.reset();
         return undefined;
+      case 'tour-next':
+        if (!this.tour) throw new CommandError('conflict', 'this cluster runs no tour (start one from the scenario picker)');
+        return this.tour.next();
       default: {
         const unknown: never = command;
         throw new CommandError('bad-request', `unknown command ${JSON.stringify(unknown)}`);

@@ -51,6 +51,14 @@ export function describeEvent(event: ClusterEvent): string | null {
       const bugs = Object.entries(event.switches.bugs).filter(([, on]) => on).map(([name]) => name);
       return `switches: pre-vote ${event.switches.preVote ? 'on' : 'off'}, check-quorum ${event.switches.checkQuorum ? 'on' : 'off'}${bugs.length ? `, BUGS ON: ${bugs.join(', ')}` : ''}`;
     }
+    case 'tour': {
+      const { tour } = event;
+      const step = `step ${tour.step + 1}/${tour.total} "${tour.stepTitle}"`;
+      if (tour.status === 'passed') return `tour: ${step} ✓`;
+      if (tour.status === 'failed') return `tour: ${step} did not happen as described: ${tour.verdicts.filter((v) => !v.ok).map((v) => v.detail).join('; ')}`;
+      if (tour.status === 'done') return `tour "${tour.title}" finished`;
+      return null;
+    }
     case 'violation':
       return `SAFETY VIOLATION (${event.invariant}): ${event.explanation}`;
     case 'client-op':

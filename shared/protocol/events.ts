@@ -9,6 +9,7 @@ import {
   networkViewSchema,
   nodeStatusSchema,
   switchesViewSchema,
+  tourViewSchema,
 } from './views.ts';
 
 const stamp = { seq: z.number().int().nonnegative(), time: z.number() };
@@ -74,6 +75,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('network'), network: networkViewSchema }),
   z.object({ ...stamp, type: z.literal('bus-hold'), held: z.boolean() }),
   z.object({ ...stamp, type: z.literal('switches'), switches: switchesViewSchema }),
+  /** The guided tour moved on: a step became ready, started, or was judged. */
+  z.object({ ...stamp, type: z.literal('tour'), tour: tourViewSchema }),
   /** The live checker found a broken safety property. */
   z.object({ ...stamp, type: z.literal('violation'), invariant: z.string(), explanation: z.string() }),
   /** A client operation finished: the history the linearizability checker reads. */

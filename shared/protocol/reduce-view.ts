@@ -45,6 +45,7 @@ export function emptyClusterView(name: string, profile: ClusterView['profile'], 
     held: false,
     switches: null,
     violations: [],
+    tour: null,
   };
 }
 
@@ -165,6 +166,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       return;
     case 'switches':
       view.switches = event.switches;
+      return;
+    case 'tour':
+      view.tour = event.tour;
       return;
     case 'violation':
       if (view.violations.length < MAX_VIOLATIONS) {

@@ -158,6 +158,23 @@ export const violationViewSchema = z.object({
 });
 export type ViolationView = z.infer<typeof violationViewSchema>;
 
+/** A guided tour running on this cluster (a scenario of shared/scenarios). */
+export const tourViewSchema = z.object({
+  scenario: z.string(),
+  title: z.string(),
+  /** Index of the step shown: the next to run, or the one running or just judged. */
+  step: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+  stepTitle: z.string(),
+  narration: z.string(),
+  /** waiting: the cluster is starting; ready: press next; running: actions and checks under way;
+   *  passed / failed: the step's checks held or not; done: every step ran. */
+  status: z.enum(['waiting', 'ready', 'running', 'passed', 'failed', 'done']),
+  /** The checks of the step that ran last, each with what was seen. */
+  verdicts: z.array(z.object({ ok: z.boolean(), detail: z.string() })),
+});
+export type TourView = z.infer<typeof tourViewSchema>;
+
 export const clusterViewSchema = z.object({
   name: z.string(),
   profile: z.enum(['teaching', 'production']),
@@ -174,6 +191,7 @@ export const clusterViewSchema = z.object({
   switches: switchesViewSchema.nullable(),
   /** Safety violations the live checker found (kept, never cleared: the past does not change). */
   violations: z.array(violationViewSchema),
+  tour: tourViewSchema.nullable(),
 });
 export type ClusterView = z.infer<typeof clusterViewSchema>;
 

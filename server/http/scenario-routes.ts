@@ -1,0 +1,44 @@
+// Guided tours over HTTP: the scenario picker's list, and starting a tour, which makes a cluster
+// from the scenario's setup and hands its control token to the caller (the page that asked).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CommandError } from '../../shared/protocol/commands.ts';
+import { SCENARIOS, findScenario } from '../../shared/scenarios/index.ts';
+import type { ClusterRegistry } from '../cluster-registry.ts';
+import { clusterOptionsFor } from '../scenarios/cluster-target.ts';
+import { Tour } from '../scenarios/tour.ts';
+import { sendJson } from './json-io.ts';
+
+/** GET /api/scenarios, POST /api/scenarios/{id}; false for other paths. */
+export function handleScenarioRoutes(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): boolean {
+  const { pathname } = new URL(request.url ?? '/', 'http://x');
+  const parts = pathname.split('/').filter(Boolean);
+  if (parts[0] !== 'api' || parts[1] !== 'scenarios' || parts.length > 3) return false;
+  try {
+    if (parts.length === 2 && request.method === 'GET') {
+      sendJson(response, 200, {
+        ok: true,
+        result: {
+          scenarios: SCENARIOS.map((s) => ({ id: s.id, title: s.title, summary: s.summary, topic: s.topic, minutes: s.minutes, nodes: s.setup.nodes, steps: s.steps.length })),
+        },
+      });
+      return true;
+    }
+    if (parts.length === 3 && request.method === 'POST') {
+      if (!withinRate) throw new CommandError('rate-limited', 'too many requests; slow down');
+      const scenario = findScenario(parts[2] ?? '');
+      if (!scenario) throw new CommandError('not-found', `no scenario named ${parts[2] ?? ''}; GET /api/scenarios lists them`);
+      const name = `${scenario.id.slice(0, 24)}-${Math.random().toString(36).slice(2, 6)}`;
+      const { name: _n, nodes: _m, dataDir: _d, profile: _p, ...setup } = clusterOptionsFor(scenario, name, '', 'teaching');
+      const session = registry.create({ name, nodes: scenario.setup.nodes, profile: 'teaching', setup });
+      session.cluster.tour = new Tour(session.cluster, scenario);
+      sendJson(response, 200, { ok: true, result: { cluster: session.name, token: session.token, scenario: scenario.id } });
+      return true;
+    }
+    throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${pathname}`);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    const status = error.code === 'not-found' ? 404 : error.code === 'rate-limited' ? 429 : error.code === 'conflict' ? 409 : 400;
+    sendJson(response, status, { ok: false, code: error.code, error: error.message });
+    return true;
+  }
+}

@@ -1,0 +1,59 @@
+// A guided tour through the HTTP API, as the page drives it: start a scenario, then run its steps.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLabServer, type LabServer } from '../lab-server.ts';
+
+let lab: LabServer;
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'raftlab-tour-'));
+  lab = await startLabServer({ host: '127.0.0.1', port: 0, dataDir, nodes: 3, profile: 'production', webRoot: join(dataDir, 'no-web') });
+});
+afterAll(async () => {
+  await lab.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${lab.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { 'x-vault-token': token } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+describe('guided tours over HTTP', () => {
+  it('lists the scenarios for the picker', async () => {
+    const { status, json } = await call('GET', '/api/scenarios');
+    expect(status).toBe(200);
+    const scenarios = (json['result'] as { scenarios: { id: string; minutes: number; summary: string }[] }).scenarios;
+    expect(scenarios.map((s) => s.id)).toContain('figure-8');
+    expect(scenarios.every((s) => s.summary.length > 20 && s.minutes > 0)).toBe(true);
+  });
+
+  it('starts a tour on a cluster of its own and runs every step to the end', async () => {
+    const started = await call('POST', '/api/scenarios/optimistic-locking');
+    expect(started.status).toBe(200);
+    const { cluster, token } = started.json['result'] as { cluster: string; token: string };
+    expect(cluster).toMatch(/^optimistic-locking-/);
+    // Without the token the tour cannot be driven.
+    expect((await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' })).status).toBe(403);
+    for (let step = 1; step <= 4; step++) {
+      const next = await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' }, token);
+      expect(next.json, `step ${step}`).toMatchObject({ ok: true, result: { step, ok: true } });
+    }
+    const view = (await call('GET', `/api/clusters/${cluster}`)).json['result'] as { cluster: { tour: { status: string; step: number } } };
+    expect(view.cluster.tour).toMatchObject({ status: 'done', step: 3 });
+    const over = await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' }, token);
+    expect(over.json).toMatchObject({ ok: false, code: 'conflict' });
+  });
+
+  it('refuses an unknown scenario with a clear error', async () => {
+    const { status, json } = await call('POST', '/api/scenarios/nope');
+    expect(status).toBe(404);
+    expect(String(json['error'])).toMatch(/no scenario named nope/);
+  });
+});
