@@ -2,6 +2,10 @@
 // to, kind, term, size, sentAt, deliverAt) held in a queue ordered by virtual delivery time; the
 // network model decides when (or whether, or how many times) it arrives. Hold mode, single steps,
 // paused receivers and the inspector's drop / deliver-now / duplicate all act on that queue.
+//
+// Cost matters here: every message of every node crosses this file on the main thread. Messages
+// due in one scheduler run go to each node as one batch (one postMessage, one structured clone),
+// and a message's one-line summary is only built when someone reads it (a page, the inspector).
 import type { MessageBase } from '../../shared/raft/types.ts';
 import type { MessageView } from '../../shared/protocol/views.ts';
 import type { UnstampedEvent } from '../../shared/protocol/events.ts';
@@ -22,8 +26,8 @@ export interface InFlight extends MessageView {
 
 export interface BusHooks {
   now(): number;
-  /** Hands a message to the node's worker; false when the node is down (the message is lost). */
-  deliver(to: string, message: MessageBase): boolean;
+  /** Hands messages (in order) to the node's worker; false when the node is down (they are lost). */
+  deliver(to: string, messages: readonly MessageBase[]): boolean;
   /** A paused node's messages wait at its door instead of being delivered. */
   isPaused(node: string): boolean;
   emit(event: UnstampedEvent): void;
@@ -66,26 +70,31 @@ export class Bus {
       this.counters.sent += 1;
       if (routing.deliveries.length === 0) {
         // Shown as sent and then dropped, so a person sees the message leave and vanish.
-        const view = this.toView(message, now, now);
-        this.hooks.emit({ type: 'message-sent', message: view });
-        this.drop({ ...view, message }, routing.dropReason ?? 'lost');
+        const item = this.inFlightOf(message, now, now);
+        this.hooks.emit({ type: 'message-sent', message: item });
+        this.drop(item, routing.dropReason ?? 'lost');
         continue;
       }
       routing.deliveries.forEach((deliverAt, copy) => {
         if (copy > 0) this.counters.duplicated += 1;
-        wake = this.enqueue({ ...this.toView(message, now, deliverAt), message }) || wake;
+        wake = this.enqueue(this.inFlightOf(message, now, deliverAt)) || wake;
       });
     }
     if (wake) this.hooks.wake();
   }
 
-  /** Delivers every message due by `now`, in delivery order (nothing while held). */
+  /** Delivers every message due by `now`, in delivery order (nothing while held): one batch per node. */
   deliverDue(now: number): void {
     if (this.holding) return;
+    const batches = new Map<string, InFlight[]>();
     for (let head = this.queue.peek(); head && head.deliverAt <= now; head = this.queue.peek()) {
       this.queue.pop();
-      this.deliver(head);
+      if (this.park(head)) continue;
+      const batch = batches.get(head.to);
+      if (batch) batch.push(head);
+      else batches.set(head.to, [head]);
     }
+    for (const [to, batch] of batches) this.deliverBatch(to, batch);
   }
 
   nextDueAt(): number | undefined {
@@ -140,7 +149,7 @@ export class Bus {
     const found = this.inspect(id);
     if (!found || found.state === 'done') return undefined;
     const original = found.message;
-    const copy = { ...this.toView(original.message, this.hooks.now(), original.deliverAt), message: original.message };
+    const copy = this.inFlightOf(original.message, this.hooks.now(), original.deliverAt);
     this.counters.duplicated += 1;
     if (this.enqueue(copy)) this.hooks.wake();
     return copy;
@@ -157,13 +166,13 @@ export class Bus {
   releaseParked(node: string): void {
     const door = this.parked.get(node);
     this.parked.delete(node);
-    for (const item of door ?? []) this.deliver(item);
+    if (door && door.length > 0) this.deliverBatch(node, door);
   }
 
   private enqueue(item: InFlight): boolean {
     const head = this.queue.peek();
     this.queue.push(item);
-    this.hooks.emit({ type: 'message-sent', message: viewOf(item) });
+    this.hooks.emit({ type: 'message-sent', message: item });
     return !head || item.deliverAt < head.deliverAt;
   }
 
@@ -182,19 +191,29 @@ export class Bus {
   }
 
   private deliver(item: InFlight): void {
-    if (this.hooks.isPaused(item.to)) {
-      const door = this.parked.get(item.to) ?? [];
-      door.push(item);
-      this.parked.set(item.to, door);
-      return;
-    }
-    this.remember(item);
-    if (this.hooks.deliver(item.to, item.message)) {
-      this.counters.delivered += 1;
-      this.hooks.emit({ type: 'message-delivered', id: item.id });
-    } else {
-      this.counters.dropped += 1;
-      this.hooks.emit({ type: 'message-dropped', id: item.id, reason: `${item.to} is down` });
+    if (!this.park(item)) this.deliverBatch(item.to, [item]);
+  }
+
+  /** A paused node's messages wait at its door; true when `item` was parked. */
+  private park(item: InFlight): boolean {
+    if (!this.hooks.isPaused(item.to)) return false;
+    const door = this.parked.get(item.to) ?? [];
+    door.push(item);
+    this.parked.set(item.to, door);
+    return true;
+  }
+
+  private deliverBatch(to: string, items: readonly InFlight[]): void {
+    for (const item of items) this.remember(item);
+    const up = this.hooks.deliver(to, items.map((item) => item.message));
+    for (const item of items) {
+      if (up) {
+        this.counters.delivered += 1;
+        this.hooks.emit({ type: 'message-delivered', id: item.id });
+      } else {
+        this.counters.dropped += 1;
+        this.hooks.emit({ type: 'message-dropped', id: item.id, reason: `${to} is down` });
+      }
     }
   }
 
@@ -209,28 +228,66 @@ export class Bus {
     if (this.history.length > HISTORY * 1.2) this.history.splice(0, this.history.length - HISTORY);
   }
 
-  private toView(message: MessageBase, sentAt: number, deliverAt: number): MessageView {
+  private inFlightOf(message: MessageBase, sentAt: number, deliverAt: number): InFlight {
+    return new InFlightMessage(this.nextId++, message, sentAt, deliverAt, this.hooks.describe);
+  }
+}
+
+/**
+ * One message on the bus, which is also its view in events and in the cluster view. The summary
+ * (a formatted line, the costliest part for an Append of 64 entries) is built on first read;
+ * toJSON is what pages receive: the view without the message itself.
+ */
+class InFlightMessage implements InFlight {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly term: number;
+  readonly size: number;
+  readonly granted?: boolean;
+  readonly entries?: number;
+  private described: string | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly message: MessageBase,
+    readonly sentAt: number,
+    readonly deliverAt: number,
+    private readonly describe: (message: MessageBase) => string,
+  ) {
+    this.from = message.from;
+    this.to = message.to;
+    this.kind = message.type;
+    this.term = message.term;
+    this.size = approximateSize(message);
     const reject = (message as { reject?: unknown }).reject;
     const entries = (message as { entries?: readonly unknown[] }).entries;
+    if (typeof reject === 'boolean') this.granted = !reject;
+    if (entries) this.entries = entries.length;
+  }
+
+  get summary(): string {
+    // Clamped to the protocol's bound (an Append of 64 entries describes to ~2 kB), so a page or
+    // an exported recording never holds a view the schema would refuse.
+    this.described ??= clamp(this.describe(this.message), MAX_SUMMARY);
+    return this.described;
+  }
+
+  toJSON(): MessageView {
     return {
-      id: this.nextId++,
-      from: message.from,
-      to: message.to,
-      kind: message.type,
-      term: message.term,
-      size: approximateSize(message),
-      sentAt,
-      deliverAt,
-      summary: this.hooks.describe(message),
-      ...(typeof reject === 'boolean' ? { granted: !reject } : {}),
-      ...(entries ? { entries: entries.length } : {}),
+      id: this.id, from: this.from, to: this.to, kind: this.kind, term: this.term, size: this.size,
+      sentAt: this.sentAt, deliverAt: this.deliverAt, summary: this.summary,
+      ...(this.granted !== undefined ? { granted: this.granted } : {}),
+      ...(this.entries !== undefined ? { entries: this.entries } : {}),
     };
   }
 }
 
-function viewOf(item: InFlight): MessageView {
-  const { message: _message, ...view } = item;
-  return view;
+/** messageViewSchema's bound on `summary`. */
+const MAX_SUMMARY = 500;
+
+function clamp(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Bytes of the message as JSON, without paying for JSON.stringify on small messages. */

@@ -94,13 +94,20 @@ export class NodeRuntime {
     this.drain();
   }
 
+  // Inputs only step the core; the worker calls flush() once per event-loop turn, so everything
+  // that arrived together (ticks, deliveries, proposals) becomes one Ready and one fdatasync:
+  // group commit across messages, not just across the entries of one message.
+
   tick(ticks: number): void {
     for (let i = 0; i < ticks; i++) this.raft.tick();
-    this.drain();
   }
 
   deliver(message: Message): void {
     this.raft.step(message);
+  }
+
+  /** Runs the host loop over everything stepped since the last flush and reports once. */
+  flush(): void {
     this.drain();
   }
 
@@ -150,7 +157,6 @@ export class NodeRuntime {
         break;
       }
     }
-    this.drain();
   }
 
   private read(requestId: number, key: string, consistency: 'stale' | 'lease' | 'linearizable', refuse: (outcome: ClientOutcome) => void): void {

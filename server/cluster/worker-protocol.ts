@@ -40,7 +40,8 @@ export type ClientRequest =
 
 export type ToWorker =
   | { readonly type: 'tick'; readonly ticks: number }
-  | { readonly type: 'deliver'; readonly message: MessageBase }
+  /** Every message due for this node in one scheduler run: one structured clone, one wake-up. */
+  | { readonly type: 'deliver'; readonly messages: readonly MessageBase[] }
   | { readonly type: 'client'; readonly request: ClientRequest };
 
 export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
