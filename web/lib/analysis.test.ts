@@ -115,3 +115,17 @@ describe('small helpers', () => {
     expect(messageFamily('TimeoutNow')).toBe('timeout');
   });
 });
+
+describe('election timer resets', () => {
+  it('resets when a heartbeat is delivered, and the arc drains from there', async () => {
+    const { timerResets } = await import('./election-arc.ts');
+    const events = stamp([
+      { type: 'message-sent', message: { id: 7, from: 'n1', to: 'n2', kind: 'Heartbeat', term: 1, size: 1, sentAt: 10, deliverAt: 20, summary: '' } },
+      { type: 'message-delivered', id: 7 },
+    ]);
+    const resets = timerResets(events, events.length);
+    expect(resets.get('n2')).toBe(20);
+    const node: NodeView = { ...emptyNodeView('n2'), life: 'alive', electionElapsed: 19, electionTimeout: 20, statusAt: 0 };
+    expect(timerRemaining(node, 70, 10, resets.get('n2')!)).toBeCloseTo(0.75);
+  });
+});

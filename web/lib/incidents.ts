@@ -103,7 +103,10 @@ export interface LostWrite {
 export function lostWrites(events: readonly ClusterEvent[], head: ClusterView): LostWrite[] {
   const acked = new Map<string, { key: string; version: number; value: string | null; at: number }>();
   const lost: LostWrite[] = [];
+  /** Last time each node applied each key: "has it applied this key since the ack?" in O(1). */
+  const lastApply = new Map<string, number>();
   for (const event of events) {
+    if (event.type === 'kv-applied') lastApply.set(`${event.node}\u0000${event.key}`, event.time);
     if (event.type === 'client-op' && event.outcome === 'ok' && event.op !== 'get' && event.version !== null) {
       acked.set(`${event.key}@${event.version}`, { key: event.key, version: event.version, value: event.op === 'delete' ? null : event.value, at: event.end });
     }
@@ -122,7 +125,7 @@ export function lostWrites(events: readonly ClusterEvent[], head: ClusterView): 
       const held = best.kv[write.key];
       if (write.value !== null && (!held || held.version < write.version) && best.applied > 0) {
         // Only count it once the node has applied past the write's acknowledgement.
-        const hasLaterApplies = events.some((event) => event.type === 'kv-applied' && event.node === best.id && event.key === write.key && event.time > write.at);
+        const hasLaterApplies = (lastApply.get(`${best.id}\u0000${write.key}`) ?? -Infinity) > write.at;
         if (hasLaterApplies) lost.push({ key: write.key, version: write.version, value: write.value, why: `${best.id} holds ${held ? `version ${held.version}` : 'no such key'}` });
       }
     }

@@ -14,6 +14,8 @@ export interface Notice {
 
 /** Jumping further than this many events forward rebuilds from a checkpoint instead of folding. */
 const FOLD_LIMIT = 3000;
+/** How often whole-recording analyses refresh. */
+const SLOW_EVERY_MS = 400;
 
 export class Lab {
   readonly live: LiveCluster | null;
@@ -30,6 +32,11 @@ export class Lab {
   #noticeId = 0;
   #selectedMessage = $state<number | null>(null);
   #lastFrame = 0;
+  /** A version that moves at most a few times a second, for analyses over the whole recording
+   *  (metrics, history, feed): they stay current without costing every frame. */
+  #slowVersion = $state(0);
+  #slowSeen = -1;
+  #slowAt = 0;
 
   constructor(live: LiveCluster | null) {
     this.live = live;
@@ -41,6 +48,9 @@ export class Lab {
   /** Changes whenever the recorder gains events (the recorder itself is not reactive). */
   get version(): number {
     return (this.live?.version ?? 0) + this.#replayVersion;
+  }
+  get slowVersion(): number {
+    return this.#slowVersion;
   }
   get replayName(): string | null {
     return this.#replay?.name ?? null;
@@ -156,6 +166,12 @@ export class Lab {
   frame(realNow: number, speed: number): void {
     const elapsed = this.#lastFrame === 0 ? 0 : Math.min(100, realNow - this.#lastFrame);
     this.#lastFrame = realNow;
+    const seen = this.version + (this.#cursor ?? 0);
+    if (seen !== this.#slowSeen && realNow - this.#slowAt >= SLOW_EVERY_MS) {
+      this.#slowSeen = seen;
+      this.#slowAt = realNow;
+      this.#slowVersion++;
+    }
     if (!this.#playing || this.#cursor === null) return;
     const recorder = this.recorder;
     if (!recorder) return;
