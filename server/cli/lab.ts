@@ -1,0 +1,57 @@
+// `npm run lab -- …`: drive a running lab from the command line through its REST API.
+import { LAB_USAGE, LabUsageError, parseLabArgs, type LabOptions } from './lab-args.ts';
+
+async function call(options: LabOptions, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers['x-vault-token'] = options.token;
+  const response = await fetch(`${options.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: response.status, json: (await response.json()) as Record<string, any> };
+}
+
+async function main(): Promise<number> {
+  let options: LabOptions;
+  try {
+    options = parseLabArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof LabUsageError)) throw error;
+    if (error.message) console.error(`lab: ${error.message}`);
+    console.error(LAB_USAGE);
+    return error.message ? 2 : 0;
+  }
+  const base = `/api/clusters/${encodeURIComponent(options.cluster)}`;
+  const { action } = options;
+  const answer =
+    action.kind === 'command'
+      ? await call(options, 'POST', `${base}/commands`, action.command)
+      : action.kind === 'status' || action.kind === 'clusters'
+        ? await call(options, 'GET', action.kind === 'status' ? base : '/api/clusters')
+        : action.kind === 'create'
+          ? await call(options, 'POST', '/api/clusters', { nodes: action.nodes, profile: action.profile })
+          : action.kind === 'fork'
+            ? await call(options, 'POST', `${base}/fork`, {})
+            : await call(options, 'DELETE', base);
+  const { json } = answer;
+  if (!json['ok']) {
+    console.error(`lab: ${String(json['code'])}: ${String(json['error'])}`);
+    return 1;
+  }
+  const result = json['result'] as Record<string, any> | undefined;
+  if (action.kind === 'status' && result) {
+    const view = result['cluster'];
+    for (const node of view.nodes) console.log(`${node.id}  ${node.life === 'alive' ? node.role : node.life}  term ${node.term}  commit ${node.commit}  applied ${node.applied}`);
+    console.log(`clock ${view.clock.paused ? 'paused' : `${view.clock.speed}×`} · ${view.inFlight.length} messages in flight · ${result['control'] ? 'you control it' : 'watching only'}`);
+  } else if ((action.kind === 'create' || action.kind === 'fork') && result) {
+    console.log(`cluster ${result['name']} (${result['nodes']} nodes, ${result['profile']})`);
+    console.log(`watch:   ${result['url']}`);
+    console.log(`control: ${result['controlUrl']}`);
+  } else console.log(JSON.stringify(result ?? {}, null, 2));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`lab: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
