@@ -2,6 +2,7 @@
 // node, cut links, partition, change loss/duplication/reordering, or move leadership. Heals are
 // scheduled when a fault starts, so every fault is temporary.
 import { randomInt, type NetworkModel, type Prng } from '../net/index.ts';
+import type { ConfChangeSingle } from '../raft/index.ts';
 import type { SimNode } from './host.ts';
 import type { FaultProfile } from './options.ts';
 
@@ -12,6 +13,8 @@ interface Scheduled {
 
 export class FaultSchedule {
   private scheduled: Scheduled[] = [];
+  /** False once the liveness phase began. */
+  private active = true;
   /** Human-readable record of what happened, for a failing seed's report. */
   readonly log: string[] = [];
 
@@ -38,14 +41,28 @@ export class FaultSchedule {
     if (rng() < p.cutLink) this.cutLink(tick);
     if (rng() < p.networkChange) this.changeNetwork(tick);
     if (rng() < p.transfer) this.transfer(tick);
+    if (rng() < p.membership) this.changeMembership(tick);
     if (rng() < p.crashLeader) {
       const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
       if (leader !== undefined) this.crashOne(tick, leader);
     }
   }
 
+  /** Called on every applied entry: a leader applying an earlier term's entry may crash now. */
+  afterApply(node: SimNode, entryTerm: number, tick: number): void {
+    if (!this.active || node.role !== 'leader' || entryTerm >= node.term) return;
+    if (this.rng() >= this.profile.crashAfterOldTermCommit) return;
+    node.crash();
+    const back = tick + randomInt(this.rng, ...this.profile.restartAfter);
+    this.log.push(`${tick}: crash leader ${node.id} right after it applied an entry of term ${entryTerm}`);
+    this.at(back, () => {
+      if (!node.up) node.start();
+    });
+  }
+
   /** Liveness phase: every fault ends now and the network is calm. */
   healAll(tick: number): void {
+    this.active = false;
     this.scheduled = [];
     this.net.reset();
     this.net.setDefaults(CALM_LINK);
@@ -132,6 +149,32 @@ export class FaultSchedule {
     const to = others[randomInt(this.rng, 0, others.length - 1)]!;
     leader.raw.transferLeadership(to.id);
     this.log.push(`${tick}: transfer leadership ${leader.id}→${to.id}`);
+  }
+
+  /**
+   * Membership changes through the leader: remove a voter (keeping at least three), add a node
+   * back as voter or learner, promote a learner, or two changes at once (joint consensus).
+   * Removed nodes keep running, as a decommissioned server might.
+   */
+  private changeMembership(tick: number): void {
+    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
+    if (leader?.raw == null) return;
+    const { config } = leader.raw.status();
+    if (config.votersOutgoing.length > 0) return;
+    const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[randomInt(this.rng, 0, items.length - 1)]);
+    const outsiders = this.nodes.map((n) => n.id).filter((id) => !config.voters.includes(id) && !config.learners.includes(id));
+    const changes: ConfChangeSingle[] = [];
+    const r = this.rng();
+    const outsider = pick(outsiders);
+    const learner = pick(config.learners);
+    const voter = config.voters.length > 3 ? pick(config.voters) : undefined;
+    if (r < 0.35 && outsider !== undefined) changes.push({ op: this.rng() < 0.6 ? 'add-voter' : 'add-learner', node: outsider });
+    else if (r < 0.55 && learner !== undefined) changes.push({ op: 'promote-learner', node: learner });
+    else if (r < 0.85 && voter !== undefined) changes.push({ op: 'remove-voter', node: voter });
+    else if (voter !== undefined && outsider !== undefined) changes.push({ op: 'remove-voter', node: voter }, { op: 'add-voter', node: outsider });
+    if (changes.length === 0) return;
+    const outcome = leader.raw.proposeConfChange({ changes });
+    this.log.push(`${tick}: ${leader.id} proposes ${changes.map((c) => `${c.op} ${c.node}`).join(' + ')}${outcome.ok ? '' : ` (refused: ${outcome.reason})`}`);
   }
 
   private shuffledIds(): string[] {

@@ -36,8 +36,8 @@ export class SimNode {
   private readonly pendingReads = new Map<string, number>();
   private lastCompacted = 0;
   /** Term and role as the Readies told them (cheaper than asking status() on every Ready). */
-  private term = 0;
-  private role: Role = 'follower';
+  term = 0;
+  role: Role = 'follower';
 
   constructor(
     readonly id: string,
@@ -103,7 +103,9 @@ export class SimNode {
       this.monitor.observe({ kind: 'role', node: this.id, term, role });
     }
     if (rd.sendBeforePersist) this.listener.send(rd.messages);
-    if (this.crashPlan === 'before-persist') return this.crash();
+    // Crash before persisting only in a Ready that has something to lose (entries, term or vote),
+    // so the crash takes back a promise whenever the core sent one too early.
+    if (this.crashPlan === 'before-persist' && rd.mustSync) return this.crash();
     this.persist(rd);
     if (this.crashPlan === 'after-persist') return this.crash();
     if (!rd.sendBeforePersist) this.listener.send(rd.messages);

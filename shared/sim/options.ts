@@ -24,6 +24,11 @@ export const LIVENESS_TICKS = 400;
 /** Per-tick probabilities and durations of the fault schedule. */
 export interface FaultProfile {
   readonly crash: number;
+  /** Chance that a leader crashes right after applying an entry of an earlier term (the moment
+   *  Figure 8 is about; harmless for a correct core). */
+  readonly crashAfterOldTermCommit: number;
+  /** Per-tick chance of a membership change proposed to the leader. */
+  readonly membership: number;
   /** Per-tick chance of crashing whichever node leads right now. */
   readonly crashLeader: number;
   /** Of crashes: the share that happens inside a Ready, before (or just after) persisting. */
@@ -48,6 +53,8 @@ export interface FaultProfile {
 const STANDARD: FaultProfile = {
   crash: 0.006,
   crashLeader: 0.002,
+  membership: 0.004,
+  crashAfterOldTermCommit: 0.05,
   crashInReady: 0.5,
   restartAfter: [5, 80],
   partition: 0.004,
@@ -64,7 +71,7 @@ const STANDARD: FaultProfile = {
   checkQuorum: true,
 };
 
-const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
+const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, membership: 0, crashAfterOldTermCommit: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
 
 /**
  * Some bugs only show under a particular mix of faults; a run with such a bug switched on leans
@@ -86,7 +93,7 @@ export function faultProfile(options: SimOptions): FaultProfile {
       case 'commitByCounting':
         // Figure 8: leaders change while older-term entries sit on a bare majority.
         // Pre-vote and check-quorum make the needed term churn rare, so they are off.
-        profile = { ...profile, crash: 0.01, crashLeader: 0.03, isolateLeader: 0.01, partition: 0.008, restartAfter: [3, 30], preVote: false, checkQuorum: false, clientRate: 0.3 };
+        profile = { ...profile, crash: 0.01, crashLeader: 0.03, isolateLeader: 0.01, partition: 0.008, restartAfter: [3, 30], preVote: false, checkQuorum: false, clientRate: 0.3, membership: 0, crashAfterOldTermCommit: 0.5 };
         break;
       case 'grantVoteWithoutLogCheck':
         // A node that missed commits must campaign: isolate nodes for a while, then heal.

@@ -30,7 +30,7 @@ export interface SimResult {
     readonly committedIndex: number;
     readonly livenessTicks: number;
   };
-  /** The fault schedule as it happened (only kept for failing runs). */
+  /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
 }
 
@@ -85,6 +85,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   };
 
   let clients: ClientLoad | null = null;
+  let faults: FaultSchedule | null = null;
   const listener: HostListener = {
     send(outgoing) {
       for (const m of outgoing) {
@@ -92,7 +93,10 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
         for (const at of net.route(m.from, m.to, nowMs()).deliveries) queue.push(at, m);
       }
     },
-    applied: (node, entry, result) => clients?.applied(node, entry.data, result),
+    applied: (node, entry, result) => {
+      clients?.applied(node, entry.data, result);
+      faults?.afterApply(node, entry.term, tick);
+    },
     readReady: (node, context) => clients?.readReady(node, context),
     readFailed: (node, context) => clients?.readFailed(node, context),
     crashed: (node) => clients?.crashed(node),
@@ -100,7 +104,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   const nodes = ids.map((id) => new SimNode(id, configFor(id), monitor, listener));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { nodes, nowMs });
-  const faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, nodes, net);
+  faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, nodes, net);
   for (const node of nodes) node.start();
 
   const step = (clientRate: number, withFaults: boolean) => {
@@ -169,24 +173,31 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       committedIndex: monitor.committedIndex,
       livenessTicks: tick - livenessStart,
     },
-    faultLog: ok ? [] : faults.log,
+    faultLog: faults.log,
   };
 }
 
-/** Every node up, one leader, and all at the same applied index with identical KV state. */
+/**
+ * The members of the leader's configuration are all up, agree on one leader, sit at the same
+ * commit and applied index, and hold identical KV state. (Nodes removed by a membership change
+ * keep running but are not expected to follow.)
+ */
 function allConverged(nodes: readonly SimNode[]): boolean {
-  let leaders = 0;
+  const leaders = nodes.filter((n) => n.raw?.status().role === 'leader');
+  if (leaders.length === 0) return false;
+  const config = leaders[0]!.raw!.status().config;
+  const memberIds = new Set([...config.voters, ...config.learners, ...config.votersOutgoing]);
+  const members = nodes.filter((n) => memberIds.has(n.id));
+  if (leaders.filter((l) => memberIds.has(l.id)).length !== 1) return false;
   let commit = -1;
-  for (const node of nodes) {
+  for (const node of members) {
     if (node.raw === null) return false;
     const status = node.raw.status();
-    if (status.role === 'leader') leaders++;
     if (commit === -1) commit = status.commit;
     if (status.commit !== commit || node.kv.appliedIndex !== commit) return false;
   }
-  if (leaders !== 1) return false;
-  const image = nodes[0]!.kv.snapshot();
-  return nodes.every((n) => n.kv.snapshot() === image);
+  const image = members[0]!.kv.snapshot();
+  return members.every((n) => n.kv.snapshot() === image);
 }
 
 function fromViolation(v: Violation): SimFailure {
