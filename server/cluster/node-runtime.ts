@@ -42,6 +42,8 @@ export class NodeRuntime {
   private lastTerm = -1;
   private lastDiskReportAt = 0;
   private fsyncs = 0;
+  /** The disk changed since the last disk report (a commit-only write too, though not synced). */
+  private diskDirty = false;
   /** The state machine was replaced since the last report (the page must redraw it whole). */
   private kvReset: 'snapshot' | 'restore' | 'recovery' | undefined;
   /** Outcomes decided outside a Ready (refusals, local reads), sent with the next report. */
@@ -223,12 +225,15 @@ export class NodeRuntime {
     this.observeRole(status, observations);
     const statusChanged = statusWorthReporting(status, this.lastStatus);
     const now = performance.now();
-    const diskDue = (persisted.batches > 0 || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
+    const diskDue = (this.diskDirty || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
     if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0 && observations.length === 0) {
       return;
     }
     if (statusChanged) this.lastStatus = status;
-    if (diskDue) this.lastDiskReportAt = now;
+    if (diskDue) {
+      this.lastDiskReportAt = now;
+      this.diskDirty = false;
+    }
     const report: ReadyReport = {
       type: 'ready',
       ...(statusChanged ? { status } : {}),
@@ -256,11 +261,15 @@ export class NodeRuntime {
     }
     const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;
     if (ready.entries.length > 0 || ready.hardState || installed) {
+      // A batch that only moves the commit index is written without fdatasync (storage decides).
       const stats = this.storage.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
-      persisted.batches += 1;
       persisted.entries += ready.entries.length;
-      persisted.fsyncMs += stats.fsyncMs;
-      this.fsyncs += 1;
+      this.diskDirty = true;
+      if (stats.synced) {
+        persisted.batches += 1;
+        persisted.fsyncMs += stats.fsyncMs;
+        this.fsyncs += 1;
+      }
     }
     if (installed) {
       this.kv = KvStore.restore(installed.data);

@@ -16,7 +16,11 @@
 //      written, record not - is resolved on open by checking the log against the snapshot).
 //   3. one WAL write holding [snapshot record][truncate record][entries...][commit record] and
 //      ONE fdatasync: group commit, so a Ready batch costs one disk flush however many entries
-//      it carries.
+//      it carries. A batch whose only record is the commit index is written WITHOUT fdatasync
+//      (etcd's mustSync): the commit index is a hint, not a promise. Losing it in a crash only
+//      makes the node restart with an older commit index (never a wrong one: it was only ever
+//      written for entries already durable and committed), which the leader raises again; and
+//      the next synced batch makes it durable anyway, since fdatasync flushes the whole file.
 //   4. deletion of files the new snapshot makes redundant, then one directory fsync.
 
 import fs from 'node:fs';
@@ -200,10 +204,12 @@ export class NodeStorage {
       let snapInfo: SnapshotFileInfo | null = null;
       if (install) snapInfo = writeSnapshot(this.dir, install.snapshot);
 
-      let append = { bytes: 0, fsyncMs: 0, rolled: false };
+      let append = { bytes: 0, fsyncMs: 0, rolled: false, synced: false };
       if (records.length > 0) {
+        // Only a commit record: nothing a vote or an acknowledgement depends on (see the top).
+        const sync = !(records.length === 1 && commitChanged);
         // A snapshot that discards the log starts a fresh segment: every older one is then garbage.
-        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep);
+        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep, sync);
       }
 
       // Mirror what is now durable.
@@ -224,7 +230,7 @@ export class NodeStorage {
         records: records.length,
         entries: entries.length,
         fsyncMs: append.fsyncMs,
-        synced: records.length > 0,
+        synced: append.synced,
         hardStateWritten: termVoteChanged,
         snapshotWritten: install !== null,
         rolledSegment: append.rolled,

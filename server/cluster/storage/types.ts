@@ -55,7 +55,8 @@ export interface PersistStats {
   readonly entries: number;
   /** Duration of the single WAL fdatasync in ms (0 when nothing went to the WAL). */
   readonly fsyncMs: number;
-  /** True when the WAL was fdatasync'ed (at most once per call). */
+  /** True when the WAL was fdatasync'ed (at most once per call). False when nothing was written,
+   *  and for a batch that only moves the commit index (written, not synced: see node-storage.ts). */
   readonly synced: boolean;
   /** True when hardstate.json was replaced (term or vote changed). */
   readonly hardStateWritten: boolean;

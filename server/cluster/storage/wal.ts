@@ -45,6 +45,8 @@ export interface AppendResult {
   readonly bytes: number;
   readonly fsyncMs: number;
   readonly rolled: boolean;
+  /** Whether the batch was fdatasync'ed (false only when the caller asked for no sync). */
+  readonly synced: boolean;
 }
 
 interface Segment {
@@ -151,8 +153,10 @@ export class Wal {
    * if one is started: the first entry index of the batch (or the next index when it has none).
    * `forceRoll` starts a new segment even if the current one has room (used when an installed
    * snapshot discards the whole log, so every older segment becomes deletable at once).
+   * `sync` false skips the fdatasync (for records whose loss in a crash is harmless); the next
+   * synced append flushes them too. A new segment's directory entry is synced regardless.
    */
-  append(records: readonly WalRecord[], base: number, forceRoll: boolean): AppendResult {
+  append(records: readonly WalRecord[], base: number, forceRoll: boolean, sync = true): AppendResult {
     this.checkUsable();
     const buf = encodeRecords(records);
     try {
@@ -163,15 +167,18 @@ export class Wal {
         rolled = true;
       }
       writeFully(this.fd!, buf, seg.bytes);
-      const t0 = performance.now();
-      fs.fdatasyncSync(this.fd!);
-      const fsyncMs = performance.now() - t0;
+      let fsyncMs = 0;
+      if (sync) {
+        const t0 = performance.now();
+        fs.fdatasyncSync(this.fd!);
+        fsyncMs = performance.now() - t0;
+      }
       // A new file's directory entry must be durable too, or the whole segment can vanish.
       if (rolled) fsyncDir(this.dir);
       seg.bytes += buf.length;
       seg.records += records.length;
       noteEntries(seg, records);
-      return { bytes: buf.length, fsyncMs, rolled };
+      return { bytes: buf.length, fsyncMs, rolled, synced: sync };
     } catch (err) {
       // After a failed write or fsync the kernel's view of the file is unknown (the page cache
       // may have dropped dirty pages); refuse further appends. Reopening re-verifies the disk.
