@@ -129,3 +129,15 @@ describe('election timer resets', () => {
     expect(timerRemaining(node, 70, 10, resets.get('n2')!)).toBeCloseTo(0.75);
   });
 });
+
+describe('network changes', () => {
+  it('counts a cut once, not again when only loss changes', () => {
+    const network = (cuts: { from: string; to: string }[], loss = 0): UnstampedEvent => ({
+      type: 'network',
+      network: { version: 1, defaults: { latency: 25, jitter: 10, loss, duplicate: 0, reorder: 0, reorderDelay: 0 }, links: [], cuts, partition: null },
+    });
+    const events = stamp([network([{ from: 'n1', to: 'n2' }]), network([{ from: 'n1', to: 'n2' }], 0.2), network([])]);
+    expect(incidentsOf(startView(), events).map((incident) => incident.label)).toEqual(['1 link cut']);
+    expect(spaceTime(events, 0, 100).markers.map((marker) => marker.kind)).toEqual(['partition', 'heal']);
+  });
+});

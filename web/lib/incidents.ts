@@ -1,6 +1,6 @@
 // Incident metrics computed from the recorded events: after each failure, how long the cluster went
 // without a leader (RTO) and whether any acknowledged write was lost (RPO, which Raft keeps at 0).
-import type { ClusterEvent, ClusterView, NodeLife, NodeView } from '../../shared/protocol/index.ts';
+import type { ClusterEvent, ClusterView, NetworkView, NodeLife, NodeView } from '../../shared/protocol/index.ts';
 
 export interface Incident {
   readonly seq: number;
@@ -15,7 +15,14 @@ interface NodeBrief {
   role: NodeView['role'];
 }
 
-function failureLabel(event: ClusterEvent): string | null {
+/** Cuts and partition only: a change of latency or loss alone is not a failure. */
+export function networkBreakKey(network: NetworkView): string {
+  const cuts = network.cuts.map((cut) => `${cut.from}>${cut.to}`).sort().join(',');
+  const partition = network.partition ? network.partition.map((group) => [...group].sort().join(' ')).join('|') : '';
+  return `${cuts}/${partition}`;
+}
+
+function failureLabel(event: ClusterEvent, previousNetwork: { key: string }): string | null {
   switch (event.type) {
     case 'node-killed':
       return `${event.node} killed`;
@@ -25,10 +32,15 @@ function failureLabel(event: ClusterEvent): string | null {
       return `${event.node} paused`;
     case 'node-wiped':
       return `${event.node} wiped`;
-    case 'network':
+    case 'network': {
+      const key = networkBreakKey(event.network);
+      const changed = key !== previousNetwork.key;
+      previousNetwork.key = key;
+      if (!changed) return null;
       if (event.network.partition) return `partition ${event.network.partition.map((group) => group.join(' ')).join(' | ')}`;
       if (event.network.cuts.length > 0) return `${event.network.cuts.length} link${event.network.cuts.length === 1 ? '' : 's'} cut`;
       return null;
+    }
     default:
       return null;
   }
@@ -41,6 +53,7 @@ export function incidentsOf(start: ClusterView, events: readonly ClusterEvent[])
   const open: { seq: number; time: number; label: string; lostAt: number | null }[] = [];
   const done: Incident[] = [];
   let leaderlessSince: number | null = hasLeader() ? null : start.clock.now;
+  const network = { key: start.network ? networkBreakKey(start.network) : '/' };
 
   for (const event of events) {
     switch (event.type) {
@@ -70,7 +83,7 @@ export function incidentsOf(start: ClusterView, events: readonly ClusterEvent[])
       default:
         break;
     }
-    const label = failureLabel(event);
+    const label = failureLabel(event, network);
     if (label) open.push({ seq: event.seq, time: event.time, label, lostAt: null });
     const leader = hasLeader();
     if (!leader && leaderlessSince === null) {

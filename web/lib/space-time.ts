@@ -2,6 +2,7 @@
 // (sender, sent) to (receiver, delivered), and markers for elections, crashes, partitions, commits.
 import type { ClusterEvent } from '../../shared/protocol/index.ts';
 import { messageFamily, type MessageFamily } from './message-kind.ts';
+import { networkBreakKey } from './incidents.ts';
 
 export interface SpaceTimeMessage {
   readonly id: number;
@@ -36,6 +37,7 @@ export function spaceTime(events: readonly ClusterEvent[], from: number, to: num
   const markers: SpaceTimeMarker[] = [];
   const voteTerms = new Set<number>();
   const leaders = new Set<string>();
+  let networkKey = '/';
   for (const event of events) {
     if (event.time > to) break;
     const visible = event.time >= from;
@@ -78,12 +80,16 @@ export function spaceTime(events: readonly ClusterEvent[], from: number, to: num
       case 'node-recovered':
         if (visible) markers.push({ kind: 'restart', node: event.node, time: event.time, label: `${event.node} recovered` });
         break;
-      case 'network':
-        if (visible) {
+      case 'network': {
+        const key = networkBreakKey(event.network);
+        const changed = key !== networkKey;
+        networkKey = key;
+        if (visible && changed) {
           const broken = event.network.partition !== null || event.network.cuts.length > 0;
           markers.push({ kind: broken ? 'partition' : 'heal', node: null, time: event.time, label: broken ? 'network split or cut' : 'network healed' });
         }
         break;
+      }
       case 'client-op':
         if (visible && event.outcome === 'ok' && event.op !== 'get') markers.push({ kind: 'commit', node: event.node, time: event.end, label: `${event.op} ${event.key} v${event.version ?? '?'} acknowledged` });
         break;
