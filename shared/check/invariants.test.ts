@@ -68,8 +68,35 @@ describe('InvariantMonitor', () => {
 
   it('catches a committed entry erased from a follower', () => {
     const m = new InvariantMonitor();
-    feed(m, { kind: 'append', node: 'n1', entries: [e(1, 1)] }, { kind: 'commit', node: 'n1', commit: 1 }, { kind: 'append', node: 'n1', entries: [e(1, 2)] });
+    feed(
+      m,
+      { kind: 'role', node: 'n1', term: 1, role: 'follower' },
+      { kind: 'append', node: 'n1', entries: [e(1, 1)] },
+      { kind: 'commit', node: 'n1', commit: 1 },
+      { kind: 'role', node: 'n1', term: 2, role: 'follower' },
+      { kind: 'append', node: 'n1', entries: [e(1, 2)] },
+    );
     expect(names(m)).toContain('leader-completeness');
+  });
+
+  it('binds only leaders of terms after the commit, not a late leader of an older term', () => {
+    // n5 (term 9) commits entry 65 of term 7; n1 then completes an election for term 8 from votes
+    // that were delayed in flight, and n3, still in term 8, follows it. Raft allows both.
+    const m = new InvariantMonitor();
+    feed(
+      m,
+      { kind: 'role', node: 'n5', term: 9, role: 'leader' },
+      { kind: 'append', node: 'n5', entries: [e(1, 7), e(2, 9)] },
+      { kind: 'commit', node: 'n5', commit: 2 },
+      { kind: 'role', node: 'n3', term: 8, role: 'follower' },
+      { kind: 'append', node: 'n3', entries: [e(1, 7)] },
+      { kind: 'role', node: 'n1', term: 8, role: 'leader' },
+      { kind: 'append', node: 'n1', entries: [e(1, 8)] },
+      { kind: 'append', node: 'n3', entries: [e(1, 8)] },
+    );
+    expect(m.violations).toEqual([]);
+    feed(m, { kind: 'role', node: 'n2', term: 10, role: 'leader' });
+    expect(names(m)).toEqual(['leader-completeness']);
   });
 
   it('catches durable entries and votes lost across a crash', () => {

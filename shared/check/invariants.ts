@@ -19,7 +19,9 @@ export class InvariantMonitor {
   private readonly leaderOfTerm = new Map<number, NodeId>();
   private readonly hardStates = new Map<NodeId, { term: number; vote: NodeId | null; commit: number }>();
   private readonly commitSeen = new Map<NodeId, number>();
-  private readonly committed = new Map<number, ObservedEntry>();
+  /** Committed entries, each with (an upper bound of) the term in which it was committed: the
+   *  term of the first node that reported it. Leader Completeness binds leaders of LATER terms. */
+  private readonly committed = new Map<number, { entry: ObservedEntry; commitTerm: number }>();
   private readonly appliedAt = new Map<number, { node: NodeId; entry: ObservedEntry }>();
   /** (index, term) → what every log holding that pair must agree on (Log Matching). */
   private readonly pairs = new Map<number, TermRecord[]>();
@@ -42,7 +44,7 @@ export class InvariantMonitor {
   }
 
   committedEntry(index: number): ObservedEntry | undefined {
-    return this.committed.get(index);
+    return this.committed.get(index)?.entry;
   }
 
   leaderOf(term: number): NodeId | undefined {
@@ -101,10 +103,12 @@ export class InvariantMonitor {
       return;
     }
     this.leaderOfTerm.set(term, node);
-    // Leader Completeness: every entry committed so far must already be in the new leader's log.
+    // Leader Completeness: every entry committed in an earlier term must be in the new leader's log.
+    // (A leader of an older term may still be elected late, from votes delayed in flight; it is not
+    // bound by what a later term committed.)
     const log = this.log(node);
-    for (const [index, entry] of this.committed) {
-      if (!this.holds(log, entry)) {
+    for (const { entry, commitTerm } of this.committed.values()) {
+      if (commitTerm < term && !this.holds(log, entry)) {
         this.missingCommitted(node, term, entry, log);
         return;
       }
@@ -143,9 +147,12 @@ export class InvariantMonitor {
       const lost = changed[0]!;
       this.report('leader-append-only', `append-only-${node}-${role.term}`, `Leader ${node} (term ${role.term}) removed or overwrote entry ${lost.index} (term ${lost.term}) in its own log. A leader only appends; followers are the ones that give way.`, { node, term: role.term, index: lost.index, entryTerm: lost.term });
     }
+    // Overwriting a committed entry is wrong only for a node in a term after the commit: a node
+    // left behind in an older term may still follow that term's leader for a while.
+    const nodeTerm = this.termOf(node);
     for (const old of changed) {
-      const committedEntry = this.committed.get(old.index);
-      if (committedEntry !== undefined && same(committedEntry, old)) {
+      const known = this.committed.get(old.index);
+      if (known !== undefined && same(known.entry, old) && nodeTerm > known.commitTerm) {
         this.report('leader-completeness', `erased-${old.index}`, `${node} erased committed entry ${old.index} (term ${old.term}) because a leader sent a different one. That leader should never have been elected: a committed entry is in every later leader's log.`, { node, index: old.index, term: old.term });
         break;
       }
@@ -175,7 +182,7 @@ export class InvariantMonitor {
   }
 
   private onSnapshot(node: NodeId, index: number, term: number): void {
-    const committedEntry = this.committed.get(index);
+    const committedEntry = this.committed.get(index)?.entry;
     if (committedEntry !== undefined && committedEntry.term !== term) {
       this.report('state-machine-safety', `snapshot-${node}-${index}`, `${node} stored a snapshot ending at index ${index} term ${term}, but the entry committed at ${index} has term ${committedEntry.term}: its state machine would hold a different history.`, { node, index, term, committedTerm: committedEntry.term });
     }
@@ -194,16 +201,19 @@ export class InvariantMonitor {
   }
 
   private learnCommitted(node: NodeId, entry: ObservedEntry): void {
+    const commitTerm = this.termOf(node);
     const known = this.committed.get(entry.index);
     if (known !== undefined) {
-      if (!same(known, entry)) {
-        this.report('state-machine-safety', `commit-${entry.index}`, `Two nodes committed different entries at index ${entry.index}: term ${known.term} and term ${entry.term} (seen on ${node}). They will apply different commands at the same position, so their states diverge.`, { node, index: entry.index, terms: [known.term, entry.term] });
+      if (!same(known.entry, entry)) {
+        this.report('state-machine-safety', `commit-${entry.index}`, `Two nodes committed different entries at index ${entry.index}: term ${known.entry.term} and term ${entry.term} (seen on ${node}). They will apply different commands at the same position, so their states diverge.`, { node, index: entry.index, terms: [known.entry.term, entry.term] });
+      } else if (commitTerm < known.commitTerm) {
+        known.commitTerm = commitTerm;
       }
       return;
     }
-    this.committed.set(entry.index, entry);
+    this.committed.set(entry.index, { entry, commitTerm });
     for (const [leader, role] of this.roles) {
-      if (role.role === 'leader' && role.term > entry.term && !this.down.has(leader)) {
+      if (role.role === 'leader' && role.term > commitTerm && !this.down.has(leader)) {
         const log = this.log(leader);
         if (!this.holds(log, entry)) this.missingCommitted(leader, role.term, entry, log);
       }
@@ -230,7 +240,7 @@ export class InvariantMonitor {
       if (durable.covered(entry.index)) continue;
       const kept = durable.entry(entry.index);
       if (kept !== undefined && same(kept, entry)) continue;
-      const wasCommitted = this.committed.get(entry.index);
+      const wasCommitted = this.committed.get(entry.index)?.entry;
       const committedText = wasCommitted !== undefined && same(wasCommitted, entry) ? 'committed ' : '';
       this.report('durability', `lost-${node}-${entry.index}`, `${node} restarted without ${committedText}entry ${entry.index} (term ${entry.term}), which it had made durable before the crash. What a node acknowledged must survive a crash, or a majority that "stored" an entry may no longer hold it.`, { node, index: entry.index, term: entry.term, committed: committedText !== '' });
       break;
@@ -244,6 +254,11 @@ export class InvariantMonitor {
     this.commitSeen.set(node, hardState.commit);
     this.roles.set(node, { role: 'follower', term: hardState.term });
     this.down.delete(node);
+  }
+
+  /** The newest term a node is known to be in. */
+  private termOf(node: NodeId): number {
+    return Math.max(this.roles.get(node)?.term ?? 0, this.hardStates.get(node)?.term ?? 0);
   }
 
   /** Whether `log` holds `entry`, counting entries compacted into a snapshot as held. */

@@ -1,4 +1,4 @@
-// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--list-bugs]
+// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stale-reads] [--list-bugs]
 // Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
 // line. Exit code: without --bug, 1 if any seed failed; with --bug, 1 if the checkers missed it.
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
@@ -12,12 +12,13 @@ interface CliArgs {
   ticks: number;
   bugs: BugName[];
   faults: boolean;
+  staleReads: boolean;
   listBugs: boolean;
   stopOnFailure: boolean;
 }
 
 function parse(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], faults: true, listBugs: false, stopOnFailure: false };
+  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], faults: true, staleReads: false, listBugs: false, stopOnFailure: false };
   let seedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -55,6 +56,9 @@ function parse(argv: readonly string[]): CliArgs {
       case '--no-faults':
         args.faults = false;
         break;
+      case '--stale-reads':
+        args.staleReads = true;
+        break;
       case '--stop':
         args.stopOnFailure = true;
         break;
@@ -71,7 +75,7 @@ function parse(argv: readonly string[]): CliArgs {
 
 function fail(message: string): never {
   console.error(`sim: ${message}`);
-  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stop] | --list-bugs');
+  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stale-reads] [--stop] | --list-bugs');
   process.exit(2);
 }
 
@@ -94,7 +98,7 @@ let firstFailingSeed: number | null = null;
 let ran = 0;
 const byInvariant: Record<string, number> = {};
 for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
-  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, faults: args.faults });
+  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
   ran++;
   if (!result.ok) {
     violations++;
@@ -123,4 +127,6 @@ console.log(
     failuresByInvariant: byInvariant,
   }),
 );
-process.exit(args.bugs.length > 0 ? (violations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);
+// A run that plants a defect (a bug switch, or stale reads) succeeds when the checkers catch it.
+const planted = args.bugs.length > 0 || args.staleReads;
+process.exit(planted ? (violations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);

@@ -8,6 +8,8 @@ import type { SimNode } from './host.ts';
 
 /** Give up on a request (its outcome stays unknown) after this many ticks. */
 const REQUEST_TIMEOUT = 150;
+/** Share of reads that try a lease read first (they fall back to ReadIndex without a lease). */
+const LEASE_SHARE = 0.3;
 /** Re-send a request that got no answer after this many ticks. */
 const RETRY_AFTER = 30;
 
@@ -33,6 +35,10 @@ interface Client {
   readonly versions: Map<string, number>;
 }
 
+/** How clients read: 'linearizable' = ReadIndex or a leader lease; 'local' = any node's state
+ *  machine as it is (stale reads, used to show that the linearizability checker catches them). */
+export type ReadMode = 'linearizable' | 'local';
+
 export interface Cluster {
   readonly nodes: readonly SimNode[];
   nowMs(): number;
@@ -49,6 +55,7 @@ export class ClientLoad {
     clientCount: number,
     private readonly keys: readonly string[],
     private readonly cluster: Cluster,
+    private readonly reads: ReadMode = 'linearizable',
   ) {
     this.clients = Array.from({ length: clientCount }, (_, i) => ({ id: `c${i + 1}`, seq: 0, target: null, pending: null, versions: new Map() }));
   }
@@ -184,7 +191,17 @@ export class ClientLoad {
       this.byContext.set(pending.context, client);
       pending.node = node.id;
       pending.retryAt = tick + RETRY_AFTER;
-      node.raw.readIndex(pending.context);
+      const status = this.reads === 'local' || this.rng() < LEASE_SHARE ? node.raw.status() : null;
+      if (this.reads === 'local') {
+        // Stale reads: the local state machine as it is (deliberately not linearizable).
+        node.readAt(pending.context, 0);
+      } else if (status?.leaseReadSafe === true) {
+        // Lease read: the leader holds a lease and has committed in its term, so its commit index
+        // is current; serve once applied reaches it, with no heartbeat round.
+        node.readAt(pending.context, status.commit);
+      } else {
+        node.raw.readIndex(pending.context);
+      }
     }
   }
 

@@ -135,6 +135,12 @@ export class SimNode {
     }
   }
 
+  /** Serves a read once the state machine reaches `index` (lease reads and local reads). */
+  readAt(context: string, index: number): void {
+    this.pendingReads.set(context, index);
+    this.serveReads();
+  }
+
   private persist(rd: RaftReady): void {
     const { disk } = this;
     disk.used = true;

@@ -1,6 +1,7 @@
 // Simulator options and the fault profile derived from them. Every number that shapes a run is
 // here, so a replay command (seed + these options) reproduces it exactly.
 import type { BugName } from '../raft/index.ts';
+import type { ReadMode } from './clients.ts';
 
 export interface SimOptions {
   readonly seed: number;
@@ -12,6 +13,8 @@ export interface SimOptions {
   readonly bugs: readonly BugName[];
   /** false = no faults at all (a calm run: only client load). */
   readonly faults: boolean;
+  /** How clients read (default 'linearizable': ReadIndex or leader lease). */
+  readonly reads?: ReadMode;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = { seed: 1, nodes: 5, ticks: 600, bugs: [], faults: true };

@@ -39,7 +39,8 @@ const KEYS = ['k1', 'k2', 'k3'];
 export function replayCommand(options: SimOptions): string {
   const bugs = options.bugs.map((b) => ` --bug ${b}`).join('');
   const faults = options.faults ? '' : ' --no-faults';
-  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${faults}`;
+  const reads = options.reads === 'local' ? ' --stale-reads' : '';
+  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${faults}${reads}`;
 }
 
 export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
@@ -103,7 +104,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   };
   const nodes = ids.map((id) => new SimNode(id, configFor(id), monitor, listener));
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { nodes, nowMs });
+  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { nodes, nowMs }, options.reads);
   faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, nodes, net);
   for (const node of nodes) node.start();
 
