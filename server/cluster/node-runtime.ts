@@ -198,7 +198,16 @@ export class NodeRuntime {
         if (!this.raft.hasReady()) break;
       }
       const ready = this.raft.ready();
-      if (ready.sendBeforePersist) messages.push(...ready.messages);
+      // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
+      // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
+      // them early. Without a sync to overlap, they simply ride in the report below.
+      const early = ready.sendBeforePersist ? ready.messages.length : ready.messagesBeforePersist;
+      if (early > 0 && ready.mustSync) {
+        // Earlier Readies' messages first: they were already allowed to go, keep their order.
+        this.sendEarly([...messages.splice(0), ...ready.messages.slice(0, early)]);
+      } else {
+        messages.push(...ready.messages.slice(0, early));
+      }
       const first = ready.entries[0];
       if (first && first.index <= this.lastStoredIndex) {
         truncatedFrom = Math.min(truncatedFrom ?? Infinity, first.index);
@@ -210,7 +219,7 @@ export class NodeRuntime {
       if (last) this.lastStoredIndex = last.index;
       else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
       appended.push(...ready.entries.map(toEntryView));
-      if (!ready.sendBeforePersist) messages.push(...ready.messages);
+      if (early < ready.messages.length) messages.push(...ready.messages.slice(early));
       this.apply(ready, applied, outcomes, observations);
       this.answerReads(ready, outcomes);
       this.raft.advance(ready);
@@ -249,6 +258,11 @@ export class NodeRuntime {
       observations,
     };
     this.report(report);
+  }
+
+  /** Hands messages to the bus at once, ahead of the report that ends this drain. */
+  private sendEarly(messages: Message[]): void {
+    this.report({ type: 'ready', appended: [], applied: [], messages, outcomes: [], persisted: null, snapshots: [], observations: [] });
   }
 
   /** Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable. */

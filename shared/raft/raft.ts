@@ -38,7 +38,11 @@ export class Raft {
   applied = 0;
   progress = new Map<NodeId, Progress>();
   readonly votes = new Map<NodeId, boolean>();
+  /** Messages that must wait until the Ready they come in is persisted (acks, votes, ...). */
   msgs: Message[] = [];
+  /** A leader's replication traffic (Append, Heartbeat, Snapshot): it promises nothing about the
+   *  leader's own disk, so it may leave while the leader persists (thesis §10.2.1). */
+  leaderMsgs: Message[] = [];
   readStates: ReadState[] = [];
   readFailures: ReadFailure[] = [];
   electionElapsed = 0;
@@ -138,7 +142,30 @@ export class Raft {
   }
 
   send(m: Unsent<Message>): void {
-    this.msgs.push({ ...m, from: this.id, term: m.term ?? this.term } as Message);
+    const message = { ...m, from: this.id, term: m.term ?? this.term } as Message;
+    if (this.role === 'leader' && (message.type === 'Append' || message.type === 'Heartbeat' || message.type === 'Snapshot')) {
+      this.leaderMsgs.push(message);
+    } else {
+      this.msgs.push(message);
+    }
+  }
+
+  /** The last index the host has made durable (entries below unstableFrom). */
+  stableIndex(): number {
+    return Math.min(this.log.lastIndex(), this.log.unstableFrom - 1);
+  }
+
+  /**
+   * The host persisted entries up to stableIndex(). Only now does a leader count itself toward
+   * the commit quorum: its Appends may have left before its own write (thesis §10.2.1), so
+   * counting its in-memory log would let leader + 1 follower of 3 "commit" an entry that a crash
+   * of the leader before its fdatasync leaves on a single disk.
+   */
+  selfPersisted(): void {
+    if (this.role !== 'leader') return;
+    const self = this.progress.get(this.id);
+    if (self === undefined || !self.maybeUpdate(this.stableIndex())) return;
+    if (this.replication.maybeCommit()) this.replication.bcastAppend(); // followers learn the commit promptly
   }
 
   setSwitches(change: SwitchChange): void {
@@ -194,7 +221,8 @@ export class Raft {
     for (const id of allMembers(this.config)) this.replication.track(id);
     const self = this.progress.get(this.id);
     if (self !== undefined) {
-      self.match = this.log.lastIndex();
+      // What this node has on disk, not in memory: see selfPersisted().
+      self.match = this.stableIndex();
       self.recentActive = true;
     }
     // Section 5.4.2 / 8: a no-op of the new term lets earlier entries commit and lets reads start.
@@ -436,8 +464,7 @@ export class Raft {
   appendEntry(type: EntryType, data: string): Entry {
     const entry: Entry = { index: this.log.lastIndex() + 1, term: this.term, type, data };
     this.log.append([entry]);
-    this.progress.get(this.id)?.maybeUpdate(entry.index);
-    this.replication.maybeCommit(); // a single-voter cluster commits at once
+    // The leader's own match moves when the host has persisted the entry (selfPersisted), not here.
     return entry;
   }
 

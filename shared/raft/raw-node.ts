@@ -119,6 +119,7 @@ export class RawNode {
     const r = this.raft;
     return (
       r.msgs.length > 0 ||
+      r.leaderMsgs.length > 0 ||
       r.readStates.length > 0 ||
       r.readFailures.length > 0 ||
       r.log.pendingSnapshot !== null ||
@@ -137,15 +138,21 @@ export class RawNode {
     const pending = r.log.pendingSnapshot;
     const committedEntries = r.log.slice(this.nextCommittedFrom(), r.log.commit + 1);
     const hardChanged = !sameHardState(hardState, this.prevHardState);
-    const mustSync =
-      entries.length > 0 || pending !== null || hardState.term !== this.prevHardState.term || hardState.vote !== this.prevHardState.vote;
+    const termOrVoteChanged = hardState.term !== this.prevHardState.term || hardState.vote !== this.prevHardState.vote;
+    const mustSync = entries.length > 0 || pending !== null || termOrVoteChanged;
+    // A leader's Appends may overtake its own write, but never its term: in a Ready that changes
+    // term or vote (a node that won alone, or stepped down) everything waits for the persist, so
+    // no message of term T leaves before term T is durable here.
+    const messages = r.leaderMsgs.length === 0 ? r.msgs : r.msgs.length === 0 ? r.leaderMsgs : [...r.leaderMsgs, ...r.msgs];
+    const messagesBeforePersist = termOrVoteChanged ? 0 : r.leaderMsgs.length;
     const rd: RaftReady = {
       ...(sameSoftState(softState, this.prevSoftState) ? {} : { softState }),
       ...(hardChanged ? { hardState } : {}),
       entries,
       ...(pending !== null ? { snapshot: pending.snapshot, snapshotSource: pending.source, compactedBefore: r.log.firstIndex() } : {}),
       committedEntries,
-      messages: r.msgs,
+      messages,
+      messagesBeforePersist,
       readStates: r.readStates,
       readFailures: r.readFailures,
       mustSync,
@@ -153,6 +160,7 @@ export class RawNode {
     };
     // Accept the Ready: what it carries is not reported again.
     r.msgs = [];
+    r.leaderMsgs = [];
     r.readStates = [];
     r.readFailures = [];
     this.prevHardState = hardState;
@@ -171,7 +179,10 @@ export class RawNode {
       this.applying = Math.max(this.applying, r.applied);
     }
     const lastEntry: Entry | undefined = rd.entries[rd.entries.length - 1];
-    if (lastEntry !== undefined) r.log.stableTo(lastEntry.index, lastEntry.term);
+    if (lastEntry !== undefined) {
+      r.log.stableTo(lastEntry.index, lastEntry.term);
+      r.selfPersisted();
+    }
     for (const e of rd.committedEntries) {
       if (e.index <= r.applied) continue;
       if (e.type === 'config') r.applyConfigEntry(e);

@@ -5,12 +5,20 @@
 //   node.tick() / node.step(msg) / node.propose(data) / ...   (inputs; they return nothing to send)
 //   if (node.hasReady()) {
 //     const rd = node.ready();
-//     if (rd.sendBeforePersist) send(rd.messages)           // only when a bug switch asks for it
-//     persist(rd.snapshot, rd.entries, rd.hardState)         // one fdatasync for the whole batch
-//     if (!rd.sendBeforePersist) send(rd.messages)          // vote grants / acks after durability
+//     const early = rd.sendBeforePersist ? rd.messages.length    // only when a bug switch asks for it
+//                 : rd.messagesBeforePersist                     // a leader's Appends (thesis §10.2.1)
+//     send(rd.messages.slice(0, early))                         // optional: early = 0 is always correct
+//     persist(rd.snapshot, rd.entries, rd.hardState)             // one fdatasync (none if !rd.mustSync)
+//     send(rd.messages.slice(early))                             // vote grants / acks after durability
 //     apply(rd.committedEntries); answer(rd.readStates)
-//     node.advance(rd)
+//     node.advance(rd)                                           // the leader counts itself only now
 //   }
+//
+// Why a leader may replicate in parallel with its own disk write: its Appends promise nothing about
+// its own log. What must not happen is the leader counting its own unsynced entries toward a
+// commit quorum, so the core counts the leader's own log only up to what advance() reported as
+// persisted. A host that sends everything after persisting (the simpler loop) stays correct; it
+// only gives up the overlap of the leader's fdatasync with the followers'.
 
 /** Node ids are short strings such as "n1".."n9". */
 export type NodeId = string;
@@ -88,12 +96,18 @@ export interface Ready {
   readonly snapshot?: Snapshot;
   /** Entries committed and not yet applied; apply in order, after persisting. */
   readonly committedEntries: readonly Entry[];
-  /** Messages to hand to the bus. */
+  /** Messages to hand to the bus: all of them. Sending all of them after persisting is always correct. */
   readonly messages: readonly MessageBase[];
+  /** How many of `messages`, counted from the front, may be sent BEFORE this Ready is persisted:
+   *  a leader's Appends, Heartbeats and Snapshots. 0 when the Ready changes term or vote (nothing
+   *  of a term leaves before the term is durable). Acks and vote grants are never among them. */
+  readonly messagesBeforePersist: number;
   /** ReadIndex answers; a read with context c may be served once applied >= index. */
   readonly readStates: readonly ReadState[];
-  /** True when entries or hardState must be fsynced before messages go out. */
+  /** True when entries, term or vote changed (or a snapshot came): they must be fsynced before the
+   *  messages after `messagesBeforePersist` go out. False when only the commit index moved: the host
+   *  may write it without syncing (a lost commit index is recomputed from a quorum). */
   readonly mustSync: boolean;
-  /** Set only by the `ackBeforePersist` bug switch: the host sends before it persists. */
+  /** Set only by the `ackBeforePersist` bug switch: the host sends ALL messages before it persists. */
   readonly sendBeforePersist: boolean;
 }
