@@ -2,7 +2,7 @@
 // "not leader" answer names whom to ask), reads at a chosen consistency. Every operation ends in a
 // definite result, a definite failure, or an honest "unknown" — never a false "failed" for a write
 // that may have committed — and becomes a client-op event, the history the checkers read.
-import { encodeCommand, type KvCommand } from '../../shared/kv/commands.ts';
+import { encodeCommand, KvCommandError, type KvCommand } from '../../shared/kv/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { RequestOutcome, WorkerRequest, WorkerRequests } from './worker-requests.ts';
@@ -71,9 +71,17 @@ export class ClientGateway {
   }
 
   private async writeOnce(command: KvCommand, shown: string, node: string | undefined): Promise<Record<string, unknown>> {
+    let encoded: string;
+    try {
+      encoded = encodeCommand(command);
+    } catch (error) {
+      // An oversized or malformed value is the client's mistake, said before anything is proposed.
+      if (error instanceof KvCommandError) throw new CommandError('bad-request', error.message);
+      throw error;
+    }
     // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
     // but if that leader cannot commit in time the client hears so: it chose that node.
-    const result = await this.untilDefinite({ kind: 'propose', command: encodeCommand(command) }, node, { redirect: true, failover: node === undefined });
+    const result = await this.untilDefinite({ kind: 'propose', command: encoded }, node, { redirect: true, failover: node === undefined });
     return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
   }
 

@@ -12,6 +12,7 @@ import { CommandError, type Command, type CommandResult } from '../../shared/pro
 import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
 import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from './bus.ts';
+import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from './event-log.ts';
 import { LabClock } from './lab-clock.ts';
@@ -69,6 +70,7 @@ export class Cluster {
   private readonly scheduler: Scheduler;
   private readonly hosts = new Map<string, NodeHost>();
   private switches: Switches = DEFAULT_SWITCHES;
+  readonly chaos: ChaosAutopilot;
   /** The guided tour running on this cluster, if it was started for a scenario. */
   tour: TourDriver | null = null;
   /** The snapshot an operator saved with snapshot-save, for snapshot-restore. */
@@ -130,6 +132,14 @@ export class Cluster {
       },
       `lab-${randomBytes(4).toString('hex')}`,
     );
+    const chaosRandom = createPrng(randomBytes(4).readUInt32LE(0));
+    this.chaos = new ChaosAutopilot({
+      execute: (command) => this.execute(command),
+      view: () => this.view,
+      clock: () => ({ speed: this.clock.speed, paused: this.clock.paused }),
+      report: (running, action) => this.events.emit({ type: 'chaos', running, action }),
+      random: chaosRandom,
+    });
     this.membership = Membership.open(this.dir, options.nodes, {
       requests: this.requests,
       leader: () => this.leader(),
@@ -170,6 +180,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.chaos.halt();
     this.scheduler.stop();
     this.membership.stop();
     await Promise.all([...this.hosts.values()].map((host) => host.kill()));
@@ -275,6 +286,10 @@ export class Cluster {
       case 'reset-cluster':
         await this.reset();
         return undefined;
+      case 'chaos':
+        if (command.running) this.chaos.start(command.load ?? true);
+        else await this.chaos.stop();
+        return { running: this.chaos.active };
       case 'tour-next':
         if (!this.tour) throw new CommandError('conflict', 'this cluster runs no tour (start one from the scenario picker)');
         return this.tour.next();

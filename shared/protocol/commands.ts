@@ -113,6 +113,9 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot-restore') }),
   /** Destroy every node's data and start the cluster over from nothing (n1 bootstraps again). */
   z.object({ type: z.literal('reset-cluster') }),
+  // ── Chaos autopilot ─────────────────────────────────────────────────────────────────────────
+  /** Random kills, restarts, partitions and message faults under a steady client load. */
+  z.object({ type: z.literal('chaos'), running: z.boolean(), load: z.boolean().optional() }),
   // ── Guided tours ────────────────────────────────────────────────────────────────────────────
   /** Run the next step of the cluster's tour (a cluster started for a scenario). */
   z.object({ type: z.literal('tour-next') }),

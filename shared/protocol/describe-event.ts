@@ -51,6 +51,8 @@ export function describeEvent(event: ClusterEvent): string | null {
       const bugs = Object.entries(event.switches.bugs).filter(([, on]) => on).map(([name]) => name);
       return `switches: pre-vote ${event.switches.preVote ? 'on' : 'off'}, check-quorum ${event.switches.checkQuorum ? 'on' : 'off'}${bugs.length ? `, BUGS ON: ${bugs.join(', ')}` : ''}`;
     }
+    case 'chaos':
+      return event.action ? `chaos: ${event.action}` : event.running ? 'chaos autopilot started' : 'chaos autopilot stopped';
     case 'tour': {
       const { tour } = event;
       const step = `step ${tour.step + 1}/${tour.total} "${tour.stepTitle}"`;

@@ -75,6 +75,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('network'), network: networkViewSchema }),
   z.object({ ...stamp, type: z.literal('bus-hold'), held: z.boolean() }),
   z.object({ ...stamp, type: z.literal('switches'), switches: switchesViewSchema }),
+  /** The chaos autopilot started, stopped, or broke something (`action` says what). */
+  z.object({ ...stamp, type: z.literal('chaos'), running: z.boolean(), action: z.string().nullable() }),
   /** The guided tour moved on: a step became ready, started, or was judged. */
   z.object({ ...stamp, type: z.literal('tour'), tour: tourViewSchema }),
   /** The live checker found a broken safety property. */

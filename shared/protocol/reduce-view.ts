@@ -46,6 +46,7 @@ export function emptyClusterView(name: string, profile: ClusterView['profile'], 
     switches: null,
     violations: [],
     tour: null,
+    chaos: { running: false, lastAction: null, actions: 0 },
   };
 }
 
@@ -169,6 +170,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       return;
     case 'tour':
       view.tour = event.tour;
+      return;
+    case 'chaos':
+      view.chaos = { running: event.running, lastAction: event.action ?? view.chaos.lastAction, actions: view.chaos.actions + (event.action ? 1 : 0) };
       return;
     case 'violation':
       if (view.violations.length < MAX_VIOLATIONS) {

@@ -192,6 +192,8 @@ export const clusterViewSchema = z.object({
   /** Safety violations the live checker found (kept, never cleared: the past does not change). */
   violations: z.array(violationViewSchema),
   tour: tourViewSchema.nullable(),
+  /** The chaos autopilot: running or not, and what it did last. */
+  chaos: z.object({ running: z.boolean(), lastAction: z.string().nullable(), actions: z.number().int().nonnegative() }),
 });
 export type ClusterView = z.infer<typeof clusterViewSchema>;
 
