@@ -138,4 +138,16 @@ describe('InvariantMonitor', () => {
     for (let i = 0; i < 3; i++) feed(m, { kind: 'role', node: 'n1', term: 1, role: 'leader' }, { kind: 'role', node: 'n2', term: 1, role: 'leader' });
     expect(heard).toEqual(['election-safety']);
   });
+
+  it('forgets history that every node compacted, and keeps checking what follows', () => {
+    const m = new InvariantMonitor();
+    const entries = Array.from({ length: 1500 }, (_, i) => e(i + 1, 1));
+    for (const node of ['n1', 'n2']) feed(m, { kind: 'append', node, entries }, { kind: 'commit', node, commit: 1500 });
+    for (const node of ['n1', 'n2']) feed(m, { kind: 'snapshot', node, index: 1200, term: 1 });
+    expect(m.committedEntry(5)).toBeUndefined();
+    expect(m.committedEntry(1300)).toEqual(e(1300, 1));
+    expect(m.committedIndex).toBe(1500);
+    feed(m, { kind: 'apply', node: 'n1', entry: e(1400, 1) }, { kind: 'apply', node: 'n2', entry: e(1400, 2, 'other') });
+    expect(names(m)).toEqual(['state-machine-safety']);
+  });
 });

@@ -5,6 +5,8 @@ import { NodeLog } from './node-log.ts';
 import type { InvariantName, NodeId, Observation, ObservedEntry, ObservedRole, Violation } from './observations.ts';
 
 const MAX_VIOLATIONS = 100;
+/** Forget per-index history once every node's snapshot has moved this far past it. */
+const PRUNE_STEP = 1000;
 
 interface TermRecord {
   readonly term: number;
@@ -29,6 +31,8 @@ export class InvariantMonitor {
   private readonly found: Violation[] = [];
   private readonly reported = new Set<string>();
   private step = -1;
+  /** Indexes below this were forgotten: every node's snapshot covers them (see prune()). */
+  private prunedBelow = 1;
 
   constructor(private readonly onViolation?: (violation: Violation) => void) {}
 
@@ -38,7 +42,7 @@ export class InvariantMonitor {
 
   /** Highest index every entry up to which is known committed. */
   get committedIndex(): number {
-    let index = 0;
+    let index = this.prunedBelow - 1;
     while (this.committed.has(index + 1)) index++;
     return index;
   }
@@ -187,6 +191,24 @@ export class InvariantMonitor {
       this.report('state-machine-safety', `snapshot-${node}-${index}`, `${node} stored a snapshot ending at index ${index} term ${term}, but the entry committed at ${index} has term ${committedEntry.term}: its state machine would hold a different history.`, { node, index, term, committedTerm: committedEntry.term });
     }
     this.log(node).applySnapshot(index, term);
+    this.prune();
+  }
+
+  /**
+   * Keeps memory bounded on long runs (the live server feeds this monitor for hours): history of
+   * indexes that every node has compacted into a snapshot can no longer be compared against any
+   * log, apply or election, so it is dropped.
+   */
+  private prune(): void {
+    let floor = Infinity;
+    for (const log of this.logs.values()) floor = Math.min(floor, log.snapshotIndex);
+    if (floor === Infinity || floor < this.prunedBelow + PRUNE_STEP) return;
+    for (let index = this.prunedBelow; index < floor; index++) {
+      this.committed.delete(index);
+      this.appliedAt.delete(index);
+      this.pairs.delete(index);
+    }
+    this.prunedBelow = floor;
   }
 
   private onCommit(node: NodeId, commit: number): void {
