@@ -38,6 +38,10 @@ export class Membership {
   private bootstrapped = false;
   private busy = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Bumped whenever the roster or bootstrap flag changes (every such change saves). */
+  private rosterVersion = 0;
+  /** The leader's config and roster version for which the last pass found nothing to do. */
+  private settled: { config: MembershipConfig; rosterVersion: number } | null = null;
   /** The last change the controller could not make, for the UI and the API. */
   lastProblem: string | null = null;
 
@@ -169,6 +173,9 @@ export class Membership {
     const leader = this.host.leader();
     const config = this.host.leaderConfig();
     if (!leader || !config) return;
+    // Called on every leader status report: with the same config and roster as a pass that found
+    // nothing to do, there is still nothing to do (strays only appear through a roster change).
+    if (this.settled && this.settled.rosterVersion === this.rosterVersion && sameConfig(this.settled.config, config)) return;
     if (!this.bootstrapped && config.voters.length > 0) {
       this.bootstrapped = true;
       this.save();
@@ -179,6 +186,7 @@ export class Membership {
     const change = this.nextChange(config);
     if (!change) {
       this.lastProblem = null;
+      this.settled = { config: { voters: [...config.voters], learners: [...config.learners], votersOutgoing: [...config.votersOutgoing] }, rosterVersion: this.rosterVersion };
       return;
     }
     this.busy = true;
@@ -233,11 +241,17 @@ export class Membership {
   }
 
   private save(): void {
+    this.rosterVersion += 1;
     const file: ClusterFile = { version: 1, bootstrapped: this.bootstrapped, roster: this.members().map((id) => ({ id, role: this.roster.get(id)! })) };
     const temp = `${this.file}.tmp`;
     writeFileSync(temp, JSON.stringify(file, null, 2) + '\n');
     renameSync(temp, this.file);
   }
+}
+
+function sameConfig(a: MembershipConfig, b: MembershipConfig): boolean {
+  const same = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((id, i) => id === y[i]);
+  return same(a.voters, b.voters) && same(a.learners, b.learners) && same(a.votersOutgoing, b.votersOutgoing);
 }
 
 function byNumber(a: string, b: string): number {
