@@ -26,7 +26,7 @@ export class ChaosAutopilot {
   private faultTimer: NodeJS.Timeout | null = null;
   private clientTimer: NodeJS.Timeout | null = null;
   private counter = 0;
-  private clientsInFlight = 0;
+  private readonly clientsInFlight = new Set<Promise<void>>();
 
   constructor(private readonly host: ChaosHost) {}
 
@@ -50,10 +50,11 @@ export class ChaosAutopilot {
     this.faultTimer = this.clientTimer = null;
   }
 
-  /** Stops, and leaves the cluster whole. */
+  /** Stops, lets the client operations under way finish, and leaves the cluster whole. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.halt();
+    await Promise.all(this.clientsInFlight);
     // Leave the cluster whole: everything restarted, resumed and connected.
     await this.host.execute({ type: 'heal-network' });
     await this.host.execute({ type: 'network', settings: { loss: 0, duplicate: 0, reorder: 0 } });
@@ -88,9 +89,9 @@ export class ChaosAutopilot {
   private scheduleClient(): void {
     this.clientTimer = this.after(CLIENT_EVERY_MS, () => {
       // A few operations at a time at most: the load must not drown what it is there to show.
-      if (this.clientsInFlight < 3) {
-        this.clientsInFlight += 1;
-        void this.clientOperation().finally(() => (this.clientsInFlight -= 1));
+      if (this.clientsInFlight.size < 3) {
+        const operation: Promise<void> = this.clientOperation().finally(() => this.clientsInFlight.delete(operation));
+        this.clientsInFlight.add(operation);
       }
       if (this.running && this.load) this.scheduleClient();
     });

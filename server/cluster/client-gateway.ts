@@ -114,6 +114,7 @@ export class ClientGateway {
   ): Promise<Record<string, unknown>> {
     const opId = this.nextOpId++;
     const start = this.host.now();
+    this.host.emit({ type: 'client-call', opId, client: this.clientId, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
     const emit = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
       const version = typeof result?.['version'] === 'number' ? result['version'] : null;
       const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;

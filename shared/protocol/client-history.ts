@@ -38,15 +38,36 @@ export function toOp(event: ClientOpEvent): Op {
   }
 }
 
-/** Failed operations definitely did not happen, except a cas refused for its version (which is a
- *  real answer about the state); other failures are left out of the history. */
+/**
+ * The history to check. Failed operations definitely did not happen, except a cas refused for its
+ * version (a real answer about the state); other failures are left out. A write that was invoked
+ * (client-call) and has not finished yet may take effect at any moment: it counts as unknown —
+ * without it, a read that already saw its effect would look impossible.
+ */
 export function historyOf(events: readonly ClusterEvent[]): Op[] {
   const ops: Op[] = [];
+  const pending = new Map<string, Extract<ClusterEvent, { type: 'client-call' }>>();
   for (const event of events) {
+    if (event.type === 'client-call') {
+      pending.set(`${event.client}#${event.opId}`, event);
+      continue;
+    }
     if (!isClientOp(event)) continue;
+    pending.delete(`${event.client}#${event.opId}`);
     if (event.outcome === 'failed' && !(event.op === 'cas' || (event.op === 'put' && event.cas !== null))) continue;
     if (event.outcome === 'failed' && event.version === null) continue;
     ops.push(toOp(event));
+  }
+  for (const call of pending.values()) {
+    if (call.op === 'get') continue; // a read in flight changes nothing
+    const base = { id: call.opId, client: call.client, key: call.key, call: call.start, return: null };
+    const input =
+      call.op === 'delete'
+        ? { op: 'delete' as const }
+        : call.cas !== null || call.op === 'cas'
+          ? { op: 'put' as const, value: call.value ?? '', cas: call.cas ?? 0 }
+          : { op: 'put' as const, value: call.value ?? '' };
+    ops.push({ ...base, input });
   }
   return ops;
 }

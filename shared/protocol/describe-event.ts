@@ -67,6 +67,7 @@ export function describeEvent(event: ClusterEvent): string | null {
       return `client ${event.outcome === 'ok' ? '✓' : event.outcome === 'unknown' ? '?' : '✗'} ${event.detail}`;
     case 'message-dropped':
       return `message #${event.id} dropped: ${event.reason}`;
+    case 'client-call':
     case 'message-sent':
     case 'message-delivered':
     case 'log-appended':

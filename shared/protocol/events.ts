@@ -81,6 +81,19 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('tour'), tour: tourViewSchema }),
   /** The live checker found a broken safety property. */
   z.object({ ...stamp, type: z.literal('violation'), invariant: z.string(), explanation: z.string() }),
+  /** A client operation was invoked. Until its client-op arrives it may take effect at any moment,
+   *  so the linearizability checker counts a write still in flight as "may have happened". */
+  z.object({
+    ...stamp,
+    type: z.literal('client-call'),
+    opId: z.number().int().nonnegative(),
+    client: z.string(),
+    op: clientOpKindSchema,
+    key: z.string(),
+    value: z.string().nullable(),
+    cas: z.number().int().nonnegative().nullable(),
+    start: z.number(),
+  }),
   /** A client operation finished: the history the linearizability checker reads. */
   z.object({
     ...stamp,

@@ -180,6 +180,7 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       }
       return;
     case 'client-op':
+    case 'client-call':
       return;
   }
 }
