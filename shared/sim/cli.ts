@@ -97,9 +97,11 @@ let violations = 0;
 let firstFailingSeed: number | null = null;
 let ran = 0;
 const byInvariant: Record<string, number> = {};
+const exercised = { elections: 0, crashes: 0, snapshotsInstalled: 0, membershipChanges: 0, operations: 0 };
 for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
   const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
   ran++;
+  for (const key of Object.keys(exercised) as Array<keyof typeof exercised>) exercised[key] += result.stats[key];
   if (!result.ok) {
     violations++;
     firstFailingSeed ??= seed;
@@ -125,6 +127,7 @@ console.log(
     bugs: args.bugs,
     faults: args.faults,
     failuresByInvariant: byInvariant,
+    exercised,
   }),
 );
 // A run that plants a defect (a bug switch, or stale reads) succeeds when the checkers catch it.

@@ -35,6 +35,8 @@ export class SimNode {
   crashPlan: CrashPoint | null = null;
   private readonly pendingReads = new Map<string, number>();
   private lastCompacted = 0;
+  /** Counters for the run's report (what the schedule actually exercised). */
+  readonly counts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
   /** Term and role as the Readies told them (cheaper than asking status() on every Ready). */
   term = 0;
   role: Role = 'follower';
@@ -63,6 +65,7 @@ export class SimNode {
         ...(disk.snapshot === undefined ? {} : { snapshot: disk.snapshot }),
       });
       this.kv = disk.snapshot === undefined ? new KvStore() : KvStore.restore(disk.snapshot.data);
+      this.counts.restarts++;
       this.monitor.observe({
         kind: 'restart',
         node: this.id,
@@ -83,6 +86,7 @@ export class SimNode {
     this.raw = null;
     this.pendingReads.clear();
     this.crashPlan = null;
+    this.counts.crashes++;
     this.monitor.observe({ kind: 'crash', node: this.id });
     this.listener.crashed(this);
   }
@@ -101,6 +105,7 @@ export class SimNode {
       this.term = term;
       this.role = role;
       this.monitor.observe({ kind: 'role', node: this.id, term, role });
+      if (role === 'leader') this.counts.elections++;
     }
     if (rd.sendBeforePersist) this.listener.send(rd.messages);
     // Crash before persisting only in a Ready that has something to lose (entries, term or vote),
@@ -111,6 +116,7 @@ export class SimNode {
     if (!rd.sendBeforePersist) this.listener.send(rd.messages);
 
     if (rd.snapshot !== undefined && rd.snapshotSource === 'leader') {
+      this.counts.snapshotsInstalled++;
       this.kv = KvStore.restore(rd.snapshot.data);
       this.lastCompacted = this.kv.appliedIndex;
     }
@@ -131,6 +137,7 @@ export class SimNode {
     this.serveReads();
     if (this.kv.appliedIndex - this.lastCompacted >= COMPACT_EVERY) {
       this.lastCompacted = this.kv.appliedIndex;
+      this.counts.compactions++;
       raw.compact(this.kv.appliedIndex, this.kv.snapshot());
     }
   }

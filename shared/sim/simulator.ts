@@ -29,6 +29,12 @@ export interface SimResult {
     readonly completedOperations: number;
     readonly committedIndex: number;
     readonly livenessTicks: number;
+    readonly elections: number;
+    readonly crashes: number;
+    readonly restarts: number;
+    readonly snapshotsInstalled: number;
+    readonly compactions: number;
+    readonly membershipChanges: number;
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
@@ -78,7 +84,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       maxEntriesPerMessage,
       maxInflight,
       snapshotThreshold: 40,
-      snapshotTrailing: 10,
+      snapshotTrailing: 3,
       bugs,
       preVote,
       checkQuorum,
@@ -173,6 +179,8 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       completedOperations: clients.ops.filter((o) => o.output !== undefined).length,
       committedIndex: monitor.committedIndex,
       livenessTicks: tick - livenessStart,
+      ...sumCounts(nodes),
+      membershipChanges: faults.log.filter((line) => line.includes(' proposes ') && !line.includes('refused')).length,
     },
     faultLog: faults.log,
   };
@@ -199,6 +207,12 @@ function allConverged(nodes: readonly SimNode[]): boolean {
   }
   const image = members[0]!.kv.snapshot();
   return members.every((n) => n.kv.snapshot() === image);
+}
+
+function sumCounts(nodes: readonly SimNode[]): SimNode['counts'] {
+  const total = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
+  for (const node of nodes) for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += node.counts[key];
+  return total;
 }
 
 function fromViolation(v: Violation): SimFailure {
