@@ -80,6 +80,8 @@ export class Cluster {
   private readonly prepared: PreparedState | undefined;
   /** Totals for /metrics and benchmarks. */
   readonly stats = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
+  /** The same, per node, since the server started (across the node's incarnations). */
+  readonly nodeStats = new Map<string, { fsyncBatches: number; entriesPersisted: number; fsyncMs: number }>();
 
   constructor(options: ClusterOptions) {
     this.name = options.name;
@@ -562,9 +564,13 @@ export class Cluster {
         if (report.status) this.events.emit({ type: 'node-status', node, status: report.status });
         if (report.disk) this.events.emit({ type: 'node-disk', node, disk: report.disk });
         if (report.persisted) {
-          this.stats.fsyncBatches += report.persisted.batches;
-          this.stats.entriesPersisted += report.persisted.entries;
-          this.stats.fsyncMs += report.persisted.fsyncMs;
+          const perNode = this.nodeStats.get(node) ?? { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
+          this.nodeStats.set(node, perNode);
+          for (const totals of [this.stats, perNode]) {
+            totals.fsyncBatches += report.persisted.batches;
+            totals.entriesPersisted += report.persisted.entries;
+            totals.fsyncMs += report.persisted.fsyncMs;
+          }
         }
         if (report.messages.length > 0) this.bus.send(report.messages);
         for (const { requestId, outcome } of report.outcomes) this.requests.resolve(requestId, outcome);

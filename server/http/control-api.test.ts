@@ -112,6 +112,9 @@ describe('/metrics', () => {
     expect(text).toMatch(/^raftlab_node_role\{cluster="default",node="n\d",role="leader"\} 1$/m);
     expect(text).toMatch(/^raftlab_node_commit_index\{cluster="default",node="n2"\} \d+$/m);
     expect(text).toMatch(/^raftlab_node_messages_sent_total\{cluster="default",node="n1"\} [1-9]\d*$/m);
+    // Per-node fsync latency: every node has written its log by now.
+    expect(text).toMatch(/^raftlab_node_fsync_seconds_count\{cluster="default",node="n1"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^raftlab_node_fsync_seconds_sum\{cluster="default",node="n2"\} [0-9.e-]+$/m);
     expect(text).toMatch(/^raftlab_cluster_fsync_seconds_count\{cluster="default"\} \d+$/m);
     expect(text).toMatch(/^raftlab_clusters 1$/m);
     expect(text).toMatch(/^raftlab_ws_connections \d+$/m);

@@ -76,6 +76,9 @@ export class MetricsCollector {
         out.metric('raftlab_node_last_index', 'gauge', 'Last index in the node\'s log.', node.lastIndex, labels);
         out.metric('raftlab_node_messages_sent_total', 'counter', 'Raft messages the node sent onto the bus.', this.sentBy.get(session)?.get(node.id) ?? 0, labels);
         out.metric('raftlab_node_fsyncs_total', 'counter', 'fdatasync calls by the node\'s current incarnation.', node.disk?.fsyncs ?? 0, labels);
+        const disk = c.nodeStats.get(node.id);
+        out.metric('raftlab_node_fsync_seconds_sum', 'counter', 'Time the node spent in fdatasync since the server started.', (disk?.fsyncMs ?? 0) / 1000, labels);
+        out.metric('raftlab_node_fsync_seconds_count', 'counter', 'fdatasync batches of the node since the server started.', disk?.fsyncBatches ?? 0, labels);
       }
       const bus = c.bus.counters;
       for (const outcome of ['sent', 'delivered', 'dropped', 'duplicated'] as const) {
