@@ -26,6 +26,11 @@ export class DeliveryQueue<T> {
     }
   }
 
+  /** The earliest delivery, without removing it. */
+  peek(): Delivery<T> | undefined {
+    return this.heap[0];
+  }
+
   /** Removes and returns the earliest delivery due at or before `now`. */
   popDue(now: number): Delivery<T> | undefined {
     const heap = this.heap;

@@ -1,0 +1,152 @@
+// Client operations as the real runtime's gateway makes them (server/cluster/client-gateway.ts),
+// in virtual time: writes go to the leader (a follower's "not leader" answer names whom to ask),
+// reads at a chosen consistency, the same four bounded attempts, the same error codes, and a
+// client-call / client-op event pair per operation. "Waiting" means advancing the simulation:
+// the host's ask() and waitForLeader() run the cluster's loop until an answer or the deadline.
+import { encodeCommand, KvCommandError, type KvCommand } from '../../kv/index.ts';
+import { CommandError } from '../../protocol/commands.ts';
+import type { Consistency, UnstampedEvent } from '../../protocol/events.ts';
+import type { NodeRequest, RequestOutcome } from './requests.ts';
+
+export interface GatewayHost {
+  leader(): string | null;
+  isRunning(node: string): boolean;
+  anyRunning(): string | null;
+  /** Advances the simulation until some node leads or the virtual deadline passes. */
+  waitForLeader(deadline: number): string | null;
+  /** Sends a request and advances the simulation until it has an outcome (or times out). */
+  ask(node: string, request: NodeRequest, timeoutMs: number): RequestOutcome;
+  attemptTimeoutMs(): number;
+  emit(event: UnstampedEvent): void;
+  now(): number;
+}
+
+export type WriteKind = 'put' | 'cas' | 'delete';
+
+const ATTEMPTS = 4;
+
+export class SimGateway {
+  private nextOpId = 1;
+  /** Free client sessions: a session carries one write at a time (the store refuses older seqs). */
+  private readonly free: { client: string; seq: number }[] = [];
+  private sessions = 0;
+
+  constructor(
+    private readonly host: GatewayHost,
+    readonly clientId: string,
+  ) {}
+
+  write(request: { op: WriteKind; key: string; value?: string; cas?: number; node?: string }): Record<string, unknown> {
+    const { op, key, node } = request;
+    const session = this.free.pop() ?? { client: `${this.clientId}-${++this.sessions}`, seq: 0 };
+    session.seq += 1;
+    const { client, seq } = session;
+    const time = this.host.now();
+    const command: KvCommand =
+      op === 'delete'
+        ? { op: 'delete', key, client, seq, time }
+        : { op: 'put', key, data: { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client, seq, time };
+    const shownValue = request.value ?? '';
+    const shown = op === 'delete' ? `delete ${key}` : `${op} ${key} = ${shorten(shownValue)}${request.cas !== undefined ? ` if version ${request.cas}` : ''}`;
+    return this.recorded({ op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null }, shown, () => {
+      try {
+        let encoded: string;
+        try {
+          encoded = encodeCommand(command);
+        } catch (error) {
+          if (error instanceof KvCommandError) throw new CommandError('bad-request', error.message);
+          throw error;
+        }
+        const result = this.untilDefinite({ kind: 'propose', command: encoded }, node, { redirect: true, failover: node === undefined });
+        return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
+      } finally {
+        this.free.push(session);
+      }
+    });
+  }
+
+  /** Replaces the store with a snapshot image, through the log (one entry, no client session). */
+  restore(image: string): Record<string, unknown> {
+    const command = encodeCommand({ op: 'restore', image, time: this.host.now() });
+    const result = this.untilDefinite({ kind: 'propose', command }, undefined, { redirect: true, failover: true });
+    return { index: result['index'], keys: result['version'] };
+  }
+
+  read(key: string, consistency: Consistency, node?: string): Record<string, unknown> {
+    const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
+    return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, () => {
+      const find = consistency !== 'stale' && node === undefined;
+      const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
+      const result = this.untilDefinite({ kind: 'read', key, consistency }, target, { redirect: find, failover: find });
+      const value = typeof result['value'] === 'string' ? result['value'] : null;
+      return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
+    });
+  }
+
+  private recorded(
+    base: { op: 'put' | 'cas' | 'delete' | 'get'; key: string; value: string | null; cas: number | null; consistency: Consistency | null; node: string | null },
+    shown: string,
+    run: () => Record<string, unknown>,
+  ): Record<string, unknown> {
+    const opId = this.nextOpId++;
+    const start = this.host.now();
+    this.host.emit({ type: 'client-call', opId, client: this.clientId, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
+    const emit = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
+      const version = typeof result?.['version'] === 'number' ? result['version'] : null;
+      const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
+      const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
+      this.host.emit({ type: 'client-op', opId, client: this.clientId, ...base, value, version, node, outcome, detail, start, end: this.host.now() });
+    };
+    try {
+      const { detail, ...rest } = run();
+      emit('ok', String(detail), rest);
+      return rest;
+    } catch (error) {
+      if (error instanceof CommandError) emit(error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed', `${shown}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** Sends a request until it gets a definite answer: the real gateway's rules, in virtual time. */
+  private untilDefinite(request: NodeRequest, preferred: string | undefined, route: { redirect: boolean; failover: boolean }): Record<string, unknown> {
+    let target: string | null = preferred ?? this.host.leader();
+    let uncertain = false;
+    let lastError = '';
+    let leaderless = 0;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const deadline = this.host.now() + this.host.attemptTimeoutMs();
+      if (!target || !this.host.isRunning(target)) {
+        if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
+        target = this.host.waitForLeader(deadline);
+      }
+      if (!target) {
+        // Two election rounds without a leader: the cluster has lost its quorum; say so now.
+        if (++leaderless >= 2) break;
+        continue;
+      }
+      const outcome = this.host.ask(target, request, deadline - this.host.now());
+      if (outcome.ok) return { ...outcome.value, node: target };
+      lastError = outcome.error;
+      if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
+      if (outcome.code === 'not-leader') {
+        if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
+        if (!outcome.leader && !route.failover) throw new CommandError('no-leader', `${outcome.error}; it knows of no leader to forward to`);
+        target = outcome.leader ?? null;
+        if (!target) this.host.waitForLeader(deadline);
+        continue;
+      }
+      if (outcome.code === 'unknown') uncertain = true;
+      if (!route.failover) break;
+      target = null;
+    }
+    if (uncertain && request.kind === 'propose') {
+      throw new CommandError('timeout', `no answer in time: the write may or may not have been applied (a retry with the same client session is safe)${lastError ? ` (${lastError})` : ''}`);
+    }
+    if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
+    throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

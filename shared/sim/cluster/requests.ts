@@ -1,0 +1,85 @@
+// Requests to a simulated node that expect an answer (client operations, membership changes,
+// snapshots), each with a virtual deadline — the simulator's counterpart of the real runtime's
+// worker requests. A node that dies takes its open requests with it: they end as "unknown", since
+// the node may have acted on them before it went down. Nothing here waits: the cluster's loop
+// advances virtual time until a request has its outcome.
+import type { ConfChange, SwitchChange } from '../../raft/index.ts';
+import type { Consistency } from '../../protocol/events.ts';
+
+export type NodeRequest =
+  | { readonly kind: 'propose'; readonly command: string }
+  | { readonly kind: 'read'; readonly key: string; readonly consistency: Consistency }
+  | { readonly kind: 'conf-change'; readonly change: ConfChange }
+  | { readonly kind: 'transfer'; readonly to: string }
+  | { readonly kind: 'campaign' }
+  | { readonly kind: 'snapshot-now' }
+  | { readonly kind: 'switches'; readonly change: SwitchChange }
+  | { readonly kind: 'disk' }
+  | { readonly kind: 'snapshot-data' };
+
+export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
+
+export type NodeOutcome =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly code: FailureCode; readonly leader?: string | null; readonly error: string };
+
+export type RequestOutcome = NodeOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
+
+export class PendingRequest {
+  outcome: RequestOutcome | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly node: string,
+    readonly deadline: number,
+    readonly onDone: ((outcome: RequestOutcome) => void) | undefined,
+  ) {}
+}
+
+export class SimRequests {
+  private readonly open = new Map<number, PendingRequest>();
+  private nextId = 1;
+
+  constructor(
+    /** Hands the request to the node; false when the node is not running. */
+    private readonly post: (node: string, requestId: number, request: NodeRequest) => boolean,
+    private readonly now: () => number,
+  ) {}
+
+  send(node: string, request: NodeRequest, timeoutMs: number, onDone?: (outcome: RequestOutcome) => void): PendingRequest {
+    const pending = new PendingRequest(this.nextId++, node, this.now() + Math.max(0, timeoutMs), onDone);
+    this.open.set(pending.id, pending);
+    if (!this.post(node, pending.id, request)) this.finish(pending, { ok: false, code: 'unknown', error: `${node} is down` });
+    return pending;
+  }
+
+  resolve(requestId: number, outcome: NodeOutcome): void {
+    const pending = this.open.get(requestId);
+    if (pending) this.finish(pending, outcome);
+  }
+
+  failNode(node: string, error: string): void {
+    for (const pending of [...this.open.values()]) if (pending.node === node) this.finish(pending, { ok: false, code: 'unknown', error });
+  }
+
+  /** The earliest deadline of an open request (the loop stops there to expire it). */
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const pending of this.open.values()) if (next === undefined || pending.deadline < next) next = pending.deadline;
+    return next;
+  }
+
+  /** Requests past their deadline end as "did not answer in time". */
+  expire(now: number): void {
+    for (const pending of [...this.open.values()]) {
+      if (pending.deadline <= now) this.finish(pending, { ok: false, code: 'unknown', error: `${pending.node} did not answer in time` });
+    }
+  }
+
+  private finish(pending: PendingRequest, outcome: RequestOutcome): void {
+    if (pending.outcome !== null) return;
+    this.open.delete(pending.id);
+    pending.outcome = outcome;
+    pending.onDone?.(outcome);
+  }
+}

@@ -1,0 +1,529 @@
+// A scenario target in the simulator: the lab's command set carried out on simulated machines
+// (the real core, in-memory disks, the shared network model) in virtual time, single-threaded and
+// deterministic from one seed. It emits the same events as the real runtime (server/cluster) and
+// folds them with the same reducer, so shared/scenarios judges both worlds with one set of
+// expectations. Waiting — for an election, a commit, a client answer — is advancing the loop:
+// ticks every 10 virtual ms, and deliveries at the virtual times the network model gives them.
+import { KvStore } from '../kv/index.ts';
+import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
+import { noBugs, seedFor, type BugName, type MembershipConfig, type Switches } from '../raft/index.ts';
+import { CommandError, type Command, type CommandResult } from '../protocol/commands.ts';
+import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
+import type { ClusterView, NodeView } from '../protocol/views.ts';
+import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
+import { SimChecker } from './cluster/checker.ts';
+import { SimEventLog } from './cluster/event-log.ts';
+import { SimGateway } from './cluster/gateway.ts';
+import { networkView, runNetworkCommand, type NetworkCommand } from './cluster/network-commands.ts';
+import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
+import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
+import { SimRequests } from './cluster/requests.ts';
+import { Roster } from './cluster/roster.ts';
+import { SimBus } from './cluster/sim-bus.ts';
+import { emptyDisk, SimMachine, type MemoryDisk } from './cluster/sim-machine.ts';
+
+export interface SimClusterOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly name?: string;
+  readonly preVote?: boolean;
+  readonly checkQuorum?: boolean;
+  readonly bugs?: readonly BugName[];
+  /** Compaction threshold (entries applied since the last snapshot). Default 1000, as the server's. */
+  readonly snapshotThreshold?: number;
+  readonly maxEntriesPerMessage?: number;
+  readonly prepared?: PreparedState;
+  /** The lab clock's speed in the real cluster; here it only scales client timeouts as there. */
+  readonly speed?: number;
+  /** One-way latency and jitter in virtual ms (default: the production profile's, 0 and 0). */
+  readonly latencyMs?: number;
+  readonly jitterMs?: number;
+}
+
+/** The production profile's timing (server/cluster/profiles.ts), which the real scenario tests use. */
+export const SIM_TICK_MS = 10;
+const ELECTION_TICKS = 15;
+const HEARTBEAT_TICKS = 5;
+/** Steps at one virtual instant before the loop calls it a livelock (zero-latency ping-pong). */
+const MAX_STEPS_PER_INSTANT = 100_000;
+
+export function simOptionsFor(scenario: Scenario, seed: number): SimClusterOptions {
+  const { setup } = scenario;
+  return {
+    seed,
+    nodes: setup.nodes,
+    name: scenario.id,
+    ...(setup.preVote !== undefined ? { preVote: setup.preVote } : {}),
+    ...(setup.checkQuorum !== undefined ? { checkQuorum: setup.checkQuorum } : {}),
+    ...(setup.bugs ? { bugs: setup.bugs } : {}),
+    ...(setup.snapshotThreshold !== undefined ? { snapshotThreshold: setup.snapshotThreshold } : {}),
+    ...(setup.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: setup.maxEntriesPerMessage } : {}),
+    ...(setup.prepared ? { prepared: setup.prepared } : {}),
+    ...(setup.speed !== undefined ? { speed: setup.speed } : {}),
+  };
+}
+
+export class SimCluster implements ScenarioTarget {
+  /** Virtual milliseconds since the cluster started. */
+  now = 0;
+  private nextTickAt = SIM_TICK_MS;
+  private readonly events: SimEventLog;
+  private readonly network: NetworkModel;
+  private readonly bus: SimBus;
+  private readonly requests: SimRequests;
+  private readonly checker: SimChecker;
+  private readonly roster: Roster;
+  private readonly gateway: SimGateway;
+  private readonly machines = new Map<string, SimMachine>();
+  private switches: Switches;
+  private savedSnapshot: { index: number; term: number; keys: number; data: string } | null = null;
+  private boots = 0;
+  /** Prepared disks (a paper figure's logs), handed to each machine when it is created. */
+  private readonly preparedDisks = new Map<string, MemoryDisk>();
+  private stepsThisInstant = 0;
+  private lastStepAt = -1;
+
+  constructor(private readonly options: SimClusterOptions) {
+    const { seed } = options;
+    this.events = new SimEventLog(options.name ?? 'sim', SIM_TICK_MS, () => this.now);
+    this.network = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
+    this.network.setDefaults({ latency: options.latencyMs ?? 0, jitter: options.jitterMs ?? 0 });
+    const bugs = noBugs();
+    for (const bug of options.bugs ?? []) bugs[bug] = true;
+    this.switches = { preVote: options.preVote ?? true, checkQuorum: options.checkQuorum ?? true, forwardProposals: false, bugs };
+    this.checker = new SimChecker((violation) => this.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
+    this.bus = new SimBus(
+      {
+        now: () => this.now,
+        deliver: (to, messages) => {
+          const machine = this.machines.get(to);
+          if (!machine?.running) return false;
+          machine.deliver(messages);
+          return true;
+        },
+        flush: (to) => this.machines.get(to)?.flush(),
+        isPaused: (node) => this.machines.get(node)?.paused ?? false,
+        emit: (event) => this.emit(event),
+      },
+      this.network,
+    );
+    this.requests = new SimRequests((node, requestId, request) => {
+      const machine = this.machines.get(node);
+      if (!machine?.running) return false;
+      machine.client(requestId, request);
+      return true;
+    }, () => this.now);
+    this.gateway = new SimGateway(
+      {
+        leader: () => this.leader(),
+        isRunning: (node) => this.isRunning(node),
+        anyRunning: () => [...this.machines.values()].find((m) => m.running && !m.paused)?.id ?? null,
+        waitForLeader: (deadline) => (this.runUntil(() => this.leader() !== null, deadline) ? this.leader() : null),
+        ask: (node, request, timeoutMs) => this.await(this.requests.send(node, request, timeoutMs)),
+        attemptTimeoutMs: () => this.attemptTimeoutMs(),
+        emit: (event) => this.emit(event),
+        now: () => this.now,
+      },
+      `lab-${deriveSeed(seed, 'client').toString(16).padStart(8, '0')}`,
+    );
+    this.roster = new Roster(options.nodes, {
+      leader: () => this.leader(),
+      leaderConfig: () => this.leaderConfig(),
+      hasHost: (node) => this.machines.has(node),
+      startNode: (node, bootstrap) => this.startNode(node, bootstrap),
+      dropNode: (node) => this.dropNode(node),
+      sendChange: (leader, change, timeoutMs, done) => this.requests.send(leader, { kind: 'conf-change', change }, timeoutMs, done),
+      attemptTimeoutMs: () => this.attemptTimeoutMs(),
+      now: () => this.now,
+    });
+    this.start();
+  }
+
+  // ── ScenarioTarget ────────────────────────────────────────────────────────────────────────────
+
+  execute(command: Command): Promise<CommandResult> {
+    try {
+      const result = this.run(command);
+      return Promise.resolve(result === undefined ? { ok: true } : { ok: true, result });
+    } catch (error) {
+      if (error instanceof CommandError) return Promise.resolve({ ok: false, code: error.code, error: error.message });
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  view(): ClusterView {
+    this.events.view.clock.now = this.now;
+    return this.events.view;
+  }
+
+  history(): readonly ClusterEvent[] {
+    return this.events.history;
+  }
+
+  waitUntil(ready: () => boolean, virtualMs: number): Promise<boolean> {
+    return Promise.resolve(this.runUntil(ready, this.now + virtualMs));
+  }
+
+  // ── The loop ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Advances the simulation until `ready()` holds (true) or the virtual deadline passes (false).
+   * `ready` is evaluated again only after an event: nothing it can see changes otherwise.
+   */
+  runUntil(ready: () => boolean, deadline: number): boolean {
+    let seenSeq = -1;
+    for (;;) {
+      const seq = this.events.view.seq;
+      if (seq !== seenSeq) {
+        seenSeq = seq;
+        if (ready()) return true;
+      }
+      if (this.now >= deadline) return false;
+      this.step(deadline);
+    }
+  }
+
+  /** One step: jump to the next thing due (tick, delivery, request deadline, retry) and do it. */
+  private step(deadline: number): void {
+    const next = Math.min(this.nextTickAt, this.bus.nextDueAt() ?? Infinity, this.requests.nextDeadline() ?? Infinity, this.roster.retryAt ?? Infinity, deadline);
+    if (next > this.now) this.now = next;
+    if (this.now === this.lastStepAt) {
+      if (++this.stepsThisInstant > MAX_STEPS_PER_INSTANT) throw new Error(`simulation livelock at ${this.now} virtual ms: messages keep flowing without time passing`);
+    } else {
+      this.lastStepAt = this.now;
+      this.stepsThisInstant = 0;
+    }
+    if (this.now >= this.nextTickAt) {
+      this.nextTickAt += SIM_TICK_MS;
+      for (const machine of this.machines.values()) machine.tick();
+    }
+    this.bus.deliverDue(this.now);
+    this.requests.expire(this.now);
+    if (this.roster.retryAt !== null && this.now >= this.roster.retryAt) this.roster.retry();
+    // The real controller reconciles on every leader status report; this is as cheap when settled.
+    this.roster.reconcile();
+  }
+
+  /** Waits (in virtual time) for a request's outcome; its own deadline bounds the wait. */
+  private await(pending: PendingRequest): RequestOutcome {
+    this.runUntil(() => pending.outcome !== null, pending.deadline);
+    if (pending.outcome === null) this.requests.expire(this.now);
+    return pending.outcome ?? { ok: false, code: 'unknown', error: `${pending.node} did not answer in time` };
+  }
+
+  private emit(event: UnstampedEvent): void {
+    this.events.emit(event);
+  }
+
+  private start(): void {
+    this.emit({ type: 'clock', clock: { now: 0, speed: this.options.speed ?? 1, paused: false } });
+    this.emit({ type: 'network', network: networkView(this.network) });
+    this.emit({ type: 'switches', switches: this.switchesView() });
+    const prepared = this.options.prepared;
+    if (prepared && this.roster.startsFresh()) {
+      const members = this.roster.members();
+      members.forEach((id, i) => {
+        const disk = emptyDisk();
+        preparedDisk(disk, i, members, prepared);
+        this.preparedDisks.set(id, disk);
+      });
+      this.roster.markBootstrapped();
+    }
+    this.roster.startAll();
+  }
+
+  // ── Commands ──────────────────────────────────────────────────────────────────────────────────
+
+  private run(command: Command): Record<string, unknown> | undefined {
+    switch (command.type) {
+      case 'kill': {
+        if (!this.machine(command.node).running) throw new CommandError('conflict', `${command.node} is already down`);
+        return void this.killNode(command.node);
+      }
+      case 'restart':
+        if (this.machine(command.node).running) throw new CommandError('conflict', `${command.node} is already running`);
+        return void this.startNode(command.node, false);
+      case 'pause-node': {
+        const machine = this.machine(command.node);
+        if (!machine.running) throw new CommandError('conflict', `${command.node} is not running`);
+        if (machine.paused) throw new CommandError('conflict', `${command.node} is already paused`);
+        machine.paused = true;
+        return void this.emit({ type: 'node-paused', node: command.node });
+      }
+      case 'resume-node': {
+        const machine = this.machine(command.node);
+        if (!machine.running || !machine.paused) throw new CommandError('conflict', `${command.node} is not paused`);
+        machine.resume();
+        this.emit({ type: 'node-resumed', node: command.node });
+        return void this.bus.releaseParked(command.node);
+      }
+      case 'wipe-node':
+        if (this.machine(command.node).running) this.killNode(command.node);
+        this.wipe(command.node);
+        return void this.startNode(command.node, false);
+      case 'power-loss':
+        for (const id of this.nodeIds()) if (this.isRunning(id)) this.killNode(id);
+        return undefined;
+      case 'restart-all':
+        for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
+        return undefined;
+      case 'campaign':
+        return this.ask(command.node, { kind: 'campaign' });
+      case 'snapshot-now':
+        return this.ask(command.node, { kind: 'snapshot-now' });
+      case 'disk':
+        return this.ask(command.node, { kind: 'disk' });
+      case 'add-node':
+        return { node: this.roster.add(command.learner ?? false) };
+      case 'remove-node':
+        this.machine(command.node);
+        return void this.roster.remove(command.node);
+      case 'promote':
+        return void this.roster.promote(command.node);
+      case 'change-membership':
+        return this.changeMembership(command.add, command.remove);
+      case 'transfer-leadership':
+        return this.transferLeadership(command.to);
+      case 'cut-link':
+      case 'heal-link':
+      case 'partition':
+      case 'isolate':
+      case 'split':
+      case 'heal-network':
+      case 'network':
+        return this.runNetwork(command);
+      case 'hold':
+        return void this.bus.setHeld(command.held);
+      case 'step':
+        return { delivered: this.bus.step()?.summary ?? null };
+      case 'inspect-message': {
+        const found = this.bus.inspect(command.id);
+        if (!found) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return { state: 'in-flight', message: found.message, summary: found.summary, sentAt: found.sentAt, deliverAt: found.deliverAt, size: found.size };
+      }
+      case 'drop-message':
+        if (!this.bus.dropById(command.id, 'dropped by hand')) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return undefined;
+      case 'deliver-message':
+        if (!this.bus.deliverNow(command.id)) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return undefined;
+      case 'duplicate-message': {
+        const copy = this.bus.duplicate(command.id);
+        if (!copy) throw new CommandError('not-found', `message #${command.id} is not in flight`);
+        return { id: copy.id };
+      }
+      case 'switches':
+        return this.setSwitches(command);
+      case 'put':
+        return this.gateway.write({ op: command.cas === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...(command.cas !== undefined ? { cas: command.cas } : {}), ...(command.node ? { node: this.known(command.node) } : {}) });
+      case 'delete':
+        return this.gateway.write({ op: 'delete', key: command.key, ...(command.node ? { node: this.known(command.node) } : {}) });
+      case 'get':
+        return this.gateway.read(command.key, command.consistency ?? 'linearizable', command.node ? this.known(command.node) : undefined);
+      case 'tear-tail':
+        return this.tearTail(command.node);
+      case 'snapshot-save': {
+        const saved = this.saveSnapshot();
+        this.savedSnapshot = saved;
+        return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
+      }
+      case 'snapshot-restore':
+        if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
+        return this.gateway.restore(this.savedSnapshot.data);
+      case 'reset-cluster':
+        return void this.reset();
+      // The lab clock (the simulator's time is virtual only), chaos and tours belong to the server.
+      case 'clock':
+      case 'chaos':
+      case 'tour-next':
+        throw new CommandError('bad-request', `not supported in the simulator: ${command.type}`);
+      default: {
+        const unknown: never = command;
+        throw new CommandError('bad-request', `not supported in the simulator: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Power off: the disk keeps what was persisted; what travelled to the node is lost with it. */
+  private killNode(node: string): void {
+    this.machine(node).kill();
+    this.emit({ type: 'node-killed', node, reason: 'killed' });
+    this.checker.crashed(node);
+    this.bus.dropTo(node, `${node} is down`);
+    this.requests.failNode(node, `${node} went down before answering`);
+  }
+
+  private wipe(node: string): void {
+    this.machine(node).disk = emptyDisk();
+    this.checker.wiped(node);
+    this.emit({ type: 'node-wiped', node });
+  }
+
+  private startNode(id: string, bootstrap: boolean): void {
+    const machine = this.machine(id, true);
+    this.emit({ type: 'node-starting', node: id });
+    machine.start({
+      // A fresh PRNG stream per boot, still determined by the seed.
+      seed: seedFor(deriveSeed(this.options.seed, `boot-${this.boots++}`), id),
+      electionTicks: ELECTION_TICKS,
+      heartbeatTicks: HEARTBEAT_TICKS,
+      ...(bootstrap ? { initialConfig: Roster.bootstrapConfig(id) } : {}),
+      switches: this.switches,
+      snapshotThreshold: this.options.snapshotThreshold ?? 1000,
+      snapshotTrailing: Math.min(50, Math.floor((this.options.snapshotThreshold ?? 1000) / 4)),
+      ...(this.options.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.options.maxEntriesPerMessage } : {}),
+    });
+  }
+
+  /** A removed node: stop it, delete its data, forget it. */
+  private dropNode(node: string): void {
+    const machine = this.machines.get(node);
+    if (!machine) return;
+    if (machine.running) this.killNode(node);
+    this.machines.delete(node);
+    this.checker.wiped(node);
+    this.bus.dropTo(node, `${node} was removed`);
+    this.emit({ type: 'node-removed', node });
+  }
+
+  /** Destroys every node's data and starts over: n1 bootstraps alone again and the others join. */
+  private reset(): void {
+    for (const id of this.nodeIds()) if (this.isRunning(id)) this.killNode(id);
+    for (const id of this.nodeIds()) this.wipe(id);
+    this.roster.restartFromNothing();
+    this.roster.startAll();
+  }
+
+  /** Half a record at the end of a stopped node's log, as a power cut mid-write leaves. */
+  private tearTail(node: string): Record<string, unknown> {
+    const machine = this.machine(node);
+    if (machine.running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
+    if (machine.disk.records === 0) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
+    machine.disk.tornTail = true;
+    return { segment: 'wal (in memory)', bytes: 11 };
+  }
+
+  private changeMembership(add: readonly string[], remove: readonly string[]): Record<string, unknown> {
+    const pending = this.roster.change(add, remove);
+    try {
+      const outcome = this.await(pending);
+      if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
+      return { ...outcome.value, joint: add.length + remove.length > 1 };
+    } finally {
+      this.roster.changeDone();
+    }
+  }
+
+  private transferLeadership(to: string): Record<string, unknown> {
+    this.known(to);
+    const leader = this.leader();
+    if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
+    if (leader === to) return { leader: to, alreadyLeader: true };
+    const deadline = this.now + this.attemptTimeoutMs();
+    const outcome = this.await(this.requests.send(leader, { kind: 'transfer', to }, this.attemptTimeoutMs()));
+    if (!outcome.ok) throw new CommandError('unavailable', outcome.error);
+    if (!this.runUntil(() => this.leader() === to, deadline)) throw new CommandError('timeout', `${to} did not become leader in time (is it caught up and reachable?)`);
+    return { leader: to };
+  }
+
+  private setSwitches(change: Extract<Command, { type: 'switches' }>): Record<string, unknown> {
+    const { type: _type, ...patch } = change;
+    this.switches = {
+      ...this.switches,
+      ...(patch.preVote !== undefined ? { preVote: patch.preVote } : {}),
+      ...(patch.checkQuorum !== undefined ? { checkQuorum: patch.checkQuorum } : {}),
+      bugs: { ...this.switches.bugs, ...patch.bugs },
+    };
+    const asked = this.nodeIds().filter((id) => this.isRunning(id)).map((id) => this.requests.send(id, { kind: 'switches', change: this.switches }, this.attemptTimeoutMs()));
+    for (const pending of asked) this.await(pending);
+    this.emit({ type: 'switches', switches: this.switchesView() });
+    return { switches: this.switchesView() };
+  }
+
+  private saveSnapshot(): { index: number; term: number; keys: number; data: string } {
+    const leader = this.leader() ?? this.gatewayWaitForLeader();
+    if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
+    const value = this.ask(leader, { kind: 'snapshot-data' });
+    const data = String(value['data']);
+    KvStore.restore(data); // the image must read back, as the real lab validates before a restore
+    return { index: Number(value['index']), term: Number(value['term']), keys: Number(value['keys']), data };
+  }
+
+  private gatewayWaitForLeader(): string | null {
+    return this.runUntil(() => this.leader() !== null, this.now + this.attemptTimeoutMs()) ? this.leader() : null;
+  }
+
+  private runNetwork(command: NetworkCommand): Record<string, unknown> {
+    runNetworkCommand(this.network, command, this.nodeIds(), this.leader());
+    const network = networkView(this.network);
+    this.emit({ type: 'network', network });
+    return { network };
+  }
+
+  /** Asks one node and returns its answer, or throws the error it gave (codes as the server's). */
+  private ask(node: string, request: NodeRequest): Record<string, unknown> {
+    if (!this.machine(node).running) throw new CommandError('conflict', `${node} is not running`);
+    const outcome = this.await(this.requests.send(node, request, this.attemptTimeoutMs()));
+    if (outcome.ok) return outcome.value;
+    throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
+  }
+
+  // ── Lookups ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The node the cluster follows: a live leader of the highest term (as the real cluster's). */
+  leader(): string | null {
+    let best: NodeView | null = null;
+    for (const node of this.events.view.nodes) {
+      if (node.life === 'alive' && node.role === 'leader' && (!best || node.term > best.term)) best = node;
+    }
+    return best?.id ?? null;
+  }
+
+  private leaderConfig(): MembershipConfig | null {
+    const leader = this.leader();
+    return leader ? (this.events.view.nodes.find((node) => node.id === leader)?.config ?? null) : null;
+  }
+
+  /**
+   * Virtual milliseconds one client attempt waits: the real cluster waits four election timeouts
+   * of virtual time and at least 2 s of real time, which is 2 s × speed of virtual time.
+   */
+  attemptTimeoutMs(): number {
+    return Math.max(2000 * (this.options.speed ?? 1), 4 * ELECTION_TICKS * SIM_TICK_MS);
+  }
+
+  nodeIds(): string[] {
+    return [...this.machines.keys()].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  }
+
+  private isRunning(node: string): boolean {
+    return this.machines.get(node)?.running ?? false;
+  }
+
+  private machine(node: string, create = false): SimMachine {
+    let machine = this.machines.get(node);
+    if (!machine && create) {
+      machine = new SimMachine(node, {
+        emit: (event) => this.emit(event),
+        observe: (observations) => this.checker.observe(observations),
+        send: (messages) => this.bus.send(messages),
+        resolve: (requestId, outcome) => this.requests.resolve(requestId, outcome),
+      });
+      const prepared = this.preparedDisks.get(node);
+      if (prepared) machine.disk = prepared;
+      this.preparedDisks.delete(node);
+      this.machines.set(node, machine);
+      this.emit({ type: 'node-added', node });
+    }
+    if (!machine) throw new CommandError('not-found', `cluster ${this.events.view.name} has no node ${node}`);
+    return machine;
+  }
+
+  private known(node: string): string {
+    return this.machine(node).id;
+  }
+
+  private switchesView(): NonNullable<ClusterView['switches']> {
+    return { preVote: this.switches.preVote, checkQuorum: this.switches.checkQuorum, bugs: { ...this.switches.bugs } };
+  }
+}
