@@ -1,14 +1,21 @@
 // Guided tours over HTTP: the scenario picker's list, and starting a tour, which makes a cluster
 // from the scenario's setup and hands its control token to the caller (the page that asked).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CommandError } from '../../shared/protocol/commands.ts';
+import { CommandError, MAX_SPEED, MIN_SPEED } from '../../shared/protocol/commands.ts';
 import { SCENARIOS, findScenario } from '../../shared/scenarios/index.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
 import { clusterOptionsFor } from '../scenarios/cluster-target.ts';
 import { Tour } from '../scenarios/tour.ts';
 import { sendJson } from './json-io.ts';
 
-/** GET /api/scenarios, POST /api/scenarios/{id}; false for other paths. */
+function parseSpeed(raw: string | null): number | undefined {
+  if (raw === null) return undefined;
+  const speed = Number(raw);
+  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) throw new CommandError('bad-request', `speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}`);
+  return speed;
+}
+
+/** GET /api/scenarios, POST /api/scenarios/{id}[?speed=S]; false for other paths. */
 export function handleScenarioRoutes(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): boolean {
   const { pathname } = new URL(request.url ?? '/', 'http://x');
   const parts = pathname.split('/').filter(Boolean);
@@ -27,8 +34,11 @@ export function handleScenarioRoutes(request: IncomingMessage, response: ServerR
       if (!withinRate) throw new CommandError('rate-limited', 'too many requests; slow down');
       const scenario = findScenario(parts[2] ?? '');
       if (!scenario) throw new CommandError('not-found', `no scenario named ${parts[2] ?? ''}; GET /api/scenarios lists them`);
+      const speed = parseSpeed(new URL(request.url ?? '/', 'http://x').searchParams.get('speed'));
       const name = `${scenario.id.slice(0, 24)}-${Math.random().toString(36).slice(2, 6)}`;
       const { name: _n, nodes: _m, dataDir: _d, profile: _p, ...setup } = clusterOptionsFor(scenario, name, '', 'teaching');
+      // ?speed= runs the tour faster or slower than teaching speed (the browser tests use 1).
+      if (speed !== undefined) Object.assign(setup, { speed });
       const session = registry.create({ name, nodes: scenario.setup.nodes, profile: 'teaching', setup });
       session.cluster.tour = new Tour(session.cluster, scenario);
       sendJson(response, 200, { ok: true, result: { cluster: session.name, token: session.token, scenario: scenario.id } });

@@ -35,7 +35,8 @@ describe('guided tours over HTTP', () => {
   });
 
   it('starts a tour on a cluster of its own and runs every step to the end', async () => {
-    const started = await call('POST', '/api/scenarios/optimistic-locking');
+    expect((await call('POST', '/api/scenarios/optimistic-locking?speed=99')).status).toBe(400);
+    const started = await call('POST', '/api/scenarios/optimistic-locking?speed=1');
     expect(started.status).toBe(200);
     const { cluster, token } = started.json['result'] as { cluster: string; token: string };
     expect(cluster).toMatch(/^optimistic-locking-/);
@@ -45,8 +46,9 @@ describe('guided tours over HTTP', () => {
       const next = await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' }, token);
       expect(next.json, `step ${step}`).toMatchObject({ ok: true, result: { step, ok: true } });
     }
-    const view = (await call('GET', `/api/clusters/${cluster}`)).json['result'] as { cluster: { tour: { status: string; step: number } } };
+    const view = (await call('GET', `/api/clusters/${cluster}`)).json['result'] as { cluster: { tour: { status: string; step: number }; clock: { speed: number } } };
     expect(view.cluster.tour).toMatchObject({ status: 'done', step: 3 });
+    expect(view.cluster.clock.speed).toBe(1);
     const over = await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' }, token);
     expect(over.json).toMatchObject({ ok: false, code: 'conflict' });
   });
