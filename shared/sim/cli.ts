@@ -1,9 +1,15 @@
 // npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stale-reads] [--list-bugs]
+// npm run sim -- --scenario ID [--seed S] [--latency MS] [--jitter MS] | --list-scenarios  (scenario-cli.ts)
 // Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
 // line. Exit code: without --bug, 1 if any seed failed; with --bug, 1 if the checkers missed it.
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import { runSimulation, type SimResult } from './simulator.ts';
+import { runScenarioCli } from './scenario-cli.ts';
+
+// One scenario of the library in the simulator: its own options and report.
+const cliArgs = process.argv.slice(2);
+if (cliArgs.includes('--scenario') || cliArgs.includes('--list-scenarios')) process.exit(await runScenarioCli(cliArgs));
 
 interface CliArgs {
   seeds: number;

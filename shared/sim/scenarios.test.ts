@@ -1,26 +1,37 @@
 // Every scenario of the library, run in the simulator: the same script the tours and the real-node
 // tests run (server/scenarios), on simulated machines in virtual time, judged by the same
-// expectations. A few seeds each, and a check that a seed replays to the same event sequence.
+// expectations. Each runs under a few seeds and three network shapes: the production profile the
+// real-node tests use (no added latency), a worker hop of a few ms, and the teaching profile's
+// 25 ± 10 ms. Also: a seed replays to the same event sequence, and every event is one the
+// protocol's schema accepts (the simulator speaks the real runtime's language, not a dialect).
 import { describe, expect, it } from 'vitest';
+import { clusterEventSchema } from '../protocol/events.ts';
+import { clusterViewSchema } from '../protocol/views.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { describeReports, ScenarioRun } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { SimCluster, simOptionsFor } from './sim-cluster.ts';
 
-const SEEDS = [1, 2, 3];
+const SHAPES = [
+  { name: 'production', latencyMs: 0, jitterMs: 0, seeds: [1, 2, 3] },
+  { name: 'worker hop', latencyMs: 2, jitterMs: 3, seeds: [1, 2, 3] },
+  { name: 'teaching', latencyMs: 25, jitterMs: 10, seeds: [1, 2] },
+] as const;
 
-async function runScenario(scenario: Scenario, seed: number): Promise<{ ok: boolean; text: string; steps: number; cluster: SimCluster }> {
-  const cluster = new SimCluster(simOptionsFor(scenario, seed));
+async function runScenario(scenario: Scenario, seed: number, network: { latencyMs: number; jitterMs: number } = { latencyMs: 0, jitterMs: 0 }) {
+  const cluster = new SimCluster({ ...simOptionsFor(scenario, seed), ...network });
   const reports = await new ScenarioRun(scenario, cluster).runAll();
-  return { ok: reports.length === scenario.steps.length && reports.every((r) => r.ok), text: describeReports(reports), steps: reports.length, cluster };
+  return { ok: reports.length === scenario.steps.length && reports.every((r) => r.ok), text: describeReports(reports), cluster };
 }
 
 describe('scenarios in the simulator', () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.id}: ${scenario.title}`, async () => {
-      for (const seed of SEEDS) {
-        const run = await runScenario(scenario, seed);
-        expect(run.ok, `seed ${seed}:\n${run.text}`).toBe(true);
+      for (const shape of SHAPES) {
+        for (const seed of shape.seeds) {
+          const run = await runScenario(scenario, seed, shape);
+          expect(run.ok, `${shape.name} network, seed ${seed} (npm run sim -- --scenario ${scenario.id} --seed ${seed} --latency ${shape.latencyMs} --jitter ${shape.jitterMs}):\n${run.text}`).toBe(true);
+        }
       }
     });
   }
@@ -29,18 +40,37 @@ describe('scenarios in the simulator', () => {
 describe('the simulated scenario cluster', () => {
   it('replays a seed to the same event sequence', async () => {
     const scenario = SCENARIOS.find((s) => s.id === 'network-partition')!;
-    const a = await runScenario(scenario, 7);
-    const b = await runScenario(scenario, 7);
-    const events = (run: { cluster: SimCluster }) => JSON.stringify(run.cluster.history());
+    const network = { latencyMs: 2, jitterMs: 3 };
+    const a = await runScenario(scenario, 7, network);
+    const b = await runScenario(scenario, 7, network);
+    const events = (run: { cluster: SimCluster }): string => JSON.stringify(run.cluster.history());
     expect(a.cluster.history().length).toBeGreaterThan(100);
     expect(events(a)).toBe(events(b));
-    const c = await runScenario(scenario, 8);
-    expect(events(c)).not.toBe(events(a));
+    expect(events(await runScenario(scenario, 8, network))).not.toBe(events(a));
   });
 
-  it('refuses commands it does not simulate, with the real error shape', async () => {
+  it('emits only events and a view the protocol schema accepts', async () => {
+    const types = new Set<string>();
+    for (const id of ['membership', 'crash-recovery', 'snapshots', 'figure-8', 'network-partition']) {
+      const { cluster } = await runScenario(SCENARIOS.find((s) => s.id === id)!, 1, { latencyMs: 2, jitterMs: 3 });
+      for (const event of cluster.history()) {
+        const parsed = clusterEventSchema.safeParse(JSON.parse(JSON.stringify(event)));
+        expect(parsed.success, `${id}: ${JSON.stringify(event).slice(0, 300)}\n${parsed.error?.message ?? ''}`).toBe(true);
+        types.add(event.type);
+      }
+      expect(clusterViewSchema.safeParse(JSON.parse(JSON.stringify(cluster.view()))).success).toBe(true);
+    }
+    const expected = ['node-added', 'node-starting', 'node-recovered', 'node-status', 'node-killed', 'node-removed', 'node-paused', 'node-disk', 'log-appended', 'log-truncated',
+      'kv-applied', 'kv-reset', 'snapshot', 'message-sent', 'message-delivered', 'message-dropped', 'network', 'switches', 'clock', 'client-call', 'client-op', 'violation'];
+    expect([...types].sort()).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('refuses commands it does not simulate, with the real error shapes', async () => {
     const cluster = new SimCluster({ seed: 1, nodes: 3 });
     expect(await cluster.execute({ type: 'clock', paused: true })).toMatchObject({ ok: false, code: 'bad-request', error: expect.stringMatching(/not supported in the simulator/) });
     expect(await cluster.execute({ type: 'kill', node: 'n9' })).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await cluster.execute({ type: 'tear-tail', node: 'n2' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await cluster.execute({ type: 'snapshot-restore' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await cluster.execute({ type: 'put', key: 'k', value: 'v' })).toMatchObject({ ok: true, result: { node: 'n1' } });
   });
 });

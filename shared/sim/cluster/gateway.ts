@@ -41,7 +41,8 @@ export class SimGateway {
     const session = this.free.pop() ?? { client: `${this.clientId}-${++this.sessions}`, seq: 0 };
     session.seq += 1;
     const { client, seq } = session;
-    const time = this.host.now();
+    // The store wants whole milliseconds (the real gateway sends Date.now()); virtual ones here.
+    const time = Math.floor(this.host.now());
     const command: KvCommand =
       op === 'delete'
         ? { op: 'delete', key, client, seq, time }
@@ -67,7 +68,7 @@ export class SimGateway {
 
   /** Replaces the store with a snapshot image, through the log (one entry, no client session). */
   restore(image: string): Record<string, unknown> {
-    const command = encodeCommand({ op: 'restore', image, time: this.host.now() });
+    const command = encodeCommand({ op: 'restore', image, time: Math.floor(this.host.now()) });
     const result = this.untilDefinite({ kind: 'propose', command }, undefined, { redirect: true, failover: true });
     return { index: result['index'], keys: result['version'] };
   }
