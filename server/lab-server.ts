@@ -85,7 +85,10 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   server.on('upgrade', (request, socket, head) => live.handleUpgrade(request, socket, head));
   // Vault writes wait for a quorum for a bounded time; nothing waits longer than this.
   server.requestTimeout = 120_000;
-  server.headersTimeout = 20_000;
+  // Keep idle keep-alive connections longer than clients do (Node's default is 5 s): a client that
+  // reuses a socket the server is just closing gets ECONNRESET instead of an answer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
