@@ -508,6 +508,7 @@ export class SimCluster implements ScenarioTarget {
         observe: (observations) => this.checker.observe(observations),
         send: (messages) => this.bus.send(messages),
         resolve: (requestId, outcome) => this.requests.resolve(requestId, outcome),
+        now: () => this.now,
       });
       const prepared = this.preparedDisks.get(node);
       if (prepared) machine.disk = prepared;

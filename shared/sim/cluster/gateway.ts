@@ -41,7 +41,7 @@ export class SimGateway {
     const session = this.free.pop() ?? { client: `${this.clientId}-${++this.sessions}`, seq: 0 };
     session.seq += 1;
     const { client, seq } = session;
-    // The store wants whole milliseconds (the real gateway sends Date.now()); virtual ones here.
+    // The store wants whole milliseconds (the real gateway sends the wall clock's); virtual ones here.
     const time = Math.floor(this.host.now());
     const command: KvCommand =
       op === 'delete'

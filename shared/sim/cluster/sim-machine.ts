@@ -45,7 +45,12 @@ export interface MachineSink {
   observe(observations: readonly Observation[]): void;
   send(messages: readonly Message[]): void;
   resolve(requestId: number, outcome: NodeOutcome): void;
+  /** Virtual ms, for pacing disk reports. */
+  now(): number;
 }
+
+/** Disk stats go out at most this often (virtual ms), as the real worker paces them in real ms. */
+const DISK_REPORT_MS = 250;
 
 interface AppliedValue {
   readonly index: number;
@@ -63,6 +68,8 @@ export class SimMachine {
   private kv = new KvStore();
   private lastStoredIndex = 0;
   private fsyncs = 0;
+  private diskDirty = false;
+  private lastDiskReportAt = -Infinity;
   private readonly pending = new Map<number, { requestId: number; term: number }>();
   private readonly reads = new Map<string, { requestId: number; key: string; index: number | null }>();
   private readonly earlyOutcomes: Outcomes = [];
@@ -92,6 +99,8 @@ export class SimMachine {
     this.kvReset = disk.snapshot ? 'recovery' : undefined;
     this.lastStoredIndex = disk.entries.at(-1)?.index ?? disk.snapshot?.metadata.index ?? 0;
     this.fsyncs = 0;
+    this.diskDirty = false;
+    this.lastDiskReportAt = this.sink.now();
     this.paused = false;
     this.pending.clear();
     this.reads.clear();
@@ -288,6 +297,11 @@ export class SimMachine {
     const status = this.status();
     const statusChanged = statusWorthReporting(status, this.lastStatus);
     if (statusChanged) this.lastStatus = status;
+    const diskDue = (this.diskDirty || snapshots.length > 0) && this.sink.now() - this.lastDiskReportAt >= DISK_REPORT_MS;
+    if (diskDue) {
+      this.lastDiskReportAt = this.sink.now();
+      this.diskDirty = false;
+    }
     // The same order as the real cluster folds a worker's report into events.
     const node = this.id;
     if (observations.length > 0) this.sink.observe(observations);
@@ -297,7 +311,7 @@ export class SimMachine {
     if (kvReset) this.sink.emit({ type: 'kv-reset', node, reason: kvReset });
     for (const value of applied) this.sink.emit({ type: 'kv-applied', node, ...value });
     if (statusChanged) this.sink.emit({ type: 'node-status', node, status });
-    if (snapshots.length > 0) this.sink.emit({ type: 'node-disk', node, disk: this.diskView() });
+    if (diskDue) this.sink.emit({ type: 'node-disk', node, disk: this.diskView() });
     if (messages.length > 0) this.sink.send(messages);
     for (const { requestId, outcome } of outcomes) this.sink.resolve(requestId, outcome);
   }
@@ -343,6 +357,7 @@ export class SimMachine {
       observations.push({ kind: 'hard-state', node, term, vote, commit });
       observations.push({ kind: 'commit', node, commit });
     }
+    if (ready.entries.length > 0 || ready.hardState || snapshot) this.diskDirty = true;
     if (ready.mustSync) this.fsyncs += 1;
   }
 
