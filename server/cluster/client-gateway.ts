@@ -6,6 +6,7 @@ import { encodeCommand, KvCommandError, type KvCommand } from '../../shared/kv/c
 import { CommandError } from '../../shared/protocol/commands.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { RequestOutcome, WorkerRequest, WorkerRequests } from './worker-requests.ts';
+import type { ReadQuery } from './worker-protocol.ts';
 import { SessionPool } from './session-pool.ts';
 
 export interface GatewayHost {
@@ -93,7 +94,9 @@ export class ClientGateway {
     return { index: result['index'], keys: result['version'] };
   }
 
-  async read(key: string, consistency: Consistency, node?: string): Promise<Record<string, unknown>> {
+  async read(key: string, consistency: Consistency, node?: string, query: ReadQuery = { what: 'value' }): Promise<Record<string, unknown>> {
+    // Metadata and folder listings are reads too, but not of one value: not in the client history.
+    if (query.what !== 'value' || query.version !== undefined) return this.readOther(key, consistency, node, query);
     const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
     return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, async () => {
       // A stale read is served by whichever node is asked. Lease and ReadIndex reads need the
@@ -104,6 +107,12 @@ export class ClientGateway {
       const value = typeof result['value'] === 'string' ? result['value'] : null;
       return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
     });
+  }
+
+  private readOther(key: string, consistency: Consistency, node: string | undefined, query: ReadQuery): Promise<Record<string, unknown>> {
+    const find = consistency !== 'stale' && node === undefined;
+    const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
+    return this.untilDefinite({ kind: 'read', key, consistency, query }, target, { redirect: find, failover: find });
   }
 
   /** Runs an operation and records it as a client-op event, whatever the outcome. */

@@ -9,7 +9,7 @@ import { NodeStorage } from './storage/index.ts';
 import type { DiskInfo } from './storage/index.ts';
 import { showValue, toEntryView } from './entry-view.ts';
 import { observedEntry } from './observe.ts';
-import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadyReport, WorkerInit } from './worker-protocol.ts';
+import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadQuery, ReadyReport, WorkerInit } from './worker-protocol.ts';
 
 interface PendingProposal {
   readonly requestId: number;
@@ -19,6 +19,7 @@ interface PendingProposal {
 interface WaitingRead {
   readonly requestId: number;
   readonly key: string;
+  readonly query: ReadQuery;
   /** Serve once the state machine has applied this index (set when the ReadIndex answer comes). */
   index: number | null;
 }
@@ -129,7 +130,7 @@ export class NodeRuntime {
         break;
       }
       case 'read':
-        this.read(request.requestId, request.key, request.consistency, refuse);
+        this.read(request.requestId, request.key, request.consistency, request.query ?? { what: 'value' }, refuse);
         break;
       case 'transfer':
         this.raft.transferLeadership(request.to);
@@ -161,22 +162,26 @@ export class NodeRuntime {
     }
   }
 
-  private read(requestId: number, key: string, consistency: 'stale' | 'lease' | 'linearizable', refuse: (outcome: ClientOutcome) => void): void {
-    if (consistency === 'stale') return refuse({ ok: true, value: this.readValue(key) });
+  private read(requestId: number, key: string, consistency: 'stale' | 'lease' | 'linearizable', query: ReadQuery, refuse: (outcome: ClientOutcome) => void): void {
+    if (consistency === 'stale') return refuse({ ok: true, value: this.answerRead(key, query) });
     const status = this.raft.status();
     if (consistency === 'lease') {
-      if (status.leaseReadSafe) return refuse({ ok: true, value: this.readValue(key) });
+      if (status.leaseReadSafe) return refuse({ ok: true, value: this.answerRead(key, query) });
       return refuse({ ok: false, code: 'not-leader', leader: status.leader === this.init.id ? null : status.leader, error: `${this.init.id} holds no leader lease` });
     }
     const context = `${this.init.id}:r${requestId}`;
-    this.reads.set(context, { requestId, key, index: null });
+    this.reads.set(context, { requestId, key, query, index: null });
     this.raft.readIndex(context);
   }
 
-  private readValue(key: string): Record<string, unknown> {
-    const entry = this.kv.get(key);
-    if (!entry || entry.data === null) return { key, value: null, version: entry?.version ?? 0, appliedIndex: this.kv.appliedIndex };
-    return { key, value: showValue(entry.data), data: entry.data, version: entry.version, appliedIndex: this.kv.appliedIndex };
+  private answerRead(key: string, query: ReadQuery): Record<string, unknown> {
+    const appliedIndex = this.kv.appliedIndex;
+    if (query.what === 'list') return { key, keys: this.kv.list(key), appliedIndex };
+    if (query.what === 'metadata') return { key, metadata: this.kv.metadata(key) ?? null, appliedIndex };
+    const entry = this.kv.get(key, query.version);
+    const times = entry ? { createdTime: entry.createdTime, updatedTime: entry.updatedTime, deletionTime: entry.deletionTime } : {};
+    if (!entry || entry.data === null) return { key, value: null, version: entry?.version ?? 0, deleted: entry?.deleted ?? false, ...times, appliedIndex };
+    return { key, value: showValue(entry.data), data: entry.data, version: entry.version, deleted: false, ...times, appliedIndex };
   }
 
   /** Runs the host loop until the core has nothing more to do, then sends one report. */
@@ -356,7 +361,7 @@ export class NodeRuntime {
     for (const [context, read] of this.reads) {
       if (read.index === null || read.index > this.kv.appliedIndex) continue;
       this.reads.delete(context);
-      outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.readValue(read.key), readIndex: read.index } } });
+      outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.answerRead(read.key, read.query), readIndex: read.index } } });
     }
   }
 

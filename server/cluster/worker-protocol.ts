@@ -26,9 +26,13 @@ export interface WorkerInit {
   readonly maxEntriesPerMessage?: number;
 }
 
+/** What a read returns: a key's value (the latest, or one version), its Vault metadata, or the
+ *  children of a folder (Vault's LIST). All at the read's consistency. */
+export type ReadQuery = { readonly what: 'value'; readonly version?: number } | { readonly what: 'metadata' } | { readonly what: 'list' };
+
 export type ClientRequest =
   | { readonly kind: 'propose'; readonly requestId: number; readonly command: string }
-  | { readonly kind: 'read'; readonly requestId: number; readonly key: string; readonly consistency: Consistency }
+  | { readonly kind: 'read'; readonly requestId: number; readonly key: string; readonly consistency: Consistency; readonly query?: ReadQuery }
   | { readonly kind: 'conf-change'; readonly requestId: number; readonly change: ConfChange }
   | { readonly kind: 'transfer'; readonly requestId: number; readonly to: string }
   | { readonly kind: 'campaign'; readonly requestId: number }

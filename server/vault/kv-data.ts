@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { vaultVersionMetadata } from '../../shared/kv/vault.ts';
 import { MAX_VALUE_BYTES, utf8Length } from '../../shared/kv/limits.ts';
 import { describeValidationError } from '../../shared/protocol/commands.ts';
-import { leaderImage, readLatest, readVersion } from './kv-reader.ts';
+import { readLatest, readVersion } from './kv-reader.ts';
 import { NO_CONTENT, VaultError, badRequest, unsupported, vaultOk, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
 import { parseBody } from './vault-body.ts';
 
@@ -40,12 +40,7 @@ async function read(request: VaultRequest, target: VaultTarget, key: string): Pr
   }
   const latest = await readLatest(target, key);
   if (latest.data === null) throw new VaultError(404, []);
-  let created = latest.createdTime;
-  if (created === null) {
-    // The node's answer has no times; the leader's image does (same version, same time everywhere).
-    const image = await leaderImage(target).catch(() => null);
-    created = image?.get(key, latest.version)?.createdTime ?? null;
-  }
+  const created = latest.createdTime;
   const metadata = created === null ? { ...vaultVersionMetadata(latest.version, 0, null), created_time: '' } : vaultVersionMetadata(latest.version, created, null);
   return vaultOk({ data: latest.data, metadata }, { mount_type: 'kv' });
 }

@@ -1,12 +1,9 @@
-// Reads for the KV routes. The current version of a key is read through the runtime's client
-// gateway at the target's consistency: a node's own URL reads that node's state machine (stale,
-// like a Vault standby read); the cluster's URL reads through the leader (linearizable).
-// Older versions, metadata and version times are not carried by the node's read answer yet, so
-// they come from the leader's state-machine image (saveSnapshot: a read, no side effect), decoded
-// by the same KvStore the nodes run.
-import { KvStore } from '../../shared/kv/store.ts';
-import type { KvEntry } from '../../shared/kv/store.ts';
-import { CommandError } from '../../shared/protocol/commands.ts';
+// Reads for the KV routes, all through the runtime's client gateway at the target's consistency:
+// a node's own URL reads that node's state machine (stale, like a Vault standby read); the
+// cluster's URL reads through the leader (linearizable, ReadIndex). Values, older versions,
+// metadata and folder listings are each one read of the serving node.
+import type { KvEntry, KvMetadata } from '../../shared/kv/store.ts';
+import type { Consistency } from '../../shared/protocol/events.ts';
 import type { VaultTarget } from './vault-http.ts';
 
 export interface LatestRead {
@@ -19,52 +16,51 @@ export interface LatestRead {
   readonly deletionTime: number | null;
 }
 
+function consistencyOf(target: VaultTarget): Consistency {
+  return target.node ? 'stale' : 'linearizable';
+}
+
+function objectOrNull(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
 export async function readLatest(target: VaultTarget, key: string): Promise<LatestRead> {
-  const { cluster } = target.session;
-  const result = target.node ? await cluster.client.read(key, 'stale', target.node) : await cluster.client.read(key, 'linearizable');
-  const data = result['data'];
+  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined);
   return {
-    data: data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null,
-    version: typeof result['version'] === 'number' ? result['version'] : 0,
+    data: objectOrNull(result['data']),
+    version: numberOrNull(result['version']) ?? 0,
     node: typeof result['node'] === 'string' ? result['node'] : null,
-    createdTime: typeof result['createdTime'] === 'number' ? result['createdTime'] : null,
-    deletionTime: typeof result['deletionTime'] === 'number' ? result['deletionTime'] : null,
+    createdTime: numberOrNull(result['createdTime']),
+    deletionTime: numberOrNull(result['deletionTime']),
   };
 }
 
-/** The leader's store, or null when there is no leader right now (never waits for an election). */
-export async function leaderImage(target: VaultTarget): Promise<KvStore | null> {
-  const { cluster } = target.session;
-  if (cluster.leader() === null) return null;
-  const snapshot = await cluster.saveSnapshot();
-  try {
-    return KvStore.restore(snapshot.data);
-  } catch {
-    throw new CommandError('internal', 'the leader sent an unreadable state-machine image');
-  }
-}
-
-/** One version of a key from the leader's image; throws 503 without a leader. */
+/** One version of a key; undefined if it never existed or is no longer kept. */
 export async function readVersion(target: VaultTarget, key: string, version: number): Promise<KvEntry | undefined> {
-  const image = await leaderImage(target);
-  if (!image) throw new CommandError('no-leader', 'reading an older version needs a leader; the cluster is electing or has no quorum');
-  return image.get(key, version);
+  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined, { what: 'value', version });
+  if (numberOrNull(result['createdTime']) === null) return undefined;
+  const deleted = result['deleted'] === true;
+  return {
+    data: deleted ? null : objectOrNull(result['data']),
+    version: numberOrNull(result['version']) ?? version,
+    createdTime: numberOrNull(result['createdTime']) ?? 0,
+    updatedTime: numberOrNull(result['updatedTime']) ?? 0,
+    deletionTime: numberOrNull(result['deletionTime']),
+    deleted,
+  };
 }
 
-/** Vault's LIST from the serving node's state machine as the lab's view holds it. */
-export function listKeys(target: VaultTarget, prefix: string): string[] | null {
-  const { cluster } = target.session;
-  const serving = target.node ?? cluster.leader();
-  if (!serving) throw new CommandError('no-leader', 'listing through the cluster needs a leader; ask a node directly for a stale list');
-  const node = cluster.view.nodes.find((candidate) => candidate.id === serving);
-  if (!node || node.life !== 'alive') throw new CommandError('unavailable', `${serving} is down`);
-  const folder = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-  const children = new Set<string>();
-  for (const key of Object.keys(node.kv)) {
-    if (!key.startsWith(folder)) continue;
-    const rest = key.slice(folder.length);
-    const slash = rest.indexOf('/');
-    children.add(slash === -1 ? rest : rest.slice(0, slash + 1));
-  }
-  return children.size === 0 ? null : [...children].sort();
+/** A key's Vault metadata as the serving node holds it; null if the key does not exist. */
+export async function readMetadata(target: VaultTarget, key: string): Promise<KvMetadata | null> {
+  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined, { what: 'metadata' });
+  return (objectOrNull(result['metadata']) as KvMetadata | null) ?? null;
+}
+
+/** Vault's LIST: the children of a folder (soft-deleted keys included, as Vault lists them). */
+export async function listKeys(target: VaultTarget, prefix: string): Promise<string[] | null> {
+  const result = await target.session.cluster.client.read(prefix, consistencyOf(target), target.node ?? undefined, { what: 'list' });
+  const keys = Array.isArray(result['keys']) ? result['keys'].filter((k): k is string => typeof k === 'string') : [];
+  return keys.length === 0 ? null : keys;
 }
