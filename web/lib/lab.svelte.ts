@@ -49,6 +49,11 @@ export class Lab {
   get version(): number {
     return (this.live?.version ?? 0) + this.#replayVersion;
   }
+  /** Production speed: the page summarises, and panels off screen pause their analyses. At teaching
+   *  speed everything stays current (screen readers and tests read panels without scrolling). */
+  get aggregating(): boolean {
+    return this.isLive && (this.live?.aggregated ?? false);
+  }
   get slowVersion(): number {
     return this.#slowVersion;
   }

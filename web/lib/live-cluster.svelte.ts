@@ -18,6 +18,12 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 /** Above this many in-flight messages the view stops tracking each one (production speed). */
 export const MAX_TRACKED_IN_FLIGHT = 600;
+/** Events per second above which the page aggregates messages instead of following each one;
+ *  below the lower mark it goes back (hysteresis, so it does not flicker between the two). */
+const AGGREGATE_ABOVE = 500;
+const FOLLOW_BELOW = 300;
+/** How often the screen takes the newest state while aggregating. */
+const SUMMARY_EVERY_MS = 250;
 
 export class LiveCluster {
   #view = $state<ClusterView | null>(null);
@@ -37,6 +43,7 @@ export class LiveCluster {
   /** Events per second over the last second, to switch to aggregated drawing at production speed. */
   #rate = $state(0);
   #rateWindow: { at: number; count: number }[] = [];
+  #aggregated = $state(false);
 
   constructor(
     readonly clusterName: string,
@@ -66,6 +73,10 @@ export class LiveCluster {
   }
   get eventsPerSecond(): number {
     return this.#rate;
+  }
+  /** Production speed: messages are summarised (counted per link), not animated one by one. */
+  get aggregated(): boolean {
+    return this.#aggregated;
   }
 
   connect(): void {
@@ -141,7 +152,6 @@ export class LiveCluster {
         this.#apply(frame.events);
         this.#anchor(frame.clock);
         this.#recorder?.advanceClock(frame.clock.now);
-        this.#version++;
         perfProbe.frameApplied(receivedAt, frame.events.length);
         return;
       case 'result':
@@ -155,20 +165,39 @@ export class LiveCluster {
   }
 
   #apply(events: readonly ClusterEvent[]): void {
-    const view = this.#view;
-    if (!view) return;
+    if (!this.#view) return;
     const fresh = this.#recorder?.append(events) ?? events;
+    this.#countRate(fresh.length);
+    // (Leaving aggregation replaces the view with the newest state: read it after counting.)
+    const view = this.#view;
+    if (this.#aggregated && this.#recorder) {
+      // Production speed: thousands of events a second. The recording takes every one; the screen
+      // takes a summary of the newest state four times a second, instead of falling behind.
+      this.#scheduleSummary();
+      return;
+    }
     for (const event of fresh) {
       if (event.seq <= view.seq) continue;
-      // At production speed thousands of messages a second fly: the view stops tracking each one
-      // once there are too many to draw (the ring aggregates per link instead of falling behind).
       if (event.type === 'message-sent' && view.inFlight.length >= MAX_TRACKED_IN_FLIGHT) {
         view.seq = event.seq;
         continue;
       }
       applyEvent(view, event);
     }
-    this.#countRate(fresh.length);
+    this.#version++;
+  }
+
+  #summaryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  #scheduleSummary(): void {
+    if (this.#summaryTimer !== null) return;
+    this.#summaryTimer = setTimeout(() => {
+      this.#summaryTimer = null;
+      const head = this.#recorder?.head;
+      if (!head) return;
+      this.#view = structuredClone({ ...head, inFlight: head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
+      this.#version++;
+    }, SUMMARY_EVERY_MS);
   }
 
   #countRate(count: number): void {
@@ -176,6 +205,12 @@ export class LiveCluster {
     this.#rateWindow.push({ at: now, count });
     while (this.#rateWindow.length > 0 && this.#rateWindow[0]!.at < now - 1000) this.#rateWindow.shift();
     this.#rate = this.#rateWindow.reduce((sum, entry) => sum + entry.count, 0);
+    if (!this.#aggregated && this.#rate > AGGREGATE_ABOVE) this.#aggregated = true;
+    else if (this.#aggregated && this.#rate < FOLLOW_BELOW) {
+      // Back to following each event: start from the full newest state.
+      this.#aggregated = false;
+      if (this.#recorder) this.#view = structuredClone({ ...this.#recorder.head, inFlight: this.#recorder.head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
+    }
   }
 
   #anchor(clock: ClockView): void {
