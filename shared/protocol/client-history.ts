@@ -72,13 +72,51 @@ export function historyOf(events: readonly ClusterEvent[]): Op[] {
   return ops;
 }
 
-export type Verdict = { kind: 'empty' } | { kind: 'error'; message: string } | { kind: 'checked'; operations: number; result: LinearizabilityResult };
+/** Every client event (an operation invoked, or finished): what historyOf reads. */
+export type ClientEvent = Extract<ClusterEvent, { type: 'client-call' | 'client-op' }>;
 
-export function verdictOf(events: readonly ClusterEvent[]): Verdict {
-  const ops = historyOf(events);
-  if (ops.length === 0) return { kind: 'empty' };
+export function isClientEvent(event: ClusterEvent): event is ClientEvent {
+  return event.type === 'client-op' || event.type === 'client-call';
+}
+
+/**
+ * The history an observer that joined late can judge. The checker starts every key empty, so a key
+ * is judged only when the observer saw it start empty — some operation answered as only an empty
+ * key can (a put that created version 1, a read of version 0, a cas refused at version 0) — and
+ * every operation on it was invoked after `since` (the start of what was seen). Other keys are left
+ * out, not guessed at: their earlier versions were written before the observer was there.
+ * (A write invoked before `since` that has not answered yet is invisible until it does; its key
+ * is left out as soon as its answer arrives.)
+ */
+export function historySince(events: readonly ClusterEvent[], since: number): { ops: Op[]; unseenKeys: string[] } {
+  const byKey = new Map<string, Op[]>();
+  for (const op of historyOf(events)) {
+    const ops = byKey.get(op.key) ?? [];
+    ops.push(op);
+    byKey.set(op.key, ops);
+  }
+  const ops: Op[] = [];
+  const unseenKeys: string[] = [];
+  for (const [key, keyOps] of byKey) {
+    const seenEmpty = keyOps.some(({ output }) => (output?.op === 'put' && (output.ok ? output.version === 1 : output.current === 0)) || (output?.op === 'get' && output.version === 0));
+    if (seenEmpty && keyOps.every((op) => op.call >= since)) ops.push(...keyOps);
+    else unseenKeys.push(key);
+  }
+  return { ops, unseenKeys: unseenKeys.sort() };
+}
+
+export type Verdict =
+  | { kind: 'empty'; unseenKeys: readonly string[] }
+  | { kind: 'error'; message: string }
+  | { kind: 'checked'; operations: number; unseenKeys: readonly string[]; result: LinearizabilityResult };
+
+/** The verdict over the whole history, or (with `since`) over the keys an observer who joined at
+ *  `since` saw whole. */
+export function verdictOf(events: readonly ClusterEvent[], options: { since?: number } = {}): Verdict {
+  const { ops, unseenKeys } = options.since === undefined ? { ops: historyOf(events), unseenKeys: [] } : historySince(events, options.since);
+  if (ops.length === 0) return { kind: 'empty', unseenKeys };
   try {
-    return { kind: 'checked', operations: ops.length, result: checkLinearizability(ops) };
+    return { kind: 'checked', operations: ops.length, unseenKeys, result: checkLinearizability(ops) };
   } catch (error) {
     return { kind: 'error', message: error instanceof HistoryError ? error.message : String(error) };
   }
