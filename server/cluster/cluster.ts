@@ -18,7 +18,7 @@ import { EventLog } from './event-log.ts';
 import { LabClock } from './lab-clock.ts';
 import { LiveChecker } from './live-checker.ts';
 import { Membership } from './membership.ts';
-import { runNetworkCommand, type NetworkCommand } from './network-commands.ts';
+import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost } from './node-host.ts';
 import { PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
@@ -450,14 +450,7 @@ export class Cluster {
   }
 
   private networkView(): NetworkView {
-    const json = this.network.toJSON();
-    return {
-      version: 1,
-      defaults: { ...json.defaults },
-      links: json.links.map((link) => ({ from: link.from, to: link.to, settings: { ...link.settings } })),
-      cuts: json.cuts.map((cut) => ({ ...cut })),
-      partition: json.partition ? json.partition.map((group) => [...group]) : null,
-    };
+    return networkView(this.network);
   }
 
   /** Asks one node's worker and returns its answer, or throws the error it gave. */

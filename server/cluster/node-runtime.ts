@@ -1,13 +1,13 @@
 // One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts.
 // Runs inside the node's worker thread; the worker file only pumps messages in and reports out.
-import { RawNode, mulberry32, type Message, type RaftReady, type Status } from '../../shared/raft/index.ts';
+import { RawNode, mulberry32, type Message, type RaftReady } from '../../shared/raft/index.ts';
 import type { Entry } from '../../shared/raft/types.ts';
 import { KvStore } from '../../shared/kv/store.ts';
 import type { Observation } from '../../shared/check/index.ts';
-import type { DiskView, NodeStatus, ProgressView } from '../../shared/protocol/views.ts';
+import type { DiskView, NodeStatus } from '../../shared/protocol/views.ts';
 import { NodeStorage } from './storage/index.ts';
 import type { DiskInfo } from './storage/index.ts';
-import { showValue, toEntryView } from './entry-view.ts';
+import { showValue, statusWorthReporting, toEntryView, toNodeStatus } from '../../shared/host/index.ts';
 import { observedEntry } from './observe.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadQuery, ReadyReport, WorkerInit } from './worker-protocol.ts';
 
@@ -390,27 +390,6 @@ export class NodeRuntime {
   }
 }
 
-function toNodeStatus(status: Status, applied: number): NodeStatus {
-  const progress: Record<string, ProgressView> = {};
-  for (const [id, p] of Object.entries(status.progress)) progress[id] = { match: p.match, next: p.next, state: p.state, inflight: p.inflight };
-  return {
-    role: status.role,
-    term: status.term,
-    vote: status.vote,
-    leader: status.leader,
-    commit: status.commit,
-    applied,
-    lastIndex: status.lastIndex,
-    lastTerm: status.lastTerm,
-    snapshotIndex: status.snapshotIndex,
-    config: { voters: [...status.config.voters], learners: [...status.config.learners], votersOutgoing: [...status.config.votersOutgoing] },
-    progress,
-    electionElapsed: status.electionElapsed,
-    electionTimeout: status.randomizedElectionTimeout,
-    leaseReadSafe: status.leaseReadSafe,
-  };
-}
-
 function toDiskView(disk: DiskInfo, fsyncs: number): DiskView {
   return {
     term: disk.hardState.term,
@@ -431,23 +410,4 @@ function toDiskView(disk: DiskInfo, fsyncs: number): DiskView {
 
 function lostOutcome(entry: Entry): ClientOutcome {
   return { ok: false, code: 'lost', error: `index ${entry.index} was taken by term ${entry.term}: the proposal was overwritten before it committed` };
-}
-
-/**
- * A status goes to the main thread when anything a person sees changes — role, term, indexes,
- * membership, progress — or when the election timer restarts (so the page's draining arc restarts).
- * Plain timer ticks are not reported: the page extrapolates them.
- */
-function statusWorthReporting(now: NodeStatus, before: NodeStatus | undefined): boolean {
-  if (!before) return true;
-  if (
-    now.role !== before.role || now.term !== before.term || now.vote !== before.vote || now.leader !== before.leader ||
-    now.commit !== before.commit || now.applied !== before.applied || now.lastIndex !== before.lastIndex ||
-    now.snapshotIndex !== before.snapshotIndex || now.leaseReadSafe !== before.leaseReadSafe ||
-    now.electionTimeout !== before.electionTimeout || now.electionElapsed < before.electionElapsed
-  ) {
-    return true;
-  }
-  if (JSON.stringify(now.config) !== JSON.stringify(before.config)) return true;
-  return JSON.stringify(now.progress) !== JSON.stringify(before.progress);
 }

@@ -14,7 +14,7 @@ import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
 import { SimChecker } from './cluster/checker.ts';
 import { SimEventLog } from './cluster/event-log.ts';
 import { SimGateway } from './cluster/gateway.ts';
-import { networkView, runNetworkCommand, type NetworkCommand } from './cluster/network-commands.ts';
+import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
 import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
 import { SimRequests } from './cluster/requests.ts';

@@ -9,8 +9,8 @@ import { mulberry32, RawNode, type Entry, type HardState, type MembershipConfig,
 import type { UnstampedEvent } from '../../protocol/events.ts';
 import type { DiskView, EntryView, NodeStatus } from '../../protocol/views.ts';
 import { observed } from '../host.ts';
-import { showValue, toEntryView } from './entry-view.ts';
-import { statusWorthReporting, toNodeStatus } from './node-status.ts';
+import { showValue, toEntryView } from '../../host/entry-view.ts';
+import { statusWorthReporting, toNodeStatus } from '../../host/node-status.ts';
 import type { NodeOutcome, NodeRequest } from './requests.ts';
 
 export interface MemoryDisk {

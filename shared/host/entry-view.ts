@@ -1,8 +1,7 @@
-// How a log entry and a KV value look to a person: one short line each. The same text as the real
-// runtime's (server/cluster/entry-view.ts, which shared code may not import), so a view built by
-// the simulator reads exactly like one built from real nodes.
-import type { Entry } from '../../raft/types.ts';
-import type { EntryView } from '../../protocol/views.ts';
+// How a log entry and a KV value look to a person: one short line each. Shared by the worker
+// runtime and the simulator, so a view built by either reads the same.
+import type { Entry } from '../raft/types.ts';
+import type { EntryView } from '../protocol/views.ts';
 
 export function toEntryView(entry: Entry): EntryView {
   return { index: entry.index, term: entry.term, type: entry.type, summary: summarizeEntry(entry) };

@@ -1,7 +1,7 @@
-// The node's status as the page sees it, and when a change is worth reporting: the same rules as
-// the real runtime's worker (server/cluster/node-runtime.ts), so a view folds identically.
-import type { Status } from '../../raft/index.ts';
-import type { NodeStatus, ProgressView } from '../../protocol/views.ts';
+// The node's status as the page sees it, and when a change is worth reporting: one rule for the
+// worker runtime and the simulator, so a view folds identically.
+import type { Status } from '../raft/index.ts';
+import type { NodeStatus, ProgressView } from '../protocol/views.ts';
 
 export function toNodeStatus(status: Status, applied: number): NodeStatus {
   const progress: Record<string, ProgressView> = {};

@@ -1,8 +1,8 @@
-// Network commands applied to the network model (shared/net), with their checks: every node named
-// must exist, and a partition must name each node at most once.
-import type { NetworkModel } from '../../shared/net/index.ts';
-import { NetworkSettingsError } from '../../shared/net/index.ts';
-import { CommandError, type Command } from '../../shared/protocol/commands.ts';
+// Network commands applied to the network model, for every host (the worker runtime and the
+// simulator): every node named must exist, and a partition must name each node at most once.
+import { NetworkSettingsError, type NetworkModel } from '../net/index.ts';
+import { CommandError, type Command } from '../protocol/commands.ts';
+import type { NetworkView } from '../protocol/views.ts';
 
 export type NetworkCommand = Extract<Command, { type: 'cut-link' | 'heal-link' | 'partition' | 'isolate' | 'split' | 'heal-network' | 'network' }>;
 
@@ -52,4 +52,15 @@ export function runNetworkCommand(network: NetworkModel, command: NetworkCommand
     if (error instanceof NetworkSettingsError) throw new CommandError('bad-request', error.message);
     throw error;
   }
+}
+
+export function networkView(network: NetworkModel): NetworkView {
+  const json = network.toJSON();
+  return {
+    version: 1,
+    defaults: { ...json.defaults },
+    links: json.links.map((link) => ({ from: link.from, to: link.to, settings: { ...link.settings } })),
+    cuts: json.cuts.map((cut) => ({ ...cut })),
+    partition: json.partition ? json.partition.map((group) => [...group]) : null,
+  };
 }
