@@ -2,15 +2,14 @@
 // person asked for; Raft's configuration is what the cluster has agreed. The controller moves the
 // configuration toward the roster one change at a time through the leader, as Vault's autopilot
 // and `raft join` do: a new cluster bootstraps n1 alone and the others join as membership changes.
+import { byNodeNumber, nextMembershipChange, strayNodes, type MemberRole } from '../../shared/host/index.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfChange, ConfChangeSingle } from '../../shared/raft/index.ts';
+import type { ConfChangeSingle } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { MAX_NODES, CommandError } from '../../shared/protocol/commands.ts';
 import { nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import type { WorkerRequests } from './worker-requests.ts';
-
-export type MemberRole = 'voter' | 'learner';
 
 interface ClusterFile {
   readonly version: 1;
@@ -66,7 +65,7 @@ export class Membership {
   }
 
   members(): string[] {
-    return [...this.roster.keys()].sort(byNumber);
+    return [...this.roster.keys()].sort(byNodeNumber);
   }
 
   role(node: string): MemberRole | undefined {
@@ -181,9 +180,9 @@ export class Membership {
       this.save();
     }
     // Nodes out of the configuration and out of the roster are gone for good: stop them.
-    for (const id of this.strays(config)) void this.host.dropNode(id);
+    for (const id of strayNodes(this.roster, config, (id) => this.host.hasHost(id))) void this.host.dropNode(id);
     if (config.votersOutgoing.length > 0) return; // the leader is leaving a joint configuration
-    const change = this.nextChange(config);
+    const change = nextMembershipChange(this.roster, config);
     if (!change) {
       this.lastProblem = null;
       this.settled = { config: { voters: [...config.voters], learners: [...config.learners], votersOutgoing: [...config.votersOutgoing] }, rosterVersion: this.rosterVersion };
@@ -200,30 +199,6 @@ export class Membership {
         this.retryLater();
       }
     });
-  }
-
-  private nextChange(config: MembershipConfig): ConfChange | null {
-    const members = new Set([...config.voters, ...config.learners]);
-    for (const id of [...members].sort(byNumber)) {
-      if (!this.roster.has(id)) return { changes: [{ op: 'remove-voter', node: id }] };
-    }
-    for (const [id, role] of [...this.roster].sort(([a], [b]) => byNumber(a, b))) {
-      if (role === 'voter' && !config.voters.includes(id)) {
-        return { changes: [{ op: config.learners.includes(id) ? 'promote-learner' : 'add-voter', node: id }] };
-      }
-      if (role === 'learner' && !members.has(id)) return { changes: [{ op: 'add-learner', node: id }] };
-    }
-    return null;
-  }
-
-  private strays(config: MembershipConfig): string[] {
-    const inConfig = new Set([...config.voters, ...config.learners, ...config.votersOutgoing]);
-    const strays: string[] = [];
-    for (let i = 1; i <= 99; i++) {
-      const id = `n${i}`;
-      if (this.host.hasHost(id) && !this.roster.has(id) && !inConfig.has(id)) strays.push(id);
-    }
-    return strays;
   }
 
   private retryLater(): void {
@@ -252,10 +227,6 @@ export class Membership {
 function sameConfig(a: MembershipConfig, b: MembershipConfig): boolean {
   const same = (x: readonly string[], y: readonly string[]): boolean => x.length === y.length && x.every((id, i) => id === y[i]);
   return same(a.voters, b.voters) && same(a.learners, b.learners) && same(a.votersOutgoing, b.votersOutgoing);
-}
-
-function byNumber(a: string, b: string): number {
-  return Number(a.slice(1)) - Number(b.slice(1));
 }
 
 /** Validates cluster.json: a damaged file stops the cluster with a message naming it. */

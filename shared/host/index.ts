@@ -3,3 +3,4 @@
 export * from './entry-view.ts';
 export * from './network-commands.ts';
 export * from './node-status.ts';
+export * from './membership-plan.ts';

@@ -3,11 +3,10 @@
 // Each pass moves the configuration one change toward the roster through the leader: a new
 // cluster bootstraps n1 alone and the others join one membership change at a time. No files and
 // no timers: the roster lives in memory, and a retry is a virtual time the cluster's loop visits.
+import { byNodeNumber, nextMembershipChange, strayNodes, type MemberRole } from '../../host/membership-plan.ts';
 import type { ConfChange, ConfChangeSingle, MembershipConfig } from '../../raft/index.ts';
 import { CommandError, MAX_NODES } from '../../protocol/commands.ts';
 import type { PendingRequest, RequestOutcome } from './requests.ts';
-
-export type MemberRole = 'voter' | 'learner';
 
 export interface RosterHost {
   leader(): string | null;
@@ -39,7 +38,7 @@ export class Roster {
   }
 
   members(): string[] {
-    return [...this.roster.keys()].sort(byNumber);
+    return [...this.roster.keys()].sort(byNodeNumber);
   }
 
   startAll(): void {
@@ -136,9 +135,9 @@ export class Roster {
       this.bootstrapped = true;
       this.version += 1;
     }
-    for (const id of this.strays(config)) this.host.dropNode(id);
+    for (const id of strayNodes(this.roster, config, (id) => this.host.hasHost(id))) this.host.dropNode(id);
     if (config.votersOutgoing.length > 0) return; // the leader is leaving a joint configuration
-    const change = this.nextChange(config);
+    const change = nextMembershipChange(this.roster, config);
     if (!change) {
       this.lastProblem = null;
       this.settled = { config: { voters: [...config.voters], learners: [...config.learners], votersOutgoing: [...config.votersOutgoing] }, version: this.version };
@@ -162,30 +161,6 @@ export class Roster {
     this.retryAt = null;
     this.reconcile();
   }
-
-  private nextChange(config: MembershipConfig): ConfChange | null {
-    const members = new Set([...config.voters, ...config.learners]);
-    for (const id of [...members].sort(byNumber)) {
-      if (!this.roster.has(id)) return { changes: [{ op: 'remove-voter', node: id }] };
-    }
-    for (const [id, role] of [...this.roster].sort(([a], [b]) => byNumber(a, b))) {
-      if (role === 'voter' && !config.voters.includes(id)) {
-        return { changes: [{ op: config.learners.includes(id) ? 'promote-learner' : 'add-voter', node: id }] };
-      }
-      if (role === 'learner' && !members.has(id)) return { changes: [{ op: 'add-learner', node: id }] };
-    }
-    return null;
-  }
-
-  private strays(config: MembershipConfig): string[] {
-    const inConfig = new Set([...config.voters, ...config.learners, ...config.votersOutgoing]);
-    const strays: string[] = [];
-    for (let i = 1; i <= 99; i++) {
-      const id = `n${i}`;
-      if (this.host.hasHost(id) && !this.roster.has(id) && !inConfig.has(id)) strays.push(id);
-    }
-    return strays;
-  }
 }
 
 function sameConfig(a: MembershipConfig, b: MembershipConfig): boolean {
@@ -193,6 +168,3 @@ function sameConfig(a: MembershipConfig, b: MembershipConfig): boolean {
   return same(a.voters, b.voters) && same(a.learners, b.learners) && same(a.votersOutgoing, b.votersOutgoing);
 }
 
-function byNumber(a: string, b: string): number {
-  return Number(a.slice(1)) - Number(b.slice(1));
-}
