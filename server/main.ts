@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     dataDir: resolve(options.dataDir),
     webRoot,
     ...(options.token ? { token: options.token } : {}),
+    ...(options.httpRate ? { httpRate: { perSecond: options.httpRate, burst: options.httpRate * 2 } } : {}),
     limits: {
       ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),
       ...(options.maxNodes ? { maxNodes: options.maxNodes } : {}),

@@ -15,6 +15,7 @@ describe('npm start flags', () => {
       profile: 'production',
     });
     expect(parseArgs(['--port', '8300'], { PORT: '9000' }).port).toBe(8300);
+    expect(parseArgs(['--http-rate', '5000'], {}).httpRate).toBe(5000);
   });
 
   it('refuses bad values with a message naming the flag', () => {
@@ -22,6 +23,7 @@ describe('npm start flags', () => {
     expect(() => parseArgs(['--port', 'http'], {})).toThrow(/--port must be a port/);
     expect(() => parseArgs(['--profile', 'fast'], {})).toThrow(UsageError);
     expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option --bogus/);
+    expect(() => parseArgs(['--http-rate', '0'], {})).toThrow(/--http-rate/);
     expect(() => parseArgs(['--port'], {})).toThrow(/needs a value/);
   });
 });

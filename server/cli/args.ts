@@ -14,6 +14,8 @@ export interface StartOptions {
   maxClusters?: number;
   maxNodes?: number;
   idleMinutes?: number;
+  /** HTTP requests per second per connection (burst twice that). */
+  httpRate?: number;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -26,6 +28,7 @@ export const USAGE = `usage: npm start -- [options]
   --max-clusters N    clusters this server runs at most (default 32)
   --max-nodes N       nodes across all clusters at most (default 160)
   --idle-minutes N    remove a forked/created cluster nobody used for N minutes (default 30)
+  --http-rate N       HTTP requests per second per connection, burst 2N (default 200; benchmarks raise it)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -81,6 +84,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         break;
       case '--idle-minutes':
         options.idleMinutes = parseCount(value(), '--idle-minutes', 1, 7 * 24 * 60);
+        break;
+      case '--http-rate':
+        options.httpRate = parseCount(value(), '--http-rate', 1, 1_000_000);
         break;
       case '--help':
       case '-h':
