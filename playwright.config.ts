@@ -6,7 +6,7 @@ const executablePath = (findChromium as () => string | null)();
 if (!executablePath) throw new Error(INSTALL_HINT as string);
 
 const port = Number(process.env['RAFTLAB_E2E_PORT'] ?? 8299);
-const dataDir = process.env['RAFTLAB_E2E_DATA'] ?? '.raftlab-tmp/e2e-data';
+const dataDir = process.env['RAFTLAB_E2E_DATA'] ?? `.raftlab-tmp/e2e-data-${port}`;
 
 export default defineConfig({
   testDir: 'e2e',

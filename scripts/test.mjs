@@ -2,6 +2,7 @@
 // line "N passed, N failed" summing every runner.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { INSTALL_HINT, findChromium } from './find-browser.mjs';
 
 const TMP = '.raftlab-tmp';
@@ -44,6 +45,8 @@ if (!findChromium()) {
 } else {
   const e2eJson = `${TMP}/playwright-results.json`;
   rmSync(e2eJson, { force: true });
+  // A free port for the suite's own server, so a lab already running (or another test run) is no obstacle.
+  process.env.RAFTLAB_E2E_PORT ??= String(await freePort());
   const e2eOk = run('browser tests', ...npx('playwright', 'test'));
   if (existsSync(e2eJson)) {
     const stats = JSON.parse(readFileSync(e2eJson, 'utf8')).stats ?? {};
@@ -55,4 +58,15 @@ if (!findChromium()) {
 }
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 process.exit(broken ? 1 : 0);
