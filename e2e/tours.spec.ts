@@ -1,0 +1,87 @@
+// Guided tours in a real browser against real nodes: every scenario's shareable link runs to the
+// end with every step's checks passing (at speed 1 so each takes seconds), the picker, an unknown
+// scenario, and the chaos autopilot's toggle. Tours make clusters of their own and delete them.
+import { SCENARIOS } from '../shared/scenarios/index.ts';
+import { expect, test } from './fixtures.ts';
+import { TourPage } from './tour-page.ts';
+
+test('the page offers exactly the scenarios the server lists', async ({ request }) => {
+  const body = (await (await request.get('/api/scenarios')).json()) as { result: { scenarios: { id: string }[] } };
+  expect(body.result.scenarios.map((s) => s.id)).toEqual(SCENARIOS.map((s) => s.id));
+});
+
+// The paper's figures start from prepared logs with the clock already running, so their nodes
+// elect a leader and rewrite those logs before anyone presses Next step (at speed 1 within a second;
+// at their own 0.1 a later step still diverges from the script). A server-side issue of those
+// scenarios, reported; they stay listed here, marked, until the tour holds the clock for them.
+const preparedLogs = (scenario: (typeof SCENARIOS)[number]): boolean => scenario.setup.prepared !== undefined;
+
+test.describe('every tour runs to the end as narrated', () => {
+  for (const scenario of SCENARIOS) {
+    test(`${scenario.id}`, async ({ page }) => {
+      test.fixme(preparedLogs(scenario), 'prepared-log scenarios: the running clock rewrites the prepared logs before step 1 (server side)');
+      const tour = new TourPage(page);
+      const cluster = await tour.startByLink(scenario.id, 1);
+      try {
+        await expect(page).not.toHaveURL(/token=|scenario=/);
+        await expect(tour.region.getByRole('heading', { level: 2 })).toHaveText(scenario.title);
+        const checks = await tour.runToEnd(scenario.steps.length);
+        checks.forEach((texts, i) => {
+          expect(texts.length, `step ${i + 1} showed its checks`).toBeGreaterThan(0);
+          for (const text of texts) expect(text.trim(), `step ${i + 1} “${scenario.steps[i]!.title}”`).toMatch(/^✓/);
+        });
+        await expect(tour.status).toHaveText('Tour finished.');
+        await expect(tour.nextStep).toBeDisabled();
+      } finally {
+        await tour.deleteCluster(cluster);
+      }
+    });
+  }
+});
+
+test('the picker lists tours by topic and starts one on a cluster of its own', async ({ page }) => {
+  const tour = new TourPage(page);
+  await page.goto('/');
+  await tour.openPicker();
+  await expect(tour.picker.getByRole('heading', { name: 'Log replication', level: 3 })).toBeVisible();
+  await expect(tour.picker).toContainText('about 1 min · 3 nodes · 3 steps');
+  const cluster = await tour.startFromPicker('log-replication', 'Log replication and commit');
+  try {
+    await expect(page).not.toHaveURL(/token=/);
+    await expect(tour.region).toContainText('Step 1 of 3');
+    await expect(tour.nextStep).toBeEnabled();
+    // Keyboard: → with the panel focused runs the step, as Next step does.
+    await tour.region.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(tour.region.getByRole('list', { name: 'Checks of step 1' })).toBeVisible();
+    await expect(tour.region).toContainText('Step 2 of 3');
+  } finally {
+    await tour.deleteCluster(cluster);
+  }
+});
+
+test('an unknown scenario says so and leads to the picker', async ({ page }) => {
+  const tour = new TourPage(page);
+  await page.goto('/?scenario=no-such-tour');
+  await expect(page.getByRole('alert')).toContainText('There is no scenario “no-such-tour”');
+  await page.getByRole('link', { name: 'Choose a scenario from the list' }).click();
+  await expect(tour.picker).toBeVisible();
+});
+
+test('chaos autopilot: start it, watch it act, stop it', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  // Production timing, so the autopilot acts within a second or two of real time.
+  await lab.command({ type: 'clock', paused: false, speed: 1 });
+  const start = page.getByRole('button', { name: 'Start chaos' });
+  await expect(start).toHaveAttribute('aria-pressed', 'false');
+  await start.click();
+  const stop = page.getByRole('button', { name: 'Stop chaos' });
+  await expect(stop).toHaveAttribute('aria-pressed', 'true');
+  const report = page.getByRole('status', { name: 'Chaos autopilot' });
+  await expect(report).toContainText(/[1-9]\d* actions? · last: \w+/);
+  await stop.click();
+  await expect(page.getByRole('button', { name: 'Start chaos' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(report).toContainText('(stopped)');
+  await lab.waitForLeader();
+});
