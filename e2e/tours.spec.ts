@@ -10,16 +10,9 @@ test('the page offers exactly the scenarios the server lists', async ({ request 
   expect(body.result.scenarios.map((s) => s.id)).toEqual(SCENARIOS.map((s) => s.id));
 });
 
-// The paper's figures start from prepared logs with the clock already running, so their nodes
-// elect a leader and rewrite those logs before anyone presses Next step (at speed 1 within a second;
-// at their own 0.1 a later step still diverges from the script). A server-side issue of those
-// scenarios, reported; they stay listed here, marked, until the tour holds the clock for them.
-const preparedLogs = (scenario: (typeof SCENARIOS)[number]): boolean => scenario.setup.prepared !== undefined;
-
 test.describe('every tour runs to the end as narrated', () => {
   for (const scenario of SCENARIOS) {
     test(`${scenario.id}`, async ({ page }) => {
-      test.fixme(preparedLogs(scenario), 'prepared-log scenarios: the running clock rewrites the prepared logs before step 1 (server side)');
       const tour = new TourPage(page);
       const cluster = await tour.startByLink(scenario.id, 1);
       try {

@@ -38,8 +38,8 @@ export class ClusterTarget implements ScenarioTarget {
     });
   }
 
-  /** Waits until every node has recovered from its disk, then starts the clock. */
-  async prepare(realTimeoutMs = 60_000): Promise<void> {
+  /** Waits until every node has recovered from its disk, then starts the clock (unless told not to). */
+  async prepare(realTimeoutMs = 60_000, startClock = true): Promise<void> {
     const recovered = (): boolean => this.cluster.view.nodes.length > 0 && this.cluster.view.nodes.every((node) => node.life === 'alive');
     if (!recovered()) {
       await new Promise<void>((resolve, reject) => {
@@ -55,7 +55,7 @@ export class ClusterTarget implements ScenarioTarget {
         });
       });
     }
-    if (this.cluster.clock.paused) this.cluster.setClock(undefined, false);
+    if (startClock && this.cluster.clock.paused) this.cluster.setClock(undefined, false);
   }
 
   execute(command: Command): Promise<CommandResult> {

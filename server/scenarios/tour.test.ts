@@ -53,6 +53,20 @@ describe('guided tours over HTTP', () => {
     expect(over.json).toMatchObject({ ok: false, code: 'conflict' });
   });
 
+  it('holds time still while a person reads, and runs it only during a step (step mode)', async () => {
+    const started = await call('POST', '/api/scenarios/figure-8?speed=1');
+    const { cluster, token } = started.json['result'] as { cluster: string; token: string };
+    const view = async () => ((await call('GET', `/api/clusters/${cluster}`)).json['result'] as { cluster: { clock: { paused: boolean; now: number }; tour: { status: string } } }).cluster;
+    await expect.poll(async () => (await view()).tour.status, { timeout: 30_000 }).toBe('ready');
+    const before = await view();
+    expect(before.clock.paused).toBe(true);
+    // The prepared logs of Figure 8 are still there: nobody was elected while the page showed step 1.
+    expect(await call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next' }, token)).toMatchObject({ json: { ok: true, result: { ok: true } } });
+    const after = await view();
+    expect(after.clock.paused).toBe(true);
+    expect(after.clock.now).toBeGreaterThanOrEqual(before.clock.now);
+  });
+
   it('refuses an unknown scenario with a clear error', async () => {
     const { status, json } = await call('POST', '/api/scenarios/nope');
     expect(status).toBe(404);

@@ -20,7 +20,10 @@ export class Tour implements TourDriver {
     this.target = new ClusterTarget(cluster);
     this.run = new ScenarioRun(scenario, this.target);
     this.publish(0, 'waiting', []);
-    this.ready = this.target.prepare().then(
+    // Step mode: time stands still while a person reads a step's narration, and runs while the step
+    // runs. Otherwise the cluster would move on between steps — a prepared figure's logs would be
+    // rewritten by an election nobody asked for before its first step.
+    this.ready = this.target.prepare(60_000, false).then(
       () => this.publish(0, 'ready', []),
       (error: unknown) => this.publish(0, 'failed', [{ ok: false, detail: error instanceof Error ? error.message : String(error) }]),
     );
@@ -33,6 +36,8 @@ export class Tour implements TourDriver {
     this.running = true;
     const index = this.run.stepIndex;
     this.publish(index, 'running', []);
+    const clock = this.cluster.clock;
+    if (clock.paused) this.cluster.setClock(undefined, false);
     try {
       const report = await this.run.step();
       this.publish(index, report.ok ? 'passed' : 'failed', report.verdicts);
@@ -45,6 +50,7 @@ export class Tour implements TourDriver {
       throw new CommandError('conflict', detail);
     } finally {
       this.running = false;
+      if (!clock.paused) this.cluster.setClock(undefined, true);
     }
   }
 
