@@ -3,6 +3,7 @@
 // queued in `msgs`, `readStates`, `readFailures` and the log, which RawNode turns into a Ready.
 // Leader-side replication lives in replication.ts.
 
+import { leaseRemainingTicks } from './lease.ts';
 import {
   EMPTY_CONFIG, allMembers, allVoters, applyConfChange, bootstrapChange, decodeConfChange, encodeConfChange,
   isJoint, isVoter,
@@ -14,7 +15,7 @@ import type {
 } from './messages.ts';
 import type { ProposeOutcome, RaftConfig, ReadFailure, RestoredState } from './options.ts';
 import { Progress } from './progress.ts';
-import { hasQuorum, majorityIndex, voteResult } from './quorum.ts';
+import { hasQuorum, voteResult } from './quorum.ts';
 import type { VoteResult } from './quorum.ts';
 import { RaftLog } from './raft-log.ts';
 import { ReadOnlyQueue } from './read-only.ts';
@@ -584,17 +585,13 @@ export class Raft {
     }
   }
 
-  /** Lease read (thesis 6.4.1): safe while a quorum acknowledged heartbeats sent less than an election
-   *  timeout ago, because those followers refuse votes until then. Needs check-quorum (the lease on
-   *  votes) and a commit in this term. Returns the ticks the lease still lasts, 0 when not safe. */
+  /** Ticks a lease read stays safe (see lease.ts); 0 when not safe. */
   leaseRemaining(): number {
-    if (this.role !== 'leader' || !this.switches.checkQuorum || this.leadTransferee !== null) return 0;
-    if (this.log.term(this.log.commit) !== this.term) return 0;
-    // The lease a quorum grants starts at the quorum-th newest acknowledged heartbeat send tick.
-    const sentAt = (id: NodeId) => (id === this.id ? this.ticks : this.progress.get(id)?.leaseTick ?? Number.NEGATIVE_INFINITY);
-    const start = Math.min(majorityIndex(this.config.voters, sentAt), majorityIndex(this.config.votersOutgoing, sentAt));
-    // Followers refuse votes until start + electionTicks; keep one tick of margin for clock phase.
-    return Math.max(0, start + this.electionTicks - 1 - this.ticks);
+    return leaseRemainingTicks({
+      id: this.id, isLeader: this.role === 'leader', checkQuorum: this.switches.checkQuorum, transferring: this.leadTransferee !== null,
+      committedInTerm: this.log.term(this.log.commit) === this.term, ticks: this.ticks, electionTicks: this.electionTicks,
+      config: this.config, leaseTickOf: (id) => this.progress.get(id)?.leaseTick ?? Number.NEGATIVE_INFINITY,
+    });
   }
 
   /** The host snapshotted its state machine at `index` (<= applied). */
