@@ -4,8 +4,9 @@
 // Leader-side replication lives in replication.ts.
 
 import { leaseRemainingTicks } from './lease.ts';
+import { bootstrapEntry, contiguousAfter } from './restore.ts';
 import {
-  EMPTY_CONFIG, allMembers, allVoters, applyConfChange, bootstrapChange, decodeConfChange, encodeConfChange,
+  EMPTY_CONFIG, allMembers, allVoters, applyConfChange, decodeConfChange, encodeConfChange,
   isJoint, isVoter,
 } from './config.ts';
 import type { ConfChange } from './config.ts';
@@ -100,14 +101,7 @@ export class Raft {
       this.configHistory = [{ index: snapshot.metadata.index, config: snapshot.metadata.config }];
       this.applied = snapshot.metadata.index;
     }
-    // Keep the contiguous run that follows the snapshot (entries it covers are not needed).
-    const entries: Entry[] = [];
-    for (const e of restored?.entries ?? []) {
-      if (e.index <= this.log.lastIndex()) continue;
-      if (e.index !== this.log.lastIndex() + entries.length + 1) break;
-      entries.push(e);
-    }
-    this.log.append(entries);
+    this.log.append(contiguousAfter(restored?.entries ?? [], this.log.lastIndex()));
     this.log.unstableFrom = this.log.lastIndex() + 1;
     const hs = restored?.hardState;
     if (hs !== undefined) {
@@ -126,11 +120,9 @@ export class Raft {
     }
   }
 
-  /** Every initial member writes the same first entry (index 1, term 1) adding the initial config, so
-   *  the configuration is in the log and nodes added later learn it from there. */
+  /** A fresh cluster's first entry (see bootstrapEntry), committed at once: it is in every initial log. */
   private bootstrap(initial: MembershipConfig): void {
-    const sorted: MembershipConfig = { voters: [...initial.voters].sort(), learners: [...initial.learners].sort(), votersOutgoing: [] };
-    const entry: Entry = { index: 1, term: 1, type: 'config', data: encodeConfChange(bootstrapChange(sorted)) };
+    const entry = bootstrapEntry(initial);
     this.log.append([entry]);
     this.log.unstableFrom = 1;
     this.term = Math.max(this.term, 1);
