@@ -47,7 +47,7 @@ export class Bus {
   private nextId = 1;
   private holding = false;
   /** Totals for /metrics and the benchmark. */
-  readonly counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  readonly counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, direct: 0 };
 
   constructor(
     private readonly hooks: BusHooks,
@@ -81,6 +81,23 @@ export class Bus {
       });
     }
     if (wake) this.hooks.wake();
+  }
+
+  /**
+   * Messages a node took from a direct lane (an instant link, see lanes.ts): they did not wait
+   * here, but they are shown, counted and kept for the inspector like every other message.
+   */
+  record(messages: readonly MessageBase[]): void {
+    const now = this.hooks.now();
+    for (const message of messages) {
+      const item = this.inFlightOf(message, now, now);
+      this.counters.sent += 1;
+      this.counters.delivered += 1;
+      this.counters.direct += 1;
+      this.remember(item);
+      this.hooks.emit({ type: 'message-sent', message: item });
+      this.hooks.emit({ type: 'message-delivered', id: item.id });
+    }
   }
 
   /** Delivers every message due by `now`, in delivery order (nothing while held): one batch per node. */

@@ -16,6 +16,7 @@ import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from './event-log.ts';
 import { LabClock } from './lab-clock.ts';
+import { Lanes } from './lanes.ts';
 import { LiveChecker } from './live-checker.ts';
 import { Membership } from './membership.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
@@ -68,6 +69,8 @@ export class Cluster {
   readonly membership: Membership;
   readonly checker: LiveChecker;
   private readonly scheduler: Scheduler;
+  /** Direct worker-to-worker lanes for instant links (the bus records what they carry). */
+  private readonly lanes: Lanes;
   private readonly hosts = new Map<string, NodeHost>();
   private switches: Switches = DEFAULT_SWITCHES;
   readonly chaos: ChaosAutopilot;
@@ -119,6 +122,7 @@ export class Cluster {
       deliverDue: (now) => this.bus.deliverDue(now),
       nextDeliveryAt: () => this.bus.nextDueAt(),
     });
+    this.lanes = new Lanes((from, to) => this.instantLink(from, to));
     this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.post({ type: 'client', request }) ?? false);
     this.checker = new LiveChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
     this.client = new ClientGateway(
@@ -243,7 +247,8 @@ export class Cluster {
       case 'network':
         return this.runNetwork(command);
       case 'hold':
-        return void this.bus.setHeld(command.held);
+        this.bus.setHeld(command.held);
+        return void this.lanes.refresh();
       case 'step': {
         const delivered = this.bus.step();
         return { delivered: delivered ? delivered.summary : null };
@@ -381,6 +386,7 @@ export class Cluster {
     if (!host.running) throw new CommandError('conflict', `${node} is not running`);
     if (host.paused) throw new CommandError('conflict', `${node} is already paused`);
     host.pause();
+    this.lanes.refresh();
     this.events.emit({ type: 'node-paused', node });
   }
 
@@ -390,6 +396,7 @@ export class Cluster {
     host.resume();
     this.events.emit({ type: 'node-resumed', node });
     this.bus.releaseParked(node);
+    this.lanes.refresh();
   }
 
   /** Kill, delete the directory, start empty: the node rejoins and the leader catches it up. */
@@ -420,6 +427,7 @@ export class Cluster {
     if (paused === true) this.clock.pause();
     if (paused === false) this.clock.resume();
     this.scheduler.clockChanged();
+    this.lanes.refresh();
     this.events.emit({ type: 'clock', clock: this.clock.state() });
     if (paused === false) this.membership.reconcile();
   }
@@ -444,6 +452,7 @@ export class Cluster {
 
   private runNetwork(command: NetworkCommand): Record<string, unknown> {
     runNetworkCommand(this.network, command, this.nodeIds(), this.leader());
+    this.lanes.refresh();
     const network = this.networkView();
     this.events.emit({ type: 'network', network });
     return { network };
@@ -522,6 +531,13 @@ export class Cluster {
       snapshotTrailing: Math.min(50, Math.floor(this.snapshotThreshold / 4)),
       ...(this.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.maxEntriesPerMessage } : {}),
     });
+    this.lanes.started(host);
+  }
+
+  /** A message from → to may skip the bus: an instant link, not held, the clock and both nodes running. */
+  private instantLink(from: string, to: string): boolean {
+    if (this.bus.held || this.clock.paused || this.hosts.get(from)?.paused || this.hosts.get(to)?.paused) return false;
+    return this.network.isInstant(from, to);
   }
 
   /** A removed node: stop it, delete its data, forget it. */
@@ -565,6 +581,7 @@ export class Cluster {
             totals.fsyncMs += report.persisted.fsyncMs;
           }
         }
+        if (report.received) this.bus.record(report.received);
         if (report.messages.length > 0) this.bus.send(report.messages);
         for (const { requestId, outcome } of report.outcomes) this.requests.resolve(requestId, outcome);
         if (report.status?.role === 'leader') this.membership.reconcile();
@@ -576,6 +593,7 @@ export class Cluster {
     const life = this.events.view.nodes.find((n) => n.id === node)?.life;
     if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: expected ? 'killed' : `crashed: ${error ?? 'unknown'}` });
     this.checker.crashed(node);
+    this.lanes.stopped(node);
     this.bus.dropTo(node, `${node} is down`);
     this.requests.failNode(node, `${node} went down before answering`);
   }

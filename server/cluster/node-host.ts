@@ -1,9 +1,10 @@
 // The main thread's handle on one node: starts its worker, posts to it, pauses and kills it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 import { closeFilesUnder } from './leaked-files.ts';
+import type { LaneEnd } from './lanes.ts';
 
 /** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
 function workerEntry(): URL {
@@ -17,7 +18,7 @@ export interface NodeHostEvents {
   onExit(node: string, expected: boolean, error: string | null): void;
 }
 
-export class NodeHost {
+export class NodeHost implements LaneEnd {
   private worker: Worker | null = null;
   private stopping = false;
   private frozen = false;
@@ -71,6 +72,19 @@ export class NodeHost {
     }
     this.worker.postMessage(message);
     return true;
+  }
+
+  /** Lane set-up and changes reach the worker even while it is paused (it must turn lanes away). */
+  attach(peer: string, port: MessagePort): void {
+    this.worker?.postMessage({ type: 'lane-attach', peer, port } satisfies ToWorker, [port]);
+  }
+
+  detach(peer: string): void {
+    this.worker?.postMessage({ type: 'lane-detach', peer } satisfies ToWorker);
+  }
+
+  open(sendTo: readonly string[], receiveFrom: readonly string[]): void {
+    this.worker?.postMessage({ type: 'lanes', sendTo, receiveFrom } satisfies ToWorker);
   }
 
   pause(): void {

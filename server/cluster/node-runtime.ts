@@ -53,9 +53,16 @@ export class NodeRuntime {
   /** Outcomes decided outside a Ready (refusals, local reads), sent with the next report. */
   private readonly earlyOutcomes: Outcomes = [];
 
+  /** Messages taken from direct lanes since the last report (the bus records them). */
+  private received: Message[] = [];
+  /** Messages for the bus that did not come from this node's own Readies (turned away by a lane). */
+  private readonly forBus: Message[] = [];
+
   constructor(
     private readonly init: WorkerInit,
     private readonly report: (message: FromWorker) => void,
+    /** Sends what it can on direct lanes and returns the rest, for the bus (worker-lanes.ts). */
+    private readonly sendDirect: (messages: Message[]) => Message[] = (messages) => messages,
   ) {
     const { storage, restored, recovery } = NodeStorage.open(init.dir);
     this.storage = storage;
@@ -110,6 +117,19 @@ export class NodeRuntime {
 
   deliver(message: Message): void {
     this.raft.step(message);
+  }
+
+  /** Messages a peer handed over on an open lane: stepped now, and reported for the bus to record. */
+  deliverFromLane(messages: readonly Message[]): void {
+    for (const message of messages) {
+      this.raft.step(message);
+      this.received.push(message);
+    }
+  }
+
+  /** Messages that arrived on a lane this end had closed: the bus routes them as the network is now. */
+  toBus(messages: readonly Message[]): void {
+    this.forBus.push(...messages);
   }
 
   /** Runs the host loop over everything stepped since the last flush and reports once. */
@@ -238,12 +258,15 @@ export class NodeRuntime {
     // After a replacement, the keys applied one by one above are superseded by the whole image.
     if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
 
+    const forBus = [...this.forBus.splice(0), ...this.sendDirect(messages)];
+    const received = this.received;
+    this.received = [];
     const status = this.status();
     this.observeRole(status, observations);
     const statusChanged = statusWorthReporting(status, this.lastStatus);
     const now = performance.now();
     const diskDue = (this.diskDirty || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
-    if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && messages.length === 0 && outcomes.length === 0 && observations.length === 0) {
+    if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && forBus.length === 0 && received.length === 0 && outcomes.length === 0 && observations.length === 0) {
       return;
     }
     if (statusChanged) this.lastStatus = status;
@@ -259,7 +282,8 @@ export class NodeRuntime {
       ...(kvReset ? { kvReset } : {}),
       appended,
       applied,
-      messages,
+      messages: forBus,
+      ...(received.length > 0 ? { received } : {}),
       outcomes,
       persisted: persisted.batches > 0 ? persisted : null,
       snapshots,
@@ -268,9 +292,10 @@ export class NodeRuntime {
     this.report(report);
   }
 
-  /** Hands messages to the bus at once, ahead of the report that ends this drain. */
+  /** Sends messages at once (on lanes, or to the bus), ahead of the report that ends this drain. */
   private sendEarly(messages: Message[]): void {
-    this.report({ type: 'ready', appended: [], applied: [], messages, outcomes: [], persisted: null, snapshots: [], observations: [] });
+    const viaBus = this.sendDirect(messages);
+    if (viaBus.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: viaBus, outcomes: [], persisted: null, snapshots: [], observations: [] });
   }
 
   /** Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable. */

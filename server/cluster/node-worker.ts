@@ -6,7 +6,9 @@
 // on the port has been stepped, so a burst of proposals and acks costs one Ready, one fdatasync
 // and one report instead of one of each per message.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from './node-runtime.ts';
+import { WorkerLanes } from './worker-lanes.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -20,16 +22,33 @@ function fatal(error: unknown): never {
   process.exit(1);
 }
 
+let flushScheduled = false;
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flush);
+}
+
+// Messages from peers' lanes: stepped when the lane is open at this end, else handed to the bus.
+const lanes = new WorkerLanes((_from, messages, accepted) => {
+  try {
+    if (accepted) runtime.deliverFromLane(messages as Message[]);
+    else runtime.toBus(messages as Message[]);
+  } catch (error) {
+    fatal(error);
+  }
+  scheduleFlush();
+});
+
 let runtime: NodeRuntime;
 try {
-  runtime = new NodeRuntime(workerData as WorkerInit, post);
+  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.send(messages) as Message[]);
 } catch (error) {
   // A corrupt log in the middle, an unreadable hard state: stop with a clear error, never guess.
   post({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 }
 
-let flushScheduled = false;
 function flush(): void {
   flushScheduled = false;
   try {
@@ -51,12 +70,18 @@ port.on('message', (message: ToWorker) => {
       case 'client':
         runtime.client(message.request);
         break;
+      case 'lane-attach':
+        lanes.attach(message.peer, message.port);
+        return;
+      case 'lane-detach':
+        lanes.detach(message.peer);
+        return;
+      case 'lanes':
+        lanes.set(message.sendTo, message.receiveFrom);
+        return;
     }
   } catch (error) {
     fatal(error);
   }
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
-  }
+  scheduleFlush();
 });

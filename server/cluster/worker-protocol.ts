@@ -1,5 +1,6 @@
 // Messages between the main thread and one node's worker. Both ends are our code, so these are
 // typed rather than validated; everything from outside is validated before it gets this far.
+import type { MessagePort } from 'node:worker_threads';
 import type { MessageBase, MembershipConfig } from '../../shared/raft/types.ts';
 import type { ConfChange, SwitchChange } from '../../shared/raft/index.ts';
 import type { Observation } from '../../shared/check/index.ts';
@@ -46,7 +47,12 @@ export type ToWorker =
   | { readonly type: 'tick'; readonly ticks: number }
   /** Every message due for this node in one scheduler run: one structured clone, one wake-up. */
   | { readonly type: 'deliver'; readonly messages: readonly MessageBase[] }
-  | { readonly type: 'client'; readonly request: ClientRequest };
+  | { readonly type: 'client'; readonly request: ClientRequest }
+  /** A direct lane to a peer's worker (lanes.ts), its port transferred with this message. */
+  | { readonly type: 'lane-attach'; readonly peer: string; readonly port: MessagePort }
+  | { readonly type: 'lane-detach'; readonly peer: string }
+  /** Which lanes may carry messages now; the others' messages go through the bus. */
+  | { readonly type: 'lanes'; readonly sendTo: readonly string[]; readonly receiveFrom: readonly string[] };
 
 export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
 
@@ -70,7 +76,10 @@ export interface ReadyReport {
   /** Set when the state machine was replaced: the page drops its copy; `applied` then lists every key. */
   readonly kvReset?: 'snapshot' | 'restore' | 'recovery';
   readonly applied: readonly AppliedValue[];
+  /** Messages for the bus to route (including ones a closed lane turned away). */
   readonly messages: readonly MessageBase[];
+  /** Messages this node took from its direct lanes since its last report: the bus records them. */
+  readonly received?: readonly MessageBase[];
   readonly outcomes: readonly { readonly requestId: number; readonly outcome: ClientOutcome }[];
   /** What this report cost on disk: fdatasync batches, entries written, time spent syncing. */
   readonly persisted: { readonly batches: number; readonly entries: number; readonly fsyncMs: number } | null;

@@ -76,6 +76,26 @@ describe('NetworkModel.route', () => {
     expect(net.route('n1', 'n2', 0).deliveries).toEqual([10]);
   });
 
+  it('calls a link instant only with no delay, loss, duplication, reordering, cut or partition', () => {
+    const net = new NetworkModel(createPrng(1));
+    net.setDefaults({ latency: 0, jitter: 0 });
+    expect(net.isInstant('n1', 'n2')).toBe(true);
+    for (const patch of [{ latency: 1 }, { jitter: 1 }, { loss: 0.01 }, { duplicate: 0.01 }, { reorder: 0.01 }]) {
+      net.setLink('n1', 'n2', patch);
+      expect(net.isInstant('n1', 'n2'), JSON.stringify(patch)).toBe(false);
+      expect(net.isInstant('n2', 'n1')).toBe(true);
+      net.clearLink('n1', 'n2');
+    }
+    net.cut('n1', 'n2', 'one-way');
+    expect([net.isInstant('n1', 'n2'), net.isInstant('n2', 'n1')]).toEqual([false, true]);
+    net.heal();
+    net.isolate('n3', NODES);
+    expect([net.isInstant('n1', 'n3'), net.isInstant('n3', 'n1'), net.isInstant('n1', 'n2')]).toEqual([false, false, true]);
+    net.heal();
+    net.setDefaults({ latency: 10 });
+    expect(net.isInstant('n1', 'n2')).toBe(false);
+  });
+
   it('replays exactly from the same seed, and a probability change does not shift other draws', () => {
     const trace = (loss: number) => {
       const net = new NetworkModel(createPrng(99));

@@ -69,6 +69,17 @@ export class NetworkModel {
     return { deliveries: [first] };
   }
 
+  /**
+   * Whether from → to delivers every message at once, exactly once and in order: no cut or
+   * partition, no latency, jitter, loss, duplication or reordering. Such a link needs no routing
+   * decision per message (the real server lets its nodes use a direct lane for it).
+   */
+  isInstant(from: NodeId, to: NodeId): boolean {
+    if (this.blocked(from, to) !== undefined) return false;
+    const link = this.linkSettings(from, to);
+    return link.latency === 0 && link.jitter === 0 && link.loss === 0 && link.duplicate === 0 && link.reorder === 0;
+  }
+
   /** Why from → to carries nothing right now, if it does not. */
   blocked(from: NodeId, to: NodeId): 'cut' | 'partition' | undefined {
     if (this.cuts.size > 0 && this.cuts.has(linkKey(from, to))) return 'cut';

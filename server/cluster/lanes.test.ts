@@ -1,0 +1,164 @@
+// Direct lanes between node workers: used for instant links and recorded by the bus like every
+// other message; closed at once by anything that should make the bus decide (a cut, hold, a
+// paused node or clock, a link with latency).
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Lanes, type LaneEnd } from './lanes.ts';
+import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import type { ClusterEvent } from '../../shared/protocol/events.ts';
+import type { ClusterView } from '../../shared/protocol/views.ts';
+
+class FakeEnd implements LaneEnd {
+  readonly ports = new Map<string, MessagePort>();
+  readonly told: string[] = [];
+  constructor(readonly id: string) {}
+  attach(peer: string, port: MessagePort): void {
+    this.ports.set(peer, port);
+  }
+  detach(peer: string): void {
+    this.ports.get(peer)?.close();
+    this.ports.delete(peer);
+  }
+  open(sendTo: readonly string[], receiveFrom: readonly string[]): void {
+    this.told.push(`${sendTo.join(',')}|${receiveFrom.join(',')}`);
+  }
+}
+
+describe('Lanes (the switchboard)', () => {
+  it('gives every pair of running nodes a channel and tells each node only what changed', async () => {
+    let cut = false;
+    const lanes = new Lanes((from, to) => !(cut && from === 'n1' && to === 'n2'));
+    const [a, b, c] = [new FakeEnd('n1'), new FakeEnd('n2'), new FakeEnd('n3')];
+    lanes.started(a);
+    lanes.started(b);
+    lanes.started(c);
+    expect([...a.ports.keys()].sort()).toEqual(['n2', 'n3']);
+    expect(a.told.at(-1)).toBe('n2,n3|n2,n3');
+    // The two ends of a lane are one channel: what n1 posts, n2 receives.
+    const got = new Promise((resolve) => b.ports.get('n1')!.once('message', resolve));
+    a.ports.get('n2')!.postMessage({ hello: 1 });
+    expect(await got).toEqual({ hello: 1 });
+
+    const before = c.told.length;
+    cut = true;
+    lanes.refresh();
+    expect(a.told.at(-1)).toBe('n3|n2,n3');
+    expect(b.told.at(-1)).toBe('n1,n3|n3');
+    expect(c.told.length).toBe(before); // nothing changed for n3
+    expect(lanes.openLinks()).not.toContainEqual({ from: 'n1', to: 'n2' });
+
+    lanes.stopped('n3');
+    expect(a.ports.has('n3')).toBe(false);
+    expect(a.told.at(-1)).toBe('|n2');
+    for (const end of [a, b]) for (const port of end.ports.values()) port.close();
+  });
+});
+
+let lab: TempCluster | null = null;
+afterEach(async () => {
+  await lab?.dispose();
+  lab = null;
+});
+
+function formed(view: ClusterView): string | null {
+  const leaderId = leaderOf(view);
+  const leader = view.nodes.find((node) => node.id === leaderId);
+  if (!leader || leader.config.voters.length !== 3) return null;
+  return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
+}
+
+function record(lab: TempCluster): ClusterEvent[] {
+  const events: ClusterEvent[] = [];
+  lab.cluster.events.subscribe((event) => events.push(event));
+  return events;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const lastIndexOf = (view: ClusterView, node: string): number => view.nodes.find((n) => n.id === node)!.lastIndex;
+
+describe('direct lanes on real workers', () => {
+  it('carry instant links in the production profile, and the bus still shows every message', async () => {
+    lab = startTempCluster({ nodes: 3 });
+    const { cluster } = lab;
+    await lab.until('a formed cluster', formed);
+    const events = record(lab);
+    const direct = cluster.bus.counters.direct;
+    for (let i = 0; i < 10; i++) expect(await cluster.execute({ type: 'put', key: `k${i}`, value: `${i}` })).toMatchObject({ ok: true });
+    await sleep(150);
+    // Each write: an Append to each follower and an answer from each.
+    expect(cluster.bus.counters.direct - direct).toBeGreaterThanOrEqual(40);
+    const sent = events.flatMap((e) => (e.type === 'message-sent' ? [e.message] : []));
+    const delivered = new Set(events.flatMap((e) => (e.type === 'message-delivered' ? [e.id] : [])));
+    const appends = sent.filter((m) => m.kind === 'Append' && m.entries && m.entries > 0);
+    expect(appends.length).toBeGreaterThanOrEqual(20);
+    for (const message of appends) {
+      expect(delivered.has(message.id)).toBe(true);
+      expect(message.deliverAt).toBe(message.sentAt);
+    }
+    // The inspector finds a lane message like any other.
+    const inspected = await cluster.execute({ type: 'inspect-message', id: appends[0]!.id });
+    expect(inspected).toMatchObject({ ok: true, result: { state: 'done', message: { type: 'Append' } } });
+  });
+
+  it('close when a link is cut: nothing reaches the follower until the link heals', async () => {
+    lab = startTempCluster({ nodes: 3 });
+    const { cluster } = lab;
+    const leader = await lab.until('a formed cluster', formed);
+    const follower = cluster.nodeIds().find((id) => id !== leader)!;
+    await cluster.execute({ type: 'cut-link', from: leader, to: follower, direction: 'one-way' });
+    const events = record(lab);
+    const stuckAt = lastIndexOf(cluster.view, follower);
+    for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `cut${i}`, value: `${i}` })).toMatchObject({ ok: true });
+    await sleep(150);
+    expect(lastIndexOf(cluster.view, follower)).toBe(stuckAt);
+    const toFollower = events.flatMap((e) => (e.type === 'message-sent' && e.message.from === leader && e.message.to === follower ? [e.message.id] : []));
+    const dropped = new Set(events.flatMap((e) => (e.type === 'message-dropped' ? [e.id] : [])));
+    expect(toFollower.length).toBeGreaterThan(0);
+    for (const id of toFollower) expect(dropped.has(id)).toBe(true);
+
+    await cluster.execute({ type: 'heal-network' });
+    await lab.until('the follower caught up', (view) => lastIndexOf(view, follower) >= lastIndexOf(view, leader));
+  });
+
+  it('close in hold mode: Appends wait on the bus, and the write commits once released', async () => {
+    lab = startTempCluster({ nodes: 3 });
+    const { cluster } = lab;
+    const leader = await lab.until('a formed cluster', formed);
+    await cluster.execute({ type: 'hold', held: true });
+    let done = false;
+    const write = cluster.execute({ type: 'put', key: 'held', value: 'x' }).then((result) => ((done = true), result));
+    await lab.until('an Append waiting on the bus', () => cluster.bus.inFlight().some((m) => m.from === leader && m.kind === 'Append' && (m.entries ?? 0) > 0));
+    // (A heartbeat already on a lane when hold began may still land: it was sent before.)
+    const direct = cluster.bus.counters.direct;
+    await sleep(100);
+    expect(done).toBe(false);
+    expect(cluster.bus.counters.direct).toBe(direct);
+    await cluster.execute({ type: 'hold', held: false });
+    expect(await write).toMatchObject({ ok: true });
+  });
+
+  it('close to a paused node: it receives nothing, then catches up on resume', async () => {
+    lab = startTempCluster({ nodes: 3 });
+    const { cluster } = lab;
+    const leader = await lab.until('a formed cluster', formed);
+    const follower = cluster.nodeIds().find((id) => id !== leader)!;
+    await cluster.execute({ type: 'pause-node', node: follower });
+    const stuckAt = lastIndexOf(cluster.view, follower);
+    for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `p${i}`, value: `${i}` })).toMatchObject({ ok: true });
+    await sleep(150);
+    expect(lastIndexOf(cluster.view, follower)).toBe(stuckAt);
+    expect(cluster.bus.inFlight().some((m) => m.to === follower)).toBe(true);
+    await cluster.execute({ type: 'resume-node', node: follower });
+    await lab.until('the paused follower caught up', (view) => lastIndexOf(view, follower) >= lastIndexOf(view, leader));
+  });
+
+  it('are never used where links have latency (the teaching profile)', async () => {
+    lab = startTempCluster({ nodes: 3, profile: 'teaching', speed: 1 });
+    const { cluster } = lab;
+    await lab.until('a formed cluster', formed);
+    expect(await cluster.execute({ type: 'put', key: 'slow', value: 'x' })).toMatchObject({ ok: true });
+    expect(cluster.bus.counters.direct).toBe(0);
+    expect(cluster.bus.counters.delivered).toBeGreaterThan(0);
+  });
+});
