@@ -14,9 +14,23 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{8,200}$/;
 /** Constant-time comparison of two tokens (hashed first, so lengths do not leak either). */
 export function tokensMatch(presented: string | null, expected: string): boolean {
   if (presented === null) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digest(presented), expectedDigest(expected));
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/** The digests of the few tokens this server issued, computed once instead of per request. */
+const issuedDigests = new Map<string, Buffer>();
+function expectedDigest(token: string): Buffer {
+  let known = issuedDigests.get(token);
+  if (!known) {
+    if (issuedDigests.size > 1000) issuedDigests.clear(); // clusters come and go; stay bounded
+    known = digest(token);
+    issuedDigests.set(token, known);
+  }
+  return known;
 }
 
 /**

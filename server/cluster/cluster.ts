@@ -123,7 +123,7 @@ export class Cluster {
       nextDeliveryAt: () => this.bus.nextDueAt(),
     });
     this.lanes = new Lanes((from, to) => this.instantLink(from, to));
-    this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.post({ type: 'client', request }) ?? false);
+    this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.request(request) ?? false);
     this.checker = new LiveChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
     this.client = new ClientGateway(
       {

@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+import type { ClientRequest, FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 import { closeFilesUnder } from './leaked-files.ts';
 import type { LaneEnd } from './lanes.ts';
+import type { Posted } from './report-batcher.ts';
 
 /** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
 function workerEntry(): URL {
@@ -24,6 +25,13 @@ export class NodeHost implements LaneEnd {
   private frozen = false;
   /** Client requests that arrived while paused; handled on resume. */
   private readonly waiting: ToWorker[] = [];
+  /** Client requests of this event-loop turn: one post (one wake-up of the worker) for all of them. */
+  private outbox: ClientRequest[] = [];
+  private readonly sendOutbox = (): void => {
+    const requests = this.outbox;
+    this.outbox = [];
+    if (requests.length > 0) this.post({ type: 'clients', requests });
+  };
 
   constructor(
     readonly id: string,
@@ -46,10 +54,11 @@ export class NodeHost implements LaneEnd {
     this.frozen = false;
     this.waiting.length = 0;
     let crash: string | null = null;
-    worker.on('message', (message: FromWorker) => {
+    worker.on('message', (message: Posted) => {
       if (this.worker !== worker) return; // a late message from a worker we already killed
       if (message.type === 'fatal') crash = message.error;
-      this.events.onReport(this.id, message);
+      if (message.type !== 'reports') return this.events.onReport(this.id, message);
+      for (const report of message.reports) this.events.onReport(this.id, report);
     });
     worker.on('error', (error) => {
       crash = error.stack ?? error.message;
@@ -58,6 +67,7 @@ export class NodeHost implements LaneEnd {
       closeFilesUnder(init.dir);
       if (this.worker !== worker) return;
       this.worker = null;
+      this.outbox = [];
       const expected = this.stopping;
       this.events.onExit(this.id, expected, expected ? null : (crash ?? `worker exited with code ${code}`));
     });
@@ -85,6 +95,13 @@ export class NodeHost implements LaneEnd {
 
   open(sendTo: readonly string[], receiveFrom: readonly string[]): void {
     this.worker?.postMessage({ type: 'lanes', sendTo, receiveFrom } satisfies ToWorker);
+  }
+
+  /** Queues a client request; everything queued in this turn goes to the worker together. */
+  request(request: ClientRequest): boolean {
+    if (!this.worker) return false;
+    if (this.outbox.push(request) === 1) setImmediate(this.sendOutbox);
+    return true;
   }
 
   pause(): void {

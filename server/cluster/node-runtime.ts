@@ -61,8 +61,8 @@ export class NodeRuntime {
   constructor(
     private readonly init: WorkerInit,
     private readonly report: (message: FromWorker) => void,
-    /** Sends what it can on direct lanes and returns the rest, for the bus (worker-lanes.ts). */
-    private readonly sendDirect: (messages: Message[]) => Message[] = (messages) => messages,
+    /** Splits messages into what goes on direct lanes (sent by `post`) and the bus's share (worker-lanes.ts). */
+    private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void } = (messages) => ({ viaBus: messages, post: () => {} }),
   ) {
     const { storage, restored, recovery } = NodeStorage.open(init.dir);
     this.storage = storage;
@@ -258,7 +258,8 @@ export class NodeRuntime {
     // After a replacement, the keys applied one by one above are superseded by the whole image.
     if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
 
-    const forBus = [...this.forBus.splice(0), ...this.sendDirect(messages)];
+    const direct = this.lanes(messages);
+    const forBus = [...this.forBus.splice(0), ...direct.viaBus];
     const received = this.received;
     this.received = [];
     const status = this.status();
@@ -267,6 +268,7 @@ export class NodeRuntime {
     const now = performance.now();
     const diskDue = (this.diskDirty || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
     if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && forBus.length === 0 && received.length === 0 && outcomes.length === 0 && observations.length === 0) {
+      direct.post();
       return;
     }
     if (statusChanged) this.lastStatus = status;
@@ -289,12 +291,16 @@ export class NodeRuntime {
       snapshots,
       observations,
     };
+    // The report first: it may carry a client's answer, which is what someone waits for; the lane
+    // messages after it (already durable, usually the new commit index) do not hurry anyone.
     this.report(report);
+    direct.post();
   }
 
   /** Sends messages at once (on lanes, or to the bus), ahead of the report that ends this drain. */
   private sendEarly(messages: Message[]): void {
-    const viaBus = this.sendDirect(messages);
+    const { viaBus, post } = this.lanes(messages);
+    post();
     if (viaBus.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: viaBus, outcomes: [], persisted: null, snapshots: [], observations: [] });
   }
 

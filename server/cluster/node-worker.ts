@@ -9,12 +9,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import { WorkerLanes } from './worker-lanes.ts';
+import { ReportBatcher } from './report-batcher.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('node-worker.ts must run inside a worker thread');
 
-const post = (message: FromWorker): void => port.postMessage(message);
+const batcher = new ReportBatcher((message) => port.postMessage(message));
+const post = (message: FromWorker): void => batcher.report(message);
 
 /** Anything thrown here is a bug or a broken disk: report it and stop, never limp on. */
 function fatal(error: unknown): never {
@@ -42,7 +44,7 @@ const lanes = new WorkerLanes((_from, messages, accepted) => {
 
 let runtime: NodeRuntime;
 try {
-  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.send(messages) as Message[]);
+  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void });
 } catch (error) {
   // A corrupt log in the middle, an unreadable hard state: stop with a clear error, never guess.
   post({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });
@@ -67,8 +69,8 @@ port.on('message', (message: ToWorker) => {
       case 'deliver':
         for (const m of message.messages) runtime.deliver(m as Parameters<NodeRuntime['deliver']>[0]);
         break;
-      case 'client':
-        runtime.client(message.request);
+      case 'clients':
+        for (const request of message.requests) runtime.client(request);
         break;
       case 'lane-attach':
         lanes.attach(message.peer, message.port);

@@ -50,7 +50,14 @@ export class WorkerLanes {
    * messages that must go through the bus.
    */
   send(messages: readonly MessageBase[]): MessageBase[] {
-    if (this.sendTo.size === 0 || messages.length === 0) return [...messages];
+    const { viaBus, post } = this.route(messages);
+    post();
+    return viaBus;
+  }
+
+  /** Splits messages into lane batches (posted when `post` is called) and the bus's share. */
+  route(messages: readonly MessageBase[]): { viaBus: MessageBase[]; post: () => void } {
+    if (this.sendTo.size === 0 || messages.length === 0) return { viaBus: [...messages], post: nothing };
     const viaBus: MessageBase[] = [];
     const byPeer = new Map<string, MessageBase[]>();
     for (const message of messages) {
@@ -62,7 +69,11 @@ export class WorkerLanes {
       if (batch) batch.push(message);
       else byPeer.set(message.to, [message]);
     }
-    for (const [peer, batch] of byPeer) this.ports.get(peer)!.postMessage({ messages: batch } satisfies LaneBatch);
-    return viaBus;
+    const post = (): void => {
+      for (const [peer, batch] of byPeer) this.ports.get(peer)?.postMessage({ messages: batch } satisfies LaneBatch);
+    };
+    return { viaBus, post };
   }
 }
+
+const nothing = (): void => {};

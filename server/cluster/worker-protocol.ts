@@ -47,7 +47,8 @@ export type ToWorker =
   | { readonly type: 'tick'; readonly ticks: number }
   /** Every message due for this node in one scheduler run: one structured clone, one wake-up. */
   | { readonly type: 'deliver'; readonly messages: readonly MessageBase[] }
-  | { readonly type: 'client'; readonly request: ClientRequest }
+  /** Client requests for this node that arrived in one turn of the main thread's event loop. */
+  | { readonly type: 'clients'; readonly requests: readonly ClientRequest[] }
   /** A direct lane to a peer's worker (lanes.ts), its port transferred with this message. */
   | { readonly type: 'lane-attach'; readonly peer: string; readonly port: MessagePort }
   | { readonly type: 'lane-detach'; readonly peer: string }
