@@ -34,7 +34,7 @@ export interface ClusterOptions {
   /** The server's data directory; this cluster lives in <dataDir>/<name>/. */
   readonly dataDir: string;
   readonly profile: ProfileName;
-  /** Compaction threshold (entries applied since the last snapshot). Default 1000. */
+  /** Compaction threshold (entries applied since the last snapshot). Default: the profile's (1,000 teaching, 10,000 production). */
   readonly snapshotThreshold?: number;
   /** Entries per Append (default 64). 1 makes every acknowledgement cover one entry (Figure 8). */
   readonly maxEntriesPerMessage?: number;
@@ -90,7 +90,7 @@ export class Cluster {
     this.name = options.name;
     this.profile = PROFILES[options.profile];
     this.dir = join(options.dataDir, options.name);
-    this.snapshotThreshold = options.snapshotThreshold ?? 1000;
+    this.snapshotThreshold = options.snapshotThreshold ?? this.profile.snapshotEntries;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage;
     this.prepared = options.prepared;
     this.clock = new LabClock(options.speed ?? this.profile.speed);

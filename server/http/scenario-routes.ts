@@ -17,6 +17,7 @@ function parseSpeed(raw: string | null): number | undefined {
 
 /** GET /api/scenarios, POST /api/scenarios/{id}[?speed=S]; false for other paths. */
 export function handleScenarioRoutes(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): boolean {
+  if (!(request.url ?? '').startsWith('/api/scenarios')) return false; // before parsing: most requests are not
   const { pathname } = new URL(request.url ?? '/', 'http://x');
   const parts = pathname.split('/').filter(Boolean);
   if (parts[0] !== 'api' || parts[1] !== 'scenarios' || parts.length > 3) return false;

@@ -115,10 +115,10 @@ function toVaultError(error: unknown): VaultError {
 
 /** node:http glue: returns false for URLs that are not the Vault API's. */
 export async function handleVaultHttp(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): Promise<boolean> {
-  const url = new URL(request.url ?? '/', 'http://x');
   // The path as sent: URL parsing would quietly resolve "a/../b" into "b"; Vault refuses it.
   const location = locateVault((request.url ?? '/').split('?')[0] ?? '/', registry);
   if (!location) return false;
+  const url = new URL(request.url ?? '/', 'http://x');
   const answer = withinRate
     ? await answerVault(
         {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent, emptyClusterView, emptyNodeView } from './reduce-view.ts';
 import { parseClientFrame, parseServerFrame } from './frames.ts';
 import type { ClusterEvent } from './events.ts';
-import type { ClusterView } from './views.ts';
+import { VIEW_LOG_TAIL, type ClusterView } from './views.ts';
 
 function view(): ClusterView {
   return { ...emptyClusterView('default', 'teaching', 10), nodes: [emptyNodeView('n1'), emptyNodeView('n2')] };
@@ -52,6 +52,21 @@ describe('applyEvent', () => {
     applyEvent(v, { seq: 3, time: 3, type: 'log-truncated', node: 'n1', fromIndex: 2 });
     expect(v.nodes[0]!.log.map((e) => e.index)).toEqual([1]);
     expect(v.seq).toBe(3);
+  });
+
+  it('keeps only the last VIEW_LOG_TAIL entries of a long log, in order, through appends and conflicts', () => {
+    const v = view();
+    const upTo = (from: number, to: number, term: number) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, term));
+    applyEvent(v, { seq: 1, time: 1, type: 'log-appended', node: 'n1', entries: upTo(1, VIEW_LOG_TAIL + 30, 1) });
+    applyEvent(v, { seq: 2, time: 2, type: 'log-appended', node: 'n1', entries: upTo(VIEW_LOG_TAIL + 31, VIEW_LOG_TAIL + 40, 1) });
+    applyEvent(v, { seq: 3, time: 3, type: 'log-appended', node: 'n1', entries: upTo(VIEW_LOG_TAIL + 35, VIEW_LOG_TAIL + 36, 2) });
+    const log = v.nodes[0]!.log;
+    expect(log.length).toBe(VIEW_LOG_TAIL - 4); // the conflict cut 6 entries and brought 2
+    expect(log.at(-1)).toMatchObject({ index: VIEW_LOG_TAIL + 36, term: 2 });
+    expect(log.at(-3)).toMatchObject({ index: VIEW_LOG_TAIL + 34, term: 1 });
+    expect(log.every((e, i) => i === 0 || e.index === log[i - 1]!.index + 1)).toBe(true);
+    applyEvent(v, { seq: 4, time: 4, type: 'log-appended', node: 'n1', entries: upTo(1, VIEW_LOG_TAIL * 2, 3) });
+    expect(v.nodes[0]!.log.map((e) => e.index)).toEqual(upTo(VIEW_LOG_TAIL + 1, VIEW_LOG_TAIL * 2, 3).map((e) => e.index));
   });
 
   it('tracks messages in flight until delivered or dropped', () => {

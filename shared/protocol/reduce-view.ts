@@ -197,8 +197,11 @@ function appendEntries(node: NodeView, entries: readonly EntryView[]): void {
   const first = entries[0];
   if (!first) return;
   // Appending at an index we already hold replaces our suffix from there (Raft's conflict rule).
-  const kept = node.log.filter((entry) => entry.index < first.index);
-  node.log = kept.concat(entries).slice(-VIEW_LOG_TAIL);
+  // The log is in index order, so the cut is found from the end (usually at once).
+  let keep = node.log.length;
+  while (keep > 0 && node.log[keep - 1]!.index >= first.index) keep--;
+  const from = Math.max(0, keep + entries.length - VIEW_LOG_TAIL);
+  node.log = node.log.slice(Math.min(from, keep), keep).concat(entries.length > VIEW_LOG_TAIL ? entries.slice(-VIEW_LOG_TAIL) : entries);
   node.lastIndex = entries.at(-1)!.index;
 }
 
