@@ -107,6 +107,7 @@ describe('direct lanes on real workers', () => {
     const leader = await lab.until('a formed cluster', formed);
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     await cluster.execute({ type: 'cut-link', from: leader, to: follower, direction: 'one-way' });
+    await sleep(50); // what was already on the lane (and its held report) lands first
     const events = record(lab);
     const stuckAt = lastIndexOf(cluster.view, follower);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `cut${i}`, value: `${i}` })).toMatchObject({ ok: true });
@@ -144,6 +145,7 @@ describe('direct lanes on real workers', () => {
     const leader = await lab.until('a formed cluster', formed);
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     await cluster.execute({ type: 'pause-node', node: follower });
+    await sleep(50);
     const stuckAt = lastIndexOf(cluster.view, follower);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `p${i}`, value: `${i}` })).toMatchObject({ ok: true });
     await sleep(150);
@@ -151,6 +153,20 @@ describe('direct lanes on real workers', () => {
     expect(cluster.bus.inFlight().some((m) => m.to === follower)).toBe(true);
     await cluster.execute({ type: 'resume-node', node: follower });
     await lab.until('the paused follower caught up', (view) => lastIndexOf(view, follower) >= lastIndexOf(view, leader));
+  });
+
+  it('close while time is slowed down (tours act between two messages), and reopen at full speed', async () => {
+    lab = startTempCluster({ nodes: 3 });
+    const { cluster } = lab;
+    await lab.until('a formed cluster', formed);
+    await cluster.execute({ type: 'clock', speed: 0.5 });
+    await sleep(50); // lane messages sent before the change may still land
+    const direct = cluster.bus.counters.direct;
+    expect(await cluster.execute({ type: 'put', key: 'slowed', value: 'x' })).toMatchObject({ ok: true });
+    expect(cluster.bus.counters.direct).toBe(direct);
+    await cluster.execute({ type: 'clock', speed: 1 });
+    expect(await cluster.execute({ type: 'put', key: 'full', value: 'x' })).toMatchObject({ ok: true });
+    expect(cluster.bus.counters.direct).toBeGreaterThan(direct);
   });
 
   it('are never used where links have latency (the teaching profile)', async () => {

@@ -2,7 +2,7 @@
 // nodes' side). Every pair of running nodes gets a MessageChannel; whether a lane may carry
 // messages is decided here, from the same things that decide what the bus does: a lane from → to
 // is open only while that link is instant in the network model, the bus is not held, the clock
-// runs and neither node is paused. Anything else (teaching latency, a cut, a partition, loss,
+// runs at full speed and neither node is paused. Anything else (teaching latency, a cut, a partition, loss,
 // hold and step, a paused node or clock) closes it, and messages go through the bus as before.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
