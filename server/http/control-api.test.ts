@@ -116,6 +116,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/^raftlab_node_fsync_seconds_count\{cluster="default",node="n1"\} [1-9]\d*$/m);
     expect(text).toMatch(/^raftlab_node_fsync_seconds_sum\{cluster="default",node="n2"\} [0-9.e-]+$/m);
     expect(text).toMatch(/^raftlab_cluster_fsync_seconds_count\{cluster="default"\} \d+$/m);
+    expect(text).toMatch(/^raftlab_cluster_bus_direct_total\{cluster="default"\} \d+$/m);
     expect(text).toMatch(/^raftlab_clusters 1$/m);
     expect(text).toMatch(/^raftlab_ws_connections \d+$/m);
     expect(text).toMatch(/^raftlab_events_per_second [\d.]+$/m);

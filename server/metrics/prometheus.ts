@@ -84,6 +84,7 @@ export class MetricsCollector {
       for (const outcome of ['sent', 'delivered', 'dropped', 'duplicated'] as const) {
         out.metric('raftlab_cluster_messages_total', 'counter', 'Bus messages by outcome.', bus[outcome], { ...cluster, outcome });
       }
+      out.metric('raftlab_cluster_bus_direct_total', 'counter', 'Messages that went over a direct lane between workers (instant links), recorded by the bus; also counted as sent and delivered.', bus.direct, cluster);
       out.metric('raftlab_cluster_fsync_seconds_sum', 'counter', 'Time spent in fdatasync across the cluster\'s nodes.', c.stats.fsyncMs / 1000, cluster);
       out.metric('raftlab_cluster_fsync_seconds_count', 'counter', 'fdatasync batches across the cluster\'s nodes.', c.stats.fsyncBatches, cluster);
       out.metric('raftlab_cluster_entries_persisted_total', 'counter', 'Log entries written to disk.', c.stats.entriesPersisted, cluster);
