@@ -21,7 +21,7 @@ import { LiveChecker } from './live-checker.ts';
 import { Membership } from './membership.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost } from './node-host.ts';
-import { PROFILES, type Profile, type ProfileName } from './profiles.ts';
+import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
@@ -527,8 +527,7 @@ export class Cluster {
       ...(bootstrap ? { initialConfig: Membership.bootstrapConfig(id) } : {}),
       seed: randomBytes(4).readUInt32LE(0),
       switches: this.switches,
-      snapshotThreshold: this.snapshotThreshold,
-      snapshotTrailing: Math.min(50, Math.floor(this.snapshotThreshold / 4)),
+      ...compactionFor(id, this.snapshotThreshold, this.profile),
       ...(this.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.maxEntriesPerMessage } : {}),
     });
     this.lanes.started(host);
