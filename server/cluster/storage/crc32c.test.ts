@@ -27,4 +27,22 @@ describe('crc32c', () => {
     expect(crc32c(all.subarray(7), crc32c(all.subarray(0, 7)))).toBe(whole);
     expect(crc32c(all, 0, 7, all.length)).toBe(crc32c(all.subarray(7)));
   });
+
+  it('takes eight bytes at a time and agrees with the byte-at-a-time definition at every length and offset', () => {
+    const table = Array.from({ length: 256 }, (_, i) => {
+      let c = i;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      return c >>> 0;
+    });
+    const reference = (data: Uint8Array): number => {
+      let crc = 0xffffffff;
+      for (const byte of data) crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+      return ~crc >>> 0;
+    };
+    let seed = 7;
+    const data = Uint8Array.from({ length: 300 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= data.length; end += 13) expect(crc32c(data, 0, start, end)).toBe(reference(data.subarray(start, end)));
+    }
+  });
 });
