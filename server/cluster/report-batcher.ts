@@ -6,8 +6,9 @@
 // replaced state machine) goes at once, with everything that waited before it, in order.
 import type { FromWorker, ReadyReport } from './worker-protocol.ts';
 
-/** How long a report nobody waits for may be held back (real ms). */
-export const REPORT_HOLD_MS = 4;
+/** How long a report nobody waits for may be held back (real ms): one animation frame, the page
+ *  draws at most that often anyway. */
+export const REPORT_HOLD_MS = 16;
 
 export type Posted = FromWorker | { readonly type: 'reports'; readonly reports: readonly ReadyReport[] };
 
