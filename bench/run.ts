@@ -5,6 +5,7 @@
 //   npm run bench -- --quick             1.5 s per point, 10 leader kills (prints; --write to save)
 //   npm run bench -- --only etcd,failover   some sections: etcd scaling failover footprint streaming sim storage page
 //   npm run bench -- --seconds 10        longer points   --kills 50   --out FILE   --src DIR (another checkout)
+//   npm run bench -- --rounds 5          more alternating rounds of the side-by-side points (default 3)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,12 @@ const QUICK = flag('quick');
 const SECONDS = Number(option('seconds') ?? (QUICK ? 1.5 : 5));
 const WARMUP_MS = QUICK ? 300 : 1000;
 const KILLS = Number(option('kills') ?? (QUICK ? 10 : 50));
+/** Side-by-side points are measured this many times, alternating which system goes first; the
+ *  median round is reported with the range. One 5 s point on this shared 2-core machine swung by
+ *  ±30 % between runs (the same 64-client point read 2,497 and 3,916 writes/s in one run). */
+const ROUNDS = Number(option('rounds') ?? (QUICK ? 1 : 3));
+/** Seconds per point of a side-by-side round. */
+const ROUND_SECONDS = Number(option('seconds') ?? (QUICK ? 1.5 : 3));
 /** --head measures the last commit (exported to a temp dir) instead of the working tree. */
 const HEAD = flag('head');
 let SRC = option('src') ?? REPO;
@@ -90,10 +97,30 @@ interface Measured extends LoadResult {
   readonly cpu?: CpuShare;
 }
 
+interface SideBySide {
+  readonly c: number;
+  readonly raftlab: Measured;
+  readonly etcd?: Measured;
+  readonly raftlabRates?: readonly number[];
+  readonly etcdRates?: readonly number[];
+}
+
+/** The round with the median throughput (its latencies and CPU come with it). */
+function medianRound(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => a.rate - b.rate);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** "3,278 (2,497–3,916)" when there were several rounds. */
+function withRange(value: number, rates: readonly number[] | undefined): string {
+  if (!rates || rates.length < 2) return n0(value);
+  return `${n0(value)} (${n0(Math.min(...rates))}–${n0(Math.max(...rates))})`;
+}
+
 /** `pid` and the control token only for raftlab (etcd refuses an Authorization it did not issue). */
-async function measure(port: number, concurrency: number, request: (c: number, n: number) => { method: string; path: string; body?: string }, pid?: number, ok?: (s: number, b: string) => boolean): Promise<Measured> {
+async function measure(port: number, concurrency: number, request: (c: number, n: number) => { method: string; path: string; body?: string }, pid?: number, ok?: (s: number, b: string) => boolean, seconds = SECONDS): Promise<Measured> {
   const end = pid ? cpuWindow(pid) : null;
-  const result = await runLoad({ port, concurrency, durationMs: SECONDS * 1000, warmupMs: WARMUP_MS, request, ...(pid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
+  const result = await runLoad({ port, concurrency, durationMs: seconds * 1000, warmupMs: WARMUP_MS, request, ...(pid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
   return { ...result, ...(end ? { cpu: end() } : {}) };
 }
 
@@ -117,8 +144,8 @@ async function sectionEtcd(): Promise<void> {
     say(`etcd could not be started (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); raftlab only.`);
     say();
   }
-  const writes: { c: number; raftlab: Measured; etcd?: Measured }[] = [];
-  const reads: { c: number; raftlab: Measured; etcd?: Measured }[] = [];
+  const writes: SideBySide[] = [];
+  const reads: SideBySide[] = [];
   const server = await startRaftlab(build, 3);
   try {
     const ePort = etcdUp ? await etcdLeaderPort() : 0;
@@ -127,30 +154,43 @@ async function sectionEtcd(): Promise<void> {
       await call(server.port, 'PUT', `/api/clusters/default/kv/read-${k}`, { value: value64(k, 0) });
       if (etcdUp) await call(ePort, 'POST', '/v3/kv/put', { key: b64(`read-${k}`), value: b64(value64(k, 0)) }, 5000, false);
     }
-    for (const c of CONCURRENCY) {
-      const raftlab = await measure(server.port, c, raftlabPut, server.pid);
-      const etcd = etcdUp ? await measure(ePort, c, etcdPut, undefined, etcdOk) : undefined;
-      writes.push({ c, raftlab, ...(etcd ? { etcd } : {}) });
-      console.log(`  writes c=${c}: raftlab ${n0(raftlab.rate)}/s p50 ${ms(raftlab.p50)}  etcd ${n0(etcd?.rate ?? NaN)}/s p50 ${ms(etcd?.p50 ?? NaN)}`);
-    }
-    for (const c of CONCURRENCY) {
-      const raftlab = await measure(server.port, c, raftlabGet, server.pid);
-      const etcd = etcdUp ? await measure(ePort, c, etcdRange, undefined, etcdOk) : undefined;
-      reads.push({ c, raftlab, ...(etcd ? { etcd } : {}) });
-      console.log(`  reads c=${c}: raftlab ${n0(raftlab.rate)}/s p50 ${ms(raftlab.p50)}  etcd ${n0(etcd?.rate ?? NaN)}/s p50 ${ms(etcd?.p50 ?? NaN)}`);
+    for (const [label, kind, list] of [['writes', 'write', writes], ['reads', 'read', reads]] as const) {
+      const rounds = new Map<number, { raftlab: Measured[]; etcd: Measured[] }>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const c of CONCURRENCY) {
+          const point = rounds.get(c) ?? { raftlab: [], etcd: [] };
+          rounds.set(c, point);
+          const runRaftlab = async (): Promise<void> => void point.raftlab.push(await measure(server.port, c, kind === 'write' ? raftlabPut : raftlabGet, server.pid, undefined, ROUND_SECONDS));
+          const runEtcd = async (): Promise<void> => {
+            if (etcdUp) point.etcd.push(await measure(ePort, c, kind === 'write' ? etcdPut : etcdRange, undefined, etcdOk, ROUND_SECONDS));
+          };
+          // Alternate who goes first, so neither always gets the fresher machine.
+          if (round % 2 === 0) await runRaftlab().then(runEtcd);
+          else await runEtcd().then(runRaftlab);
+          const r = point.raftlab.at(-1)!;
+          const e = point.etcd.at(-1);
+          console.log(`  ${label} c=${c} round ${round + 1}/${ROUNDS}: raftlab ${n0(r.rate)}/s p50 ${ms(r.p50)}  etcd ${n0(e?.rate ?? NaN)}/s p50 ${ms(e?.p50 ?? NaN)}`);
+        }
+      }
+      for (const c of CONCURRENCY) {
+        const point = rounds.get(c)!;
+        list.push({ c, raftlab: medianRound(point.raftlab), raftlabRates: point.raftlab.map((m) => m.rate), ...(point.etcd.length > 0 ? { etcd: medianRound(point.etcd), etcdRates: point.etcd.map((m) => m.rate) } : {}) });
+      }
     }
     say(`3-node raftlab (production profile, fsync on, REST \`PUT /api/clusters/default/kv/{key}\`) and 3-member ${etcdVersion()} ` +
       `(JSON gateway \`POST /v3/kv/put\`, sent to the leader member :${ePort || '–'}), one load generator (\`bench/load.ts\`: closed loop, ` +
-      `HTTP/1.1 keep-alive, 64-byte values, 64 keys per client), ${SECONDS} s per point after ${WARMUP_MS} ms warm-up. ` +
+      `HTTP/1.1 keep-alive, 64-byte values, 64 keys per client), ${ROUND_SECONDS} s per point after ${WARMUP_MS} ms warm-up, ` +
+      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which system goes first: each cell is the median round (by throughput), ` +
+      `with the lowest and highest round in brackets. ` +
       `Latency is per request as the client sees it. "main"/"worker" = CPU share of raftlab's main thread and busiest node worker.`);
     say();
     say('### Writes (each answered after commit + apply)');
     say();
     table(
       ['clients', 'raftlab writes/s', 'p50 ms', 'p99 ms', 'etcd writes/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      writes.map(({ c, raftlab, etcd }) => [
-        String(c), n0(raftlab.rate), ms(raftlab.p50), ms(raftlab.p99),
-        n0(etcd?.rate ?? NaN), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+      writes.map(({ c, raftlab, etcd, raftlabRates, etcdRates }) => [
+        String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
+        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
         raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
       ]),
     );
@@ -162,9 +202,9 @@ async function sectionEtcd(): Promise<void> {
     say();
     table(
       ['clients', 'raftlab reads/s', 'p50 ms', 'p99 ms', 'etcd reads/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      reads.map(({ c, raftlab, etcd }) => [
-        String(c), n0(raftlab.rate), ms(raftlab.p50), ms(raftlab.p99),
-        n0(etcd?.rate ?? NaN), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+      reads.map(({ c, raftlab, etcd, raftlabRates, etcdRates }) => [
+        String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
+        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
         raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
       ]),
     );
@@ -458,7 +498,7 @@ async function main(): Promise<void> {
     '',
     '<!-- Generated by `npm run bench` (bench/run.ts). Edit the runner, not this file. -->',
     '',
-    'Numbers only: no test passes or fails on a time. Rerun with `npm run bench` (all sections, ~6 minutes, rewrites this file);',
+    'Numbers only: no test passes or fails on a time. Rerun with `npm run bench` (all sections, ~8 minutes, rewrites this file);',
     '`npm run bench -- --quick` for a fast look, `--only etcd,failover` for some sections, `--seconds N` for longer points.',
     'etcd is started and stopped by the runner through `/work/shared/peers/etcd-cluster`.',
     '',
