@@ -103,6 +103,16 @@ interface SideBySide {
   readonly etcd?: Measured;
   readonly raftlabRates?: readonly number[];
   readonly etcdRates?: readonly number[];
+  /** raftlab ÷ etcd in each round. */
+  readonly ratios?: readonly number[];
+}
+
+/** Median of the per-round ratios, with their range. */
+function pairedRatio(ratios: readonly number[] | undefined): string {
+  if (!ratios || ratios.length === 0) return '–';
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return sorted.length < 2 ? `${median.toFixed(2)}×` : `${median.toFixed(2)}× (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`;
 }
 
 /** The round with the median throughput (its latencies and CPU come with it). */
@@ -174,23 +184,29 @@ async function sectionEtcd(): Promise<void> {
       }
       for (const c of CONCURRENCY) {
         const point = rounds.get(c)!;
-        list.push({ c, raftlab: medianRound(point.raftlab), raftlabRates: point.raftlab.map((m) => m.rate), ...(point.etcd.length > 0 ? { etcd: medianRound(point.etcd), etcdRates: point.etcd.map((m) => m.rate) } : {}) });
+        // The ratio is taken within each round (both systems on the same machine minutes), then the median.
+        const ratios = point.etcd.map((e, round) => point.raftlab[round]!.rate / e.rate);
+        list.push({
+          c, raftlab: medianRound(point.raftlab), raftlabRates: point.raftlab.map((m) => m.rate),
+          ...(point.etcd.length > 0 ? { etcd: medianRound(point.etcd), etcdRates: point.etcd.map((m) => m.rate), ratios } : {}),
+        });
       }
     }
     say(`3-node raftlab (production profile, fsync on, REST \`PUT /api/clusters/default/kv/{key}\`) and 3-member ${etcdVersion()} ` +
       `(JSON gateway \`POST /v3/kv/put\`, sent to the leader member :${ePort || '–'}), one load generator (\`bench/load.ts\`: closed loop, ` +
       `HTTP/1.1 keep-alive, 64-byte values, 64 keys per client), ${ROUND_SECONDS} s per point after ${WARMUP_MS} ms warm-up, ` +
-      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which system goes first: each cell is the median round (by throughput), ` +
-      `with the lowest and highest round in brackets. ` +
+      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which system goes first: each system's cells are its median round (by throughput), ` +
+      `with its lowest and highest round in brackets; "raftlab ÷ etcd" is the median of the ratios taken within each round ` +
+      `(both systems measured minutes apart, on the same machine state), with their range. ` +
       `Latency is per request as the client sees it. "main"/"worker" = CPU share of raftlab's main thread and busiest node worker.`);
     say();
     say('### Writes (each answered after commit + apply)');
     say();
     table(
       ['clients', 'raftlab writes/s', 'p50 ms', 'p99 ms', 'etcd writes/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      writes.map(({ c, raftlab, etcd, raftlabRates, etcdRates }) => [
+      writes.map(({ c, raftlab, etcd, raftlabRates, etcdRates, ratios }) => [
         String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
-        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), pairedRatio(ratios),
         raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
       ]),
     );
@@ -202,9 +218,9 @@ async function sectionEtcd(): Promise<void> {
     say();
     table(
       ['clients', 'raftlab reads/s', 'p50 ms', 'p99 ms', 'etcd reads/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      reads.map(({ c, raftlab, etcd, raftlabRates, etcdRates }) => [
+      reads.map(({ c, raftlab, etcd, raftlabRates, etcdRates, ratios }) => [
         String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
-        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), ratio(raftlab.rate, etcd?.rate ?? NaN),
+        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), pairedRatio(ratios),
         raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
       ]),
     );

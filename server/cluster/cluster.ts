@@ -1,7 +1,7 @@
 // One cluster: its nodes' workers, the bus between them, the lab clock, membership, the live
 // safety checker and the event stream. Every control action arrives here as a typed Command (from
 // REST or the WebSocket alike) and is carried out by `execute`.
-import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KvStore } from '../../shared/kv/store.ts';
@@ -25,6 +25,7 @@ import { PROFILES, compactionFor, type Profile, type ProfileName } from './profi
 import { Scheduler } from './scheduler.ts';
 import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
+import { tearWalTail } from './storage/tear-tail.ts';
 import type { FromWorker } from './worker-protocol.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 
@@ -310,14 +311,9 @@ export class Cluster {
   /** Leaves half a WAL record at the end of a stopped node's log, as a power cut mid-write does. */
   private tearTail(node: string): Record<string, unknown> {
     if (this.host(node).running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
-    const dir = join(this.dir, node);
-    const segments = existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('wal-') && name.endsWith('.log')).sort() : [];
-    const last = segments.at(-1);
-    if (!last) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
-    // A frame header announcing 64 bytes of payload, followed by only a few of them.
-    const torn = Buffer.from([64, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef, 1, 0x7b, 0x22]);
-    appendFileSync(join(dir, last), torn);
-    return { segment: last, bytes: torn.length };
+    const torn = tearWalTail(join(this.dir, node));
+    if (!torn) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
+    return torn;
   }
 
   /** Destroys every node's data and starts over: n1 bootstraps alone again and the others join. */
@@ -533,11 +529,8 @@ export class Cluster {
     this.lanes.started(host);
   }
 
-  /**
-   * A message from → to may skip the bus: an instant link, not held, both nodes running, and the
-   * clock at full speed. Slowed down, time is for watching (and tours act between two messages),
-   * so every message goes through the bus where the page and the scripts see it first.
-   */
+  /** A message from → to may skip the bus (lanes.ts): an instant link, not held, both nodes running and
+   *  the clock at full speed. Slowed down, time is for watching and tours act between two messages. */
   private instantLink(from: string, to: string): boolean {
     if (this.bus.held || this.clock.paused || this.clock.speed < 1 || this.hosts.get(from)?.paused || this.hosts.get(to)?.paused) return false;
     return this.network.isInstant(from, to);
