@@ -45,7 +45,6 @@ describe('Lanes (the switchboard)', () => {
     expect(a.told.at(-1)).toBe('n3|n2,n3');
     expect(b.told.at(-1)).toBe('n1,n3|n3');
     expect(c.told.length).toBe(before); // nothing changed for n3
-    expect(lanes.openLinks()).not.toContainEqual({ from: 'n1', to: 'n2' });
 
     lanes.stopped('n3');
     expect(a.ports.has('n3')).toBe(false);
@@ -127,10 +126,10 @@ describe('direct lanes on real workers', () => {
     const { cluster } = lab;
     const leader = await lab.until('a formed cluster', formed);
     await cluster.execute({ type: 'hold', held: true });
+    await sleep(50); // what was already on a lane lands, and its report (held up to 16 ms) arrives
     let done = false;
     const write = cluster.execute({ type: 'put', key: 'held', value: 'x' }).then((result) => ((done = true), result));
     await lab.until('an Append waiting on the bus', () => cluster.bus.inFlight().some((m) => m.from === leader && m.kind === 'Append' && (m.entries ?? 0) > 0));
-    // (A heartbeat already on a lane when hold began may still land: it was sent before.)
     const direct = cluster.bus.counters.direct;
     await sleep(100);
     expect(done).toBe(false);

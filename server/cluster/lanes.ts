@@ -60,11 +60,4 @@ export class Lanes {
       end.open(sendTo, receiveFrom);
     }
   }
-
-  /** Which directed links currently skip the bus (for the network view and tests). */
-  openLinks(): { from: string; to: string }[] {
-    const links: { from: string; to: string }[] = [];
-    for (const from of this.ends.keys()) for (const to of this.ends.keys()) if (from !== to && this.instant(from, to)) links.push({ from, to });
-    return links;
-  }
 }

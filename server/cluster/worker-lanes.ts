@@ -46,16 +46,9 @@ export class WorkerLanes {
   }
 
   /**
-   * Sends what it can on open lanes (one post per peer, messages in order) and returns the
-   * messages that must go through the bus.
+   * Splits messages into lane batches (one post per peer, messages in order, sent when `post` is
+   * called) and the share that must go through the bus.
    */
-  send(messages: readonly MessageBase[]): MessageBase[] {
-    const { viaBus, post } = this.route(messages);
-    post();
-    return viaBus;
-  }
-
-  /** Splits messages into lane batches (posted when `post` is called) and the bus's share. */
   route(messages: readonly MessageBase[]): { viaBus: MessageBase[]; post: () => void } {
     if (this.sendTo.size === 0 || messages.length === 0) return { viaBus: [...messages], post: nothing };
     const viaBus: MessageBase[] = [];
