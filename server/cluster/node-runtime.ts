@@ -1,6 +1,6 @@
 // One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts.
 // Runs inside the node's worker thread; the worker file only pumps messages in and reports out.
-import { RawNode, mulberry32, type Message, type RaftReady } from '../../shared/raft/index.ts';
+import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady } from '../../shared/raft/index.ts';
 import type { Entry } from '../../shared/raft/types.ts';
 import { KvStore } from '../../shared/kv/store.ts';
 import type { Observation } from '../../shared/check/index.ts';
@@ -258,7 +258,7 @@ export class NodeRuntime {
     // After a replacement, the keys applied one by one above are superseded by the whole image.
     if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
 
-    const direct = this.lanes(messages);
+    const direct = this.lanes(this.coalesce(messages));
     const forBus = [...this.forBus.splice(0), ...direct.viaBus];
     const received = this.received;
     this.received = [];
@@ -297,9 +297,14 @@ export class NodeRuntime {
     direct.post();
   }
 
+  /** One Append per follower for everything this burst appended, one answer per leader (coalesce.ts). */
+  private coalesce(messages: Message[]): Message[] {
+    return coalesceMessages(messages, Math.max(1, this.init.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE));
+  }
+
   /** Sends messages at once (on lanes, or to the bus), ahead of the report that ends this drain. */
   private sendEarly(messages: Message[]): void {
-    const { viaBus, post } = this.lanes(messages);
+    const { viaBus, post } = this.lanes(this.coalesce(messages));
     post();
     if (viaBus.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: viaBus, outcomes: [], persisted: null, snapshots: [], observations: [] });
   }

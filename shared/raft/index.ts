@@ -6,6 +6,7 @@ export * from './config.ts';
 export * from './switches.ts';
 export * from './prng.ts';
 export * from './describe.ts';
+export { coalesceMessages } from './coalesce.ts';
 export { RawNode } from './raw-node.ts';
 export type { RaftReady, Status, ProgressStatus } from './raw-node.ts';
 export type { ProgressState } from './progress.ts';

@@ -3,6 +3,9 @@
 import type { BugName } from './switches.ts';
 import type { Entry, HardState, MembershipConfig, NodeId, Snapshot } from './types.ts';
 
+/** Entries per Append when the config does not say. */
+export const DEFAULT_MAX_ENTRIES_PER_MESSAGE = 64;
+
 export interface RaftConfig {
   readonly id: NodeId;
   /** Used only when the node starts with an empty log and no snapshot (bootstrap). A node started
@@ -17,7 +20,7 @@ export interface RaftConfig {
   readonly checkQuorum?: boolean; // default true
   readonly forwardProposals?: boolean; // default false: followers refuse with a leader hint
   readonly maxInflight?: number; // default 64 Appends in flight per follower
-  readonly maxEntriesPerMessage?: number; // default 64
+  readonly maxEntriesPerMessage?: number; // default DEFAULT_MAX_ENTRIES_PER_MESSAGE (64)
   /** Suggest a snapshot (Status.snapshotSuggested) once applied - snapshotIndex >= this. Default 1000. */
   readonly snapshotThreshold?: number;
   /** Entries kept below a snapshot so slightly slow followers need no InstallSnapshot. Default 50. */

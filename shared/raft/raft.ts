@@ -14,7 +14,7 @@ import { isTermless } from './messages.ts';
 import type {
   AppendMessage, HeartbeatMessage, Message, PreVoteMessage, SnapshotMessage, Unsent, VoteMessage,
 } from './messages.ts';
-import type { ProposeOutcome, RaftConfig, ReadFailure, RestoredState } from './options.ts';
+import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, type ProposeOutcome, type RaftConfig, type ReadFailure, type RestoredState } from './options.ts';
 import { Progress } from './progress.ts';
 import { hasQuorum, voteResult } from './quorum.ts';
 import type { VoteResult } from './quorum.ts';
@@ -76,7 +76,7 @@ export class Raft {
     this.heartbeatTicks = Math.max(1, Math.floor(cfg.heartbeatTicks));
     this.random = cfg.random;
     this.maxInflight = Math.max(1, cfg.maxInflight ?? 64);
-    this.maxEntriesPerMessage = Math.max(1, cfg.maxEntriesPerMessage ?? 64);
+    this.maxEntriesPerMessage = Math.max(1, cfg.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE);
     this.snapshotThreshold = cfg.snapshotThreshold ?? 1000;
     this.snapshotTrailing = Math.max(0, cfg.snapshotTrailing ?? 50);
     this.switches = {
