@@ -10,6 +10,7 @@ import type { MessageBase } from '../../shared/raft/types.ts';
 import type { MessageView } from '../../shared/protocol/views.ts';
 import type { UnstampedEvent } from '../../shared/protocol/events.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
+import { MessageInFlight } from '../../shared/host/message-in-flight.ts';
 
 export interface Routing {
   /** Virtual delivery times: none = dropped, two or more = duplicated. */
@@ -33,7 +34,6 @@ export interface BusHooks {
   emit(event: UnstampedEvent): void;
   /** Called when the earliest pending delivery moved earlier, so the scheduler can wake sooner. */
   wake(): void;
-  describe(message: MessageBase): string;
 }
 
 /** Delivered and dropped messages kept for the inspector. */
@@ -246,73 +246,6 @@ export class Bus {
   }
 
   private inFlightOf(message: MessageBase, sentAt: number, deliverAt: number): InFlight {
-    return new InFlightMessage(this.nextId++, message, sentAt, deliverAt, this.hooks.describe);
+    return new MessageInFlight(this.nextId++, message, sentAt, deliverAt);
   }
-}
-
-/**
- * One message on the bus, which is also its view in events and in the cluster view. The summary
- * (a formatted line, the costliest part for an Append of 64 entries) is built on first read;
- * toJSON is what pages receive: the view without the message itself.
- */
-class InFlightMessage implements InFlight {
-  readonly from: string;
-  readonly to: string;
-  readonly kind: string;
-  readonly term: number;
-  readonly size: number;
-  readonly granted?: boolean;
-  readonly entries?: number;
-  private described: string | undefined;
-
-  constructor(
-    readonly id: number,
-    readonly message: MessageBase,
-    readonly sentAt: number,
-    readonly deliverAt: number,
-    private readonly describe: (message: MessageBase) => string,
-  ) {
-    this.from = message.from;
-    this.to = message.to;
-    this.kind = message.type;
-    this.term = message.term;
-    this.size = approximateSize(message);
-    const reject = (message as { reject?: unknown }).reject;
-    const entries = (message as { entries?: readonly unknown[] }).entries;
-    if (typeof reject === 'boolean') this.granted = !reject;
-    if (entries) this.entries = entries.length;
-  }
-
-  get summary(): string {
-    // Clamped to the protocol's bound (an Append of 64 entries describes to ~2 kB), so a page or
-    // an exported recording never holds a view the schema would refuse.
-    this.described ??= clamp(this.describe(this.message), MAX_SUMMARY);
-    return this.described;
-  }
-
-  toJSON(): MessageView {
-    return {
-      id: this.id, from: this.from, to: this.to, kind: this.kind, term: this.term, size: this.size,
-      sentAt: this.sentAt, deliverAt: this.deliverAt, summary: this.summary,
-      ...(this.granted !== undefined ? { granted: this.granted } : {}),
-      ...(this.entries !== undefined ? { entries: this.entries } : {}),
-    };
-  }
-}
-
-/** messageViewSchema's bound on `summary`. */
-const MAX_SUMMARY = 500;
-
-function clamp(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Bytes of the message as JSON, without paying for JSON.stringify on small messages. */
-function approximateSize(message: MessageBase): number {
-  const entries = (message as { entries?: readonly { data: string }[] }).entries;
-  let size = 64;
-  if (entries) for (const entry of entries) size += 24 + entry.data.length;
-  const snapshot = (message as { snapshot?: { data: string } }).snapshot;
-  if (snapshot) size += snapshot.data.length;
-  return size;
 }

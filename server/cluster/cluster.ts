@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KvStore } from '../../shared/kv/store.ts';
-import { describeMessage, noBugs, type BugName, type Message, type Switches } from '../../shared/raft/index.ts';
+import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
@@ -112,7 +112,6 @@ export class Cluster {
         isPaused: (node) => this.hosts.get(node)?.paused ?? false,
         emit: (event) => this.events.emit(event),
         wake: () => this.scheduler.wake(),
-        describe: (message) => describeMessage(message as Message),
       },
       (from, to, now) => this.network.route(from, to, now),
     );

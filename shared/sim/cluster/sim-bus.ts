@@ -3,10 +3,10 @@
 // bus (server/cluster/bus.ts): message-sent, then message-delivered or message-dropped. The network
 // model decides when, whether and how many times a message arrives; hold mode, single steps,
 // paused receivers and the inspector's drop / deliver-now / duplicate act on the queue.
-import { describeMessage, type Message } from '../../raft/index.ts';
+import type { Message } from '../../raft/index.ts';
 import type { NetworkModel } from '../../net/index.ts';
 import type { UnstampedEvent } from '../../protocol/events.ts';
-import type { MessageView } from '../../protocol/views.ts';
+import { MessageInFlight } from '../../host/message-in-flight.ts';
 import { DeliveryQueue } from '../queue.ts';
 
 export interface SimBusHooks {
@@ -19,49 +19,7 @@ export interface SimBusHooks {
   emit(event: UnstampedEvent): void;
 }
 
-/** A message in flight; it is also its view in events (toJSON leaves the message itself out). */
-class InFlight implements MessageView {
-  readonly from: string;
-  readonly to: string;
-  readonly kind: string;
-  readonly term: number;
-  readonly size: number;
-  readonly granted?: boolean;
-  readonly entries?: number;
-  private described: string | undefined;
-
-  constructor(
-    readonly id: number,
-    readonly message: Message,
-    readonly sentAt: number,
-    readonly deliverAt: number,
-  ) {
-    this.from = message.from;
-    this.to = message.to;
-    this.kind = message.type;
-    this.term = message.term;
-    this.size = approximateSize(message);
-    const reject = (message as { reject?: unknown }).reject;
-    const entries = (message as { entries?: readonly unknown[] }).entries;
-    if (typeof reject === 'boolean') this.granted = !reject;
-    if (entries) this.entries = entries.length;
-  }
-
-  /** Built on first read: describing an Append of 64 entries is the costliest part of a message. */
-  get summary(): string {
-    this.described ??= clamp(describeMessage(this.message), 500);
-    return this.described;
-  }
-
-  toJSON(): MessageView {
-    return {
-      id: this.id, from: this.from, to: this.to, kind: this.kind, term: this.term, size: this.size,
-      sentAt: this.sentAt, deliverAt: this.deliverAt, summary: this.summary,
-      ...(this.granted !== undefined ? { granted: this.granted } : {}),
-      ...(this.entries !== undefined ? { entries: this.entries } : {}),
-    };
-  }
-}
+type InFlight = MessageInFlight;
 
 export class SimBus {
   private readonly queue = new DeliveryQueue<InFlight>();
@@ -88,12 +46,12 @@ export class SimBus {
       const route = this.network.route(message.from, message.to, now);
       if (route.deliveries.length === 0) {
         // Shown as sent and then dropped, so a person sees the message leave and vanish.
-        const item = new InFlight(this.nextId++, message, now, now);
+        const item = new MessageInFlight(this.nextId++, message, now, now);
         this.hooks.emit({ type: 'message-sent', message: item });
         this.drop(item, route.dropReason ?? 'lost');
         continue;
       }
-      for (const at of route.deliveries) this.enqueue(new InFlight(this.nextId++, message, now, at));
+      for (const at of route.deliveries) this.enqueue(new MessageInFlight(this.nextId++, message, now, at));
     }
   }
 
@@ -153,7 +111,7 @@ export class SimBus {
   duplicate(id: number): InFlight | undefined {
     const original = this.inspect(id);
     if (!original) return undefined;
-    const copy = new InFlight(this.nextId++, original.message, this.hooks.now(), original.deliverAt);
+    const copy = new MessageInFlight(this.nextId++, original.message, this.hooks.now(), original.deliverAt);
     this.enqueue(copy);
     return copy;
   }
@@ -228,18 +186,4 @@ export class SimBus {
     this.counters.dropped += 1;
     this.hooks.emit({ type: 'message-dropped', id: item.id, reason });
   }
-}
-
-function clamp(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Bytes of the message as JSON, roughly, without paying for JSON.stringify. */
-function approximateSize(message: Message): number {
-  const entries = (message as { entries?: readonly { data: string }[] }).entries;
-  let size = 64;
-  if (entries) for (const entry of entries) size += 24 + entry.data.length;
-  const snapshot = (message as { snapshot?: { data: string } }).snapshot;
-  if (snapshot) size += snapshot.data.length;
-  return size;
 }
