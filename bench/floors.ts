@@ -13,7 +13,7 @@
 //   replicated   raftlab's write path without Raft: main → "leader" worker, which sends the body to
 //                two "follower" workers over MessageChannels and fdatasyncs its own file meanwhile;
 //                each follower fdatasyncs and answers; the leader answers main once its own sync
-//                and one follower's are done (2 of 3). Four hand-offs, two fsyncs in parallel.
+//                and one follower's are done (2 of 3). Four hand-offs; three fdatasyncs at once.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
