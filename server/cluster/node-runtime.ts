@@ -12,6 +12,7 @@ import type { DiskInfo } from './storage/index.ts';
 import { showValue, toEntryView } from '../../shared/host/entry-view.ts';
 import { statusWorthReporting, toNodeStatus } from '../../shared/host/node-status.ts';
 import { observedEntry } from './observe.ts';
+import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadQuery, ReadyReport, WorkerInit } from './worker-protocol.ts';
 
 interface PendingProposal {
@@ -57,13 +58,17 @@ export class NodeRuntime {
   private received: Message[] = [];
   /** Messages for the bus that did not come from this node's own Readies (turned away by a lane). */
   private readonly forBus: Message[] = [];
+  private readonly compaction: BackgroundCompaction;
 
   constructor(
     private readonly init: WorkerInit,
     private readonly report: (message: FromWorker) => void,
     /** Splits messages into what goes on direct lanes (sent by `post`) and the bus's share (worker-lanes.ts). */
     private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void } = (messages) => ({ viaBus: messages, post: () => {} }),
+    /** How the worker runs background work (compaction) and the host loop again. */
+    hooks: CompactionHooks = { background: () => {}, wake: () => {}, fatal: (error) => { throw error; } },
   ) {
+    this.compaction = new BackgroundCompaction(hooks);
     const { storage, restored, recovery } = NodeStorage.open(init.dir);
     this.storage = storage;
     this.kv = restored.snapshot ? KvStore.restore(restored.snapshot.data) : new KvStore();
@@ -135,6 +140,11 @@ export class NodeRuntime {
   /** Runs the host loop over everything stepped since the last flush and reports once. */
   flush(): void {
     this.drain();
+  }
+
+  /** One slice of background work (encoding a snapshot); true while more remains. */
+  backgroundWork(): boolean {
+    return this.compaction.work();
   }
 
   client(request: ClientRequest): void {
@@ -219,12 +229,9 @@ export class NodeRuntime {
     let truncatedFrom: number | undefined;
 
     for (;;) {
-      if (!this.raft.hasReady()) {
-        // Compaction, when the core suggests it, makes one more Ready.
-        if (!this.raft.status().snapshotSuggested) break;
-        this.raft.compact(this.kv.appliedIndex, this.kv.snapshot());
-        if (!this.raft.hasReady()) break;
-      }
+      // Compaction, when the core suggests it, is encoded in the background; once encoded it
+      // makes one more Ready (background-compaction.ts).
+      if (!this.raft.hasReady() && !this.compaction.poll(this.raft, this.kv)) break;
       const ready = this.raft.ready();
       // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
       // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
@@ -243,6 +250,7 @@ export class NodeRuntime {
         while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
       }
       this.persist(ready, persisted, snapshots, observations);
+      this.compaction.settle();
       const last = ready.entries.at(-1);
       if (last) this.lastStoredIndex = last.index;
       else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
@@ -314,7 +322,7 @@ export class NodeRuntime {
     const node = this.init.id;
     const snapshot = ready.snapshot;
     if (snapshot && ready.snapshotSource === 'local') {
-      this.storage.compact(snapshot);
+      this.compaction.persistLocal(this.storage, snapshot, () => void (this.diskDirty = true));
       snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
     }
     const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;

@@ -31,6 +31,24 @@ function scheduleFlush(): void {
   setImmediate(flush);
 }
 
+// Background work (encoding a snapshot) runs a slice per turn, after the turn's messages and host
+// loop, so the node keeps answering while it compacts.
+let backgroundScheduled = false;
+function scheduleBackground(): void {
+  if (backgroundScheduled) return;
+  backgroundScheduled = true;
+  setImmediate(runBackground);
+}
+
+function runBackground(): void {
+  backgroundScheduled = false;
+  try {
+    if (runtime.backgroundWork()) scheduleBackground();
+  } catch (error) {
+    fatal(error);
+  }
+}
+
 // Messages from peers' lanes: stepped when the lane is open at this end, else handed to the bus.
 const lanes = new WorkerLanes((_from, messages, accepted) => {
   try {
@@ -44,7 +62,11 @@ const lanes = new WorkerLanes((_from, messages, accepted) => {
 
 let runtime: NodeRuntime;
 try {
-  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void });
+  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void }, {
+    background: scheduleBackground,
+    wake: scheduleFlush,
+    fatal,
+  });
 } catch (error) {
   // A corrupt log in the middle, an unreadable hard state: stop with a clear error, never guess.
   post({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });

@@ -7,24 +7,27 @@ import type { SessionRecord } from './sessions.ts';
 
 export const SNAPSHOT_FORMAT = 'raftlab-kv/1';
 
+// Records are never changed once stored: a write makes a new KeyRecord (its versions map copied,
+// at most MAX_VERSIONS_PER_KEY entries). So a capture of the store is a shallow copy of its map,
+// and a node can encode that capture over many event-loop turns while it goes on applying entries.
 export interface VersionRecord {
   /** Kept after a soft delete, as Vault does (an undelete could bring it back). */
   readonly data: Readonly<Record<string, unknown>>;
   readonly createdTime: number;
-  deletionTime: number | null;
+  readonly deletionTime: number | null;
 }
 
 export interface KeyRecord {
   readonly createdTime: number;
-  updatedTime: number;
-  currentVersion: number;
+  readonly updatedTime: number;
+  readonly currentVersion: number;
   /** version → record; only the newest MAX_VERSIONS_PER_KEY are kept. */
-  readonly versions: Map<number, VersionRecord>;
+  readonly versions: ReadonlyMap<number, VersionRecord>;
 }
 
 export interface SnapshotImage {
   readonly appliedIndex: number;
-  readonly keys: Map<string, KeyRecord>;
+  readonly keys: ReadonlyMap<string, KeyRecord>;
   /** Least recently used first. */
   readonly sessions: Array<[string, SessionRecord]>;
 }
@@ -34,26 +37,28 @@ export class KvSnapshotError extends Error {
 }
 
 export function encodeSnapshot(image: SnapshotImage): string {
-  return JSON.stringify({
-    format: SNAPSHOT_FORMAT,
-    appliedIndex: image.appliedIndex,
-    keys: [...image.keys].map(([key, record]) => ({
-      key,
-      createdTime: record.createdTime,
-      updatedTime: record.updatedTime,
-      currentVersion: record.currentVersion,
-      versions: [...record.versions].map(([version, v]) => ({
-        version,
-        data: v.data,
-        createdTime: v.createdTime,
-        deletionTime: v.deletionTime,
-      })),
-    })),
-    sessions: image.sessions.map(([client, s]) => ({ client, lastSeq: s.lastSeq, lastResult: s.lastResult })),
-  });
+  return [...snapshotPieces(image)].join('');
 }
 
-export function decodeSnapshot(text: string): SnapshotImage {
+/**
+ * The snapshot text of `image` in pieces (a head, one piece per key, a tail) whose concatenation is
+ * encodeSnapshot(image), byte for byte: a node encodes a large store a few keys per event-loop turn.
+ * Every piece is whole JSON syntax around whole values, never half a character.
+ */
+export function* snapshotPieces(image: SnapshotImage): Generator<string, void, undefined> {
+  yield `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"appliedIndex":${JSON.stringify(image.appliedIndex)},"keys":[`;
+  let first = true;
+  for (const [key, record] of image.keys) {
+    const versions = [...record.versions].map(([version, v]) => ({ version, data: v.data, createdTime: v.createdTime, deletionTime: v.deletionTime }));
+    const text = JSON.stringify({ key, createdTime: record.createdTime, updatedTime: record.updatedTime, currentVersion: record.currentVersion, versions });
+    yield first ? text : `,${text}`;
+    first = false;
+  }
+  yield `],"sessions":${JSON.stringify(image.sessions.map(([client, s]) => ({ client, lastSeq: s.lastSeq, lastResult: s.lastResult })))}}`;
+}
+
+/** The decoded image owns its key map: the store that restores from it takes the map over. */
+export function decodeSnapshot(text: string): SnapshotImage & { readonly keys: Map<string, KeyRecord> } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeCommand, type KvCommand } from './commands.ts';
 import { MAX_VERSIONS_PER_KEY } from './limits.ts';
 import { KvApplyOrderError, KvStore } from './store.ts';
-import { KvSnapshotError } from './snapshot.ts';
+import { KvSnapshotError, encodeSnapshot, snapshotPieces } from './snapshot.ts';
 import { vaultMetadata, vaultReadData } from './vault.ts';
 
 /** Applies commands at consecutive indexes and returns the results. */
@@ -142,6 +142,27 @@ describe('KvStore: snapshots', () => {
     expect(copy.appliedIndex).toBe(4);
     expect(copy.get('a/x', 2)).toEqual(store.get('a/x', 2));
     expect(copy.apply(5, encodeCommand(put('b', {}, { client: 'c2', seq: 3 })))).toMatchObject({ duplicate: true, version: 1 });
+  });
+
+  it('a capture keeps the state it was taken at while the store goes on (puts, deletes, sessions)', () => {
+    const store = new KvStore();
+    run(store, put('a', { v: 1 }, { client: 'c1', seq: 1 }), put('b', { v: 1 }));
+    const before = store.snapshot();
+    const captured = store.capture();
+    run(store, put('a', { v: 2 }, { client: 'c1', seq: 2 }), del('b'), put('c', { v: 1 }), put('a', { v: 3 }));
+    expect(encodeSnapshot(captured)).toBe(before);
+    expect(store.snapshot()).not.toBe(before);
+    expect(store.get('b')).toMatchObject({ deleted: true });
+    expect(KvStore.restore(before).get('b')).toMatchObject({ deleted: false, data: { v: 1 } });
+  });
+
+  it('snapshotPieces concatenate to the snapshot text, one piece per key between a head and a tail', () => {
+    const store = new KvStore();
+    run(store, put('x', { s: 'é"\\\n' }, { client: 'c1', seq: 1 }), put('y', { n: 1 }), put('x', { s: '😀' }));
+    const pieces = [...snapshotPieces(store.capture())];
+    expect(pieces).toHaveLength(2 + store.size);
+    expect(pieces.join('')).toBe(store.snapshot());
+    expect(KvStore.restore(pieces.join('')).get('x')?.data).toEqual({ s: '😀' });
   });
 
   it.each([

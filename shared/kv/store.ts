@@ -5,7 +5,7 @@ import { decodeCommand, KvCommandError, type KvCommand, type KvDelete, type KvPu
 import { MAX_KEYS, MAX_VERSIONS_PER_KEY } from './limits.ts';
 import type { KvApplyResult, KvSessionResult } from './results.ts';
 import { SessionTable } from './sessions.ts';
-import { decodeSnapshot, deepFreeze, encodeSnapshot, type KeyRecord } from './snapshot.ts';
+import { decodeSnapshot, deepFreeze, encodeSnapshot, type KeyRecord, type SnapshotImage } from './snapshot.ts';
 
 /** One version of a key as a reader sees it. */
 export interface KvEntry {
@@ -159,11 +159,16 @@ export class KvStore {
 
   /** Serialises the whole state (keys, versions, sessions, applied index) to JSON text. */
   snapshot(): string {
-    return encodeSnapshot({
-      appliedIndex: this.lastApplied,
-      keys: this.keysByName,
-      sessions: this.sessions.entries(),
-    });
+    return encodeSnapshot(this.capture());
+  }
+
+  /**
+   * The state as it is now, unaffected by later writes (records are replaced, never changed): a
+   * shallow copy of the key map, so it costs milliseconds even for a store of tens of megabytes.
+   * Encode it with encodeSnapshot or snapshotPieces.
+   */
+  capture(): SnapshotImage {
+    return { appliedIndex: this.lastApplied, keys: new Map(this.keysByName), sessions: this.sessions.entries() };
   }
 
   /** Rebuilds a store from snapshot() text; throws KvSnapshotError if anything is malformed. */
@@ -224,10 +229,10 @@ export class KvStore {
       return { ok: true, op: 'put', key, version: 1 };
     }
     const version = current + 1;
-    record.currentVersion = version;
-    record.updatedTime = time;
-    record.versions.set(version, { data, createdTime: time, deletionTime: null });
-    record.versions.delete(version - MAX_VERSIONS_PER_KEY);
+    const versions = new Map(record.versions);
+    versions.set(version, { data, createdTime: time, deletionTime: null });
+    versions.delete(version - MAX_VERSIONS_PER_KEY);
+    this.keysByName.set(key, { createdTime: record.createdTime, updatedTime: time, currentVersion: version, versions });
     return { ok: true, op: 'put', key, version };
   }
 
@@ -237,8 +242,8 @@ export class KvStore {
     if (record === undefined) return { ok: true, op: 'delete', key, version: 0 };
     const latest = record.versions.get(record.currentVersion);
     if (latest !== undefined && latest.deletionTime === null) {
-      latest.deletionTime = time;
-      record.updatedTime = time;
+      const versions = new Map(record.versions).set(record.currentVersion, { ...latest, deletionTime: time });
+      this.keysByName.set(key, { ...record, updatedTime: time, versions });
     }
     return { ok: true, op: 'delete', key, version: record.currentVersion };
   }

@@ -4,6 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeStorage, StorageFileError, wipe } from './index.ts';
 import { snapshotFileName, writeSnapshot } from './snapshots.ts';
 import { entries, entry, makeTempRoot, snapshot, walFiles } from './test-helpers.ts';
+import { crc32cOfText } from './crc32c.ts';
+
+/** What snapshot-encoder.ts prepares for a snapshot's file, done here in one go. */
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+const prepare = (data: string) => ({ chunks: [Buffer.from(data, 'utf8')], crc32c: crc32cOfText(data) });
 
 let tmp: ReturnType<typeof makeTempRoot>;
 let dir: string;
@@ -166,6 +175,44 @@ describe('segments, snapshots and compaction', () => {
     expect(() => storage.compact(snapshot(21, 1))).toThrow(/ends at 20/);
   });
 
+  it('compactInBackground writes the same file as compact, off the thread, and trims the log only once it is durable', async () => {
+    const { storage } = openStorage({ segmentBytes: 1024 });
+    for (let i = 1; i <= 60; i += 3) storage.persist({ entries: entries(i, i + 2, 1), hardState: { term: 1, vote: null, commit: i - 1 } });
+    const image = snapshot(40, 1, 'image "40" \\ é😀'.repeat(500));
+    const segmentsBefore = walFiles(dir);
+    const writing = storage.compactInBackground(image, prepare(image.data));
+    // Nothing is trimmed while the file is on its way: a crash now keeps the old state whole.
+    expect(walFiles(dir)).toEqual(segmentsBefore);
+    expect(storage.describe().snapshot).toBeNull();
+    // The node goes on persisting meanwhile.
+    storage.persist({ entries: entries(61, 61, 1), hardState: { term: 1, vote: null, commit: 60 } });
+    await expect(writing).resolves.toBe(true);
+    expect(storage.describe().snapshot).toMatchObject({ index: 40, term: 1 });
+    expect(walFiles(dir).length).toBeLessThan(segmentsBefore.length);
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const background = fs.readFileSync(path.join(dir, snapshotFileName(40, 1)));
+    fs.mkdirSync(tmp.nodeDir('n2'), { recursive: true });
+    writeSnapshot(tmp.nodeDir('n2'), image);
+    expect(background.equals(fs.readFileSync(path.join(tmp.nodeDir('n2'), snapshotFileName(40, 1))))).toBe(true);
+    storage.close();
+    const { restored } = openStorage({ segmentBytes: 1024 });
+    expect(restored.snapshot).toEqual(image);
+    expect(restored.entries.map((e) => e.index)).toEqual(Array.from({ length: 21 }, (_, i) => 41 + i));
+  });
+
+  it('a background snapshot overtaken by a newer one is dropped, file and all', async () => {
+    const { storage } = openStorage();
+    storage.persist({ entries: entries(1, 20, 1), hardState: { term: 1, vote: null, commit: 20 } });
+    const older = snapshot(8, 1, 'image-8');
+    const writing = storage.compactInBackground(older, prepare(older.data));
+    storage.compact(snapshot(12, 1, 'image-12'));
+    await expect(writing).resolves.toBe(false);
+    expect(storage.describe().snapshot?.index).toBe(12);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('snap-'))).toEqual([snapshotFileName(12, 1)]);
+    await expect(storage.compactInBackground(snapshot(10, 1), prepare('x'))).resolves.toBe(false);
+    await expect(storage.compactInBackground(snapshot(15, 9), prepare('x'))).rejects.toThrow(/term/);
+  });
+
   it('an installed snapshot the log does not contain discards the whole log', () => {
     const { storage } = openStorage({ segmentBytes: 512 });
     for (let i = 1; i <= 30; i += 5) storage.persist({ entries: entries(i, i + 4, 1), hardState: { term: 1, vote: null, commit: 2 } });
@@ -256,9 +303,29 @@ describe('hard state and snapshot files at the boundary', () => {
     storage.compact(snapshot(3, 1, 'the image'));
     storage.close();
     const file = path.join(dir, snapshotFileName(3, 1));
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('the image', 'the imagE'));
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.replace('the image', 'the imagE'));
     expect(() => NodeStorage.open(dir)).toThrow(new RegExp(`${snapshotFileName(3, 1)}.*CRC`));
     fs.writeFileSync(file, 'not json');
     expect(() => NodeStorage.open(dir)).toThrow(StorageFileError);
+    // A cut-short file: the header promises more data than there is.
+    fs.writeFileSync(file, good.slice(0, -3));
+    expect(() => NodeStorage.open(dir)).toThrow(new RegExp(`${snapshotFileName(3, 1)}.*bytes of data`));
+  });
+
+  it('writes the data after a JSON header line, as it is, and still reads version 1 files', () => {
+    const { storage } = openStorage();
+    storage.persist({ entries: entries(1, 5, 1) });
+    const data = '{"keys":[{"key":"a\\"b","value":"é😀\\n"}]}';
+    storage.compact(snapshot(3, 1, data));
+    storage.close();
+    const file = path.join(dir, snapshotFileName(3, 1));
+    const [header, rest] = splitOnce(fs.readFileSync(file, 'utf8'), '\n');
+    expect(JSON.parse(header)).toEqual({ version: 2, metadata: { index: 3, term: 1, config: { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoing: [] } }, dataCrc32c: crc32cOfText(data), dataBytes: Buffer.byteLength(data) });
+    expect(rest).toBe(data);
+    // The format before: one JSON object with the data as a string.
+    const v1 = { version: 1, metadata: { index: 3, term: 1, config: { voters: ['n1'], learners: [], votersOutgoing: [] } }, dataCrc32c: crc32cOfText(data), data };
+    fs.writeFileSync(file, JSON.stringify(v1));
+    expect(openStorage().restored.snapshot).toEqual({ metadata: v1.metadata, data });
   });
 });

@@ -31,8 +31,8 @@ import type { WalRecord } from './frames.ts';
 import { HARD_STATE_FILE, readHardState, writeHardState } from './hard-state.ts';
 import type { TermVote } from './hard-state.ts';
 import { LogReplay } from './replay.ts';
-import { readSnapshot, removeSnapshotsExcept, snapshotFilesNewestFirst, writeSnapshot } from './snapshots.ts';
-import type { SnapshotFileInfo } from './snapshots.ts';
+import { readSnapshot, removeSnapshotsExcept, snapshotFilesNewestFirst, writeSnapshot, writeSnapshotPrepared } from './snapshots.ts';
+import type { PreparedSnapshotData, SnapshotFileInfo } from './snapshots.ts';
 import type { DiskInfo, PersistBatch, PersistStats, RecoveryReport, RestoredState, StorageOptions } from './types.ts';
 import { Wal } from './wal.ts';
 
@@ -253,19 +253,54 @@ export class NodeStorage {
     this.checkUsable();
     const { index, term } = snapshot.metadata;
     if (index <= this.snapIndex) return; // already covered by a newer or equal snapshot
-    if (index > this.lastIndex) throw new RangeError(`cannot compact at ${index}: the log ends at ${this.lastIndex}`);
-    if (this.termAt(index) !== term) {
-      throw new RangeError(`cannot compact at ${index}/${term}: the stored entry there has term ${this.termAt(index)}`);
-    }
+    this.checkCompactable(index, term);
     try {
-      const info = writeSnapshot(this.dir, snapshot);
-      this.terms = this.terms.slice(index - this.snapIndex);
-      this.snap = info;
-      this.dropCovered(info, false);
+      this.adoptSnapshot(writeSnapshot(this.dir, snapshot));
     } catch (err) {
       this.failure = err as Error;
       throw err;
     }
+  }
+
+  /**
+   * compact() with the file written off this thread, from data prepared ahead (snapshot-encoder.ts),
+   * so the node goes on stepping meanwhile. The log is trimmed only once the file is durable: until
+   * then a crash leaves the older snapshot and the whole log, a valid state. A newer snapshot that
+   * lands in the meantime (an install, "snapshot now") wins and this file is deleted: it would cover
+   * less. Resolves to whether this snapshot was kept.
+   */
+  async compactInBackground(snapshot: Snapshot, prepared: PreparedSnapshotData): Promise<boolean> {
+    this.checkUsable();
+    const { index, term } = snapshot.metadata;
+    if (index <= this.snapIndex) return false;
+    this.checkCompactable(index, term);
+    try {
+      const info = await writeSnapshotPrepared(this.dir, snapshot.metadata, prepared);
+      if (this.failure) return false; // closed meanwhile: the file is valid and the next open sorts it out
+      if (index <= this.snapIndex) {
+        if (info.file !== this.snap?.file) fs.rmSync(path.join(this.dir, info.file), { force: true });
+        return false;
+      }
+      this.adoptSnapshot(info);
+      return true;
+    } catch (err) {
+      this.failure ??= err as Error;
+      throw err;
+    }
+  }
+
+  private checkCompactable(index: number, term: number): void {
+    if (index > this.lastIndex) throw new RangeError(`cannot compact at ${index}: the log ends at ${this.lastIndex}`);
+    if (this.termAt(index) !== term) {
+      throw new RangeError(`cannot compact at ${index}/${term}: the stored entry there has term ${this.termAt(index)}`);
+    }
+  }
+
+  /** A durable snapshot file of the node's own state becomes the base of its log. */
+  private adoptSnapshot(info: SnapshotFileInfo): void {
+    this.terms = this.terms.slice(info.index - this.snapIndex);
+    this.snap = info;
+    this.dropCovered(info, false);
   }
 
   /** Deletes superseded snapshot files and WAL segments the (durable) snapshot makes redundant. */

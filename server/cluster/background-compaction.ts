@@ -1,0 +1,102 @@
+// Compaction that does not stop the node. Encoding a large store, checksumming and writing it took
+// a node 300–500 ms in one go; as the leader it committed nothing meanwhile, which was the p99 of
+// every loaded run. Now:
+//   1. The core suggests a snapshot: capture the store (a shallow copy: its records are never
+//      changed, only replaced) and encode it a slice per event-loop turn (work()), while the node
+//      goes on stepping, persisting and applying.
+//   2. Encoded: hand the text to the core (compact() at the captured index, which is still applied
+//      and committed), which makes one more Ready carrying the local snapshot.
+//   3. That snapshot's file is written off the thread (NodeStorage.compactInBackground); the WAL it
+//      covers is deleted once the file is durable. Only then can the next compaction start.
+// "Snapshot now" stays synchronous: a person asked for it and waits for its answer.
+import type { RawNode, Snapshot } from '../../shared/raft/index.ts';
+import type { KvStore } from '../../shared/kv/store.ts';
+import type { NodeStorage } from './storage/index.ts';
+import { SnapshotEncoder } from './storage/snapshot-encoder.ts';
+
+/** Real ms of encoding per event-loop turn: what a slice adds to the node's answers meanwhile. */
+export const COMPACTION_SLICE_MS = 2;
+
+export interface CompactionHooks {
+  /** Call work() soon (on a later turn) until it returns false. */
+  background(): void;
+  /** Run the host loop: a finished encoding makes a Ready, a durable file a disk report. */
+  wake(): void;
+  /** The background write failed: the disk is broken, stop the node. */
+  fatal(error: unknown): void;
+}
+
+type Stage = 'encoding' | 'encoded' | 'handed' | 'writing';
+
+export class BackgroundCompaction {
+  private encoder: SnapshotEncoder | null = null;
+  private stage: Stage | null = null;
+
+  constructor(private readonly hooks: CompactionHooks) {}
+
+  /** Whether a compaction is under way (encoding, or its file being written). */
+  get busy(): boolean {
+    return this.stage !== null;
+  }
+
+  /**
+   * For the host loop when the core has no Ready: starts the compaction the core suggests, or hands
+   * a finished encoding to the core. True when the core now has a Ready to process.
+   */
+  poll(raft: RawNode, kv: KvStore): boolean {
+    if (this.stage === null) {
+      if (!raft.status().snapshotSuggested) return false;
+      this.encoder = new SnapshotEncoder(kv.capture());
+      this.stage = 'encoding';
+      this.hooks.background();
+      return false;
+    }
+    if (this.stage !== 'encoded' || !this.encoder?.done) return false;
+    const before = raft.status().snapshotIndex;
+    raft.compact(this.encoder.done.index, this.encoder.done.text);
+    // Refused: a newer snapshot (an install, "snapshot now") arrived while this one was encoded.
+    if (raft.status().snapshotIndex === before) {
+      this.reset();
+      return false;
+    }
+    this.stage = 'handed';
+    return raft.hasReady();
+  }
+
+  /** One slice of encoding. True while more remains (call again on a later turn). */
+  work(budgetMs = COMPACTION_SLICE_MS): boolean {
+    if (this.stage !== 'encoding' || !this.encoder) return false;
+    if (this.encoder.step(performance.now() + budgetMs) === null) return true;
+    this.stage = 'encoded';
+    this.hooks.wake();
+    return false;
+  }
+
+  /**
+   * Persists a Ready's local snapshot: in the background when it is the one encoded here, at once
+   * otherwise ("snapshot now"). `durable` runs when a background file is on disk.
+   */
+  persistLocal(storage: NodeStorage, snapshot: Snapshot, durable: () => void): void {
+    const encoded = this.encoder?.done;
+    if (this.stage !== 'handed' || !encoded || encoded.index !== snapshot.metadata.index) return storage.compact(snapshot);
+    this.stage = 'writing';
+    storage.compactInBackground(snapshot, encoded.prepared).then(
+      () => {
+        this.reset();
+        durable();
+        this.hooks.wake();
+      },
+      (error: unknown) => this.hooks.fatal(error),
+    );
+  }
+
+  /** After each Ready: a snapshot handed to the core that this Ready did not carry was superseded. */
+  settle(): void {
+    if (this.stage === 'handed') this.reset();
+  }
+
+  private reset(): void {
+    this.encoder = null;
+    this.stage = null;
+  }
+}
