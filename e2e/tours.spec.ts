@@ -38,6 +38,13 @@ test('the picker lists tours by topic and starts one on a cluster of its own', a
   await tour.openPicker();
   await expect(tour.picker.getByRole('heading', { name: 'Log replication', level: 3 })).toBeVisible();
   await expect(tour.picker).toContainText('about 1 min · 3 nodes · 3 steps');
+  // Each Start button names its tour for a screen reader; the dialog's title and its Close button
+  // share one row (a shared page style).
+  await expect(tour.picker.getByRole('button', { name: 'Start Log replication and commit' })).toHaveText('Start');
+  const title = await tour.picker.getByRole('heading', { name: 'Choose a scenario' }).boundingBox();
+  const close = await tour.picker.getByRole('button', { name: 'Close' }).boundingBox();
+  expect(title && close && Math.abs(title.y + title.height / 2 - (close.y + close.height / 2))).toBeLessThan(8);
+  expect(close!.x).toBeGreaterThan(title!.x + title!.width);
   const cluster = await tour.startFromPicker('log-replication', 'Log replication and commit');
   try {
     await expect(page).not.toHaveURL(/token=/);
@@ -46,7 +53,11 @@ test('the picker lists tours by topic and starts one on a cluster of its own', a
     // Keyboard: → with the panel focused runs the step, as Next step does.
     await tour.region.focus();
     await page.keyboard.press('ArrowRight');
-    await expect(tour.region.getByRole('list', { name: 'Checks of step 1' })).toBeVisible();
+    const checks = tour.region.getByRole('list', { name: 'Checks of step 1' });
+    await expect(checks).toBeVisible();
+    // "passed:" / "failed:" is read out beside the ✓ / ✗, not shown.
+    await expect(checks.getByRole('listitem').first()).toContainText(/passed:|failed:/);
+    expect((await checks.locator('.vh').first().boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
     await expect(tour.region).toContainText('Step 2 of 3');
   } finally {
     await tour.deleteCluster(cluster);
