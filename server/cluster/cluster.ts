@@ -26,7 +26,7 @@ import { Scheduler } from './scheduler.ts';
 import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
-import type { FromWorker } from './worker-protocol.ts';
+import { DiskTotals, takeReport } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 
 export interface ClusterOptions {
@@ -82,10 +82,8 @@ export class Cluster {
   private readonly snapshotThreshold: number;
   private readonly maxEntriesPerMessage: number | undefined;
   private readonly prepared: PreparedState | undefined;
-  /** Totals for /metrics and benchmarks. */
-  readonly stats = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
-  /** The same, per node, since the server started (across the node's incarnations). */
-  readonly nodeStats = new Map<string, { fsyncBatches: number; entriesPersisted: number; fsyncMs: number }>();
+  /** Disk totals for /metrics and benchmarks. */
+  readonly disk = new DiskTotals();
 
   constructor(options: ClusterOptions) {
     this.name = options.name;
@@ -510,7 +508,7 @@ export class Cluster {
   private startNode(id: string, bootstrap: boolean): void {
     let host = this.hosts.get(id);
     if (!host) {
-      host = new NodeHost(id, { onReport: (node, message) => this.onReport(node, message), onExit: (node, expected, error) => this.onExit(node, expected, error) });
+      host = new NodeHost(id, { onReport: (node, message) => takeReport(node, message, this), onExit: (node, expected, error) => this.onExit(node, expected, error) });
       this.hosts.set(id, host);
       this.events.emit({ type: 'node-added', node: id });
     }
@@ -545,43 +543,6 @@ export class Cluster {
     this.checker.wiped(node);
     this.bus.dropTo(node, `${node} was removed`);
     this.events.emit({ type: 'node-removed', node });
-  }
-
-  private onReport(node: string, report: FromWorker): void {
-    switch (report.type) {
-      case 'recovered':
-        this.events.emit({ type: 'node-recovered', node, log: [...report.log], term: report.term, vote: report.vote, tornTail: report.tornTail, snapshotIndex: report.snapshotIndex });
-        this.events.emit({ type: 'node-disk', node, disk: report.disk });
-        this.events.emit({ type: 'node-status', node, status: report.status });
-        this.checker.observe([report.observation]);
-        return;
-      case 'fatal':
-        this.events.emit({ type: 'node-failed', node, reason: report.error.split('\n')[0] ?? report.error });
-        return;
-      case 'ready':
-        this.checker.observe(report.observations);
-        if (report.truncatedFrom !== undefined) this.events.emit({ type: 'log-truncated', node, fromIndex: report.truncatedFrom });
-        if (report.appended.length > 0) this.events.emit({ type: 'log-appended', node, entries: [...report.appended] });
-        for (const snapshot of report.snapshots) this.events.emit({ type: 'snapshot', node, ...snapshot });
-        if (report.kvReset) this.events.emit({ type: 'kv-reset', node, reason: report.kvReset });
-        for (const applied of report.applied) this.events.emit({ type: 'kv-applied', node, ...applied });
-        if (report.status) this.events.emit({ type: 'node-status', node, status: report.status });
-        if (report.disk) this.events.emit({ type: 'node-disk', node, disk: report.disk });
-        if (report.persisted) {
-          const perNode = this.nodeStats.get(node) ?? { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
-          this.nodeStats.set(node, perNode);
-          for (const totals of [this.stats, perNode]) {
-            totals.fsyncBatches += report.persisted.batches;
-            totals.entriesPersisted += report.persisted.entries;
-            totals.fsyncMs += report.persisted.fsyncMs;
-          }
-        }
-        if (report.received) this.bus.record(report.received);
-        if (report.messages.length > 0) this.bus.send(report.messages);
-        for (const { requestId, outcome } of report.outcomes) this.requests.resolve(requestId, outcome);
-        if (report.status?.role === 'leader') this.membership.reconcile();
-        return;
-    }
   }
 
   private onExit(node: string, expected: boolean, error: string | null): void {

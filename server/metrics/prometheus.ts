@@ -76,7 +76,7 @@ export class MetricsCollector {
         out.metric('raftlab_node_last_index', 'gauge', 'Last index in the node\'s log.', node.lastIndex, labels);
         out.metric('raftlab_node_messages_sent_total', 'counter', 'Raft messages the node sent onto the bus.', this.sentBy.get(session)?.get(node.id) ?? 0, labels);
         out.metric('raftlab_node_fsyncs_total', 'counter', 'fdatasync calls by the node\'s current incarnation.', node.disk?.fsyncs ?? 0, labels);
-        const disk = c.nodeStats.get(node.id);
+        const disk = c.disk.perNode.get(node.id);
         out.metric('raftlab_node_fsync_seconds_sum', 'counter', 'Time the node spent in fdatasync since the server started.', (disk?.fsyncMs ?? 0) / 1000, labels);
         out.metric('raftlab_node_fsync_seconds_count', 'counter', 'fdatasync batches of the node since the server started.', disk?.fsyncBatches ?? 0, labels);
       }
@@ -85,9 +85,9 @@ export class MetricsCollector {
         out.metric('raftlab_cluster_messages_total', 'counter', 'Bus messages by outcome.', bus[outcome], { ...cluster, outcome });
       }
       out.metric('raftlab_cluster_bus_direct_total', 'counter', 'Messages that went over a direct lane between workers (instant links), recorded by the bus; also counted as sent and delivered.', bus.direct, cluster);
-      out.metric('raftlab_cluster_fsync_seconds_sum', 'counter', 'Time spent in fdatasync across the cluster\'s nodes.', c.stats.fsyncMs / 1000, cluster);
-      out.metric('raftlab_cluster_fsync_seconds_count', 'counter', 'fdatasync batches across the cluster\'s nodes.', c.stats.fsyncBatches, cluster);
-      out.metric('raftlab_cluster_entries_persisted_total', 'counter', 'Log entries written to disk.', c.stats.entriesPersisted, cluster);
+      out.metric('raftlab_cluster_fsync_seconds_sum', 'counter', 'Time spent in fdatasync across the cluster\'s nodes.', c.disk.cluster.fsyncMs / 1000, cluster);
+      out.metric('raftlab_cluster_fsync_seconds_count', 'counter', 'fdatasync batches across the cluster\'s nodes.', c.disk.cluster.fsyncBatches, cluster);
+      out.metric('raftlab_cluster_entries_persisted_total', 'counter', 'Log entries written to disk.', c.disk.cluster.entriesPersisted, cluster);
       out.metric('raftlab_cluster_events_total', 'counter', 'Events the cluster emitted.', c.events.total, cluster);
       out.metric('raftlab_cluster_viewers', 'gauge', 'WebSocket connections watching the cluster.', session.viewers, cluster);
       out.metric('raftlab_cluster_has_leader', 'gauge', 'Whether the cluster has a live leader.', c.leader() ? 1 : 0, cluster);
