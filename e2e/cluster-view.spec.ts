@@ -33,6 +33,41 @@ test('node menu by keyboard: pause and resume a node, Escape closes', async ({ p
   await expect(lab.nodeState(follower)).toHaveText(/follower|candidate|leader/);
 });
 
+test('the ring is two Tab stops, nodes and links, with the arrow keys moving inside each', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  const ids = await lab.nodeIds();
+  const ring = page.getByRole('group', { name: /^Cluster ring/ });
+  // One node and one link can be reached with Tab; the rest are reached with the arrows.
+  await expect(ring.locator('[data-node][tabindex="0"]')).toHaveCount(1);
+  await expect(ring.locator('[data-link][tabindex="0"]')).toHaveCount(1);
+
+  await lab.ringNode(ids[0]!).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(lab.ringNode(ids[1]!)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(lab.ringNode(ids.at(-1)!)).toBeFocused();
+  await page.keyboard.press('ArrowDown'); // wraps around
+  await expect(lab.ringNode(ids[0]!)).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(lab.ringNode(ids.at(-1)!)).toBeFocused();
+  // The Tab stop follows focus, and the arrows did not scrub time (the page stays LIVE).
+  await expect(ring.locator(`[data-node="${ids.at(-1)!}"]`)).toHaveAttribute('tabindex', '0');
+  await expect(page.getByRole('button', { name: 'LIVE' })).toHaveAttribute('aria-pressed', 'true');
+
+  // Tab leaves the nodes for the links (the links come first in the ring), Shift+Tab comes back.
+  await page.keyboard.press('Shift+Tab');
+  await expect(lab.link(ids[0]!, ids[1]!)).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(lab.link(ids[0]!, ids[2]!)).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(lab.ringNode(ids.at(-1)!)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menu', { name: `Actions for ${ids.at(-1)!}` })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(lab.ringNode(ids.at(-1)!)).toBeFocused();
+});
+
 test('transfer leadership and time out now from the node menu', async ({ lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
