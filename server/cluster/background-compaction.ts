@@ -34,11 +34,6 @@ export class BackgroundCompaction {
 
   constructor(private readonly hooks: CompactionHooks) {}
 
-  /** Whether a compaction is under way (encoding, or its file being written). */
-  get busy(): boolean {
-    return this.stage !== null;
-  }
-
   /**
    * For the host loop when the core has no Ready: starts the compaction the core suggests, or hands
    * a finished encoding to the core. True when the core now has a Ready to process.

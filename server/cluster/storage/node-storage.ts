@@ -1,6 +1,8 @@
 // NodeStorage: the durable state of one Raft node in one directory, driven synchronously by the
 // worker thread that hosts the node (the worker owns its disk, so sync fs calls are the honest
-// model: the node does nothing else while it waits for the disk).
+// model: the node does nothing else while it waits for the disk). One exception: the snapshot file
+// of a background compaction (compactInBackground) is written on libuv's pool, because 26 MB would
+// stop the node for a quarter of a second; the log is trimmed only once that file is durable.
 //
 // Directory layout:
 //   wal-<16-digit base>.log                 write-ahead log segments (format in frames.ts)

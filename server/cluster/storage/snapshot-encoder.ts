@@ -71,6 +71,7 @@ export class SnapshotEncoder {
   private finish(): EncodedSnapshot {
     this.seal();
     this.result = { index: this.index, text: this.texts.join(''), prepared: { chunks: this.chunks, crc32c: this.crc } };
+    this.texts.length = 0; // the joined text is what is kept
     return this.result;
   }
 }
