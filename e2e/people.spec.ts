@@ -23,6 +23,7 @@ test('? opens the keyboard help; presenter mode and theme persist across a reloa
   await expect(page.locator('html')).toHaveClass(/presenter/);
   await page.getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(0, 0, 0)'); // presenter, dark
 
   await page.reload();
   await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'true');
@@ -30,7 +31,14 @@ test('? opens the keyboard help; presenter mode and theme persist across a reloa
   await blur(page);
   await page.keyboard.press('p');
   await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(22, 24, 28)'); // dark
+  // "auto" follows the system: the same dark palette on a dark system, the light one on a light one.
   await page.getByLabel('Theme').selectOption('auto');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(22, 24, 28)');
+  await expect(page.locator('html')).toHaveCSS('color', 'rgb(232, 230, 225)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(251, 250, 247)');
 });
 
 test.describe('on a tablet', () => {
