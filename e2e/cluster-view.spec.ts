@@ -123,7 +123,11 @@ test('hold the bus, inspect a message, duplicate, deliver now, drop, and step wi
   await time.getByRole('button', { name: 'Hold messages' }).click();
   await expect(time.getByRole('button', { name: 'Release messages' })).toHaveAttribute('aria-pressed', 'true');
 
+  // Held heartbeats pile up; hidden, they are counted as hidden, not as more to see.
+  await expect(page.getByText(/\d+ heartbeats? hidden/)).toBeVisible();
+  await expect(page.getByText(/^and \d+ more/)).toHaveCount(0);
   await page.getByLabel('Hide heartbeats').uncheck();
+  await expect(page.getByText(/\d+ heartbeats? hidden/)).toHaveCount(0);
   const inFlight = page.getByRole('list', { name: 'Messages in flight' });
   await expect(inFlight.getByRole('button', { name: /^Inspect message #/ }).first()).toBeVisible();
 
