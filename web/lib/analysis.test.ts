@@ -104,6 +104,11 @@ describe('small helpers', () => {
     expect(feedLines(events, 1, 'all', '')).toHaveLength(1);
   });
 
+  it('says a node leads once per term, not with every status it reports as leader', () => {
+    const events = stamp([status('n1', 'leader', 2), status('n2', 'follower', 2), status('n1', 'leader', 2), status('n1', 'leader', 2), status('n1', 'follower', 3), status('n2', 'leader', 3), status('n2', 'leader', 3)]);
+    expect(feedLines(events, events.length, 'elections', '').map((line) => line.text)).toEqual(['n2 is leader of term 3', 'n1 is leader of term 2']);
+  });
+
   it('maps keys to shortcuts except while typing', () => {
     const key = (k: string, tagName = 'BODY') => shortcutFor({ key: k, ctrlKey: false, metaKey: false, altKey: false, target: { tagName, getAttribute: () => null } as unknown as EventTarget });
     expect(key(' ')).toBe('pause');

@@ -54,9 +54,24 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
     const kind = categoryOf(event);
     if (category !== 'all' && kind !== category) continue;
     const line = describeEvent(event);
-    if (line === null) continue;
+    if (line === null || repeatsLeadership(events, i)) continue;
     if (needle && !line.toLowerCase().includes(needle)) continue;
     lines.push({ seq: event.seq, time: event.time, text: line, category: kind });
   }
   return lines;
+}
+
+/** How far back to look for a node's previous status (they come with every commit, so it is near). */
+const STATUS_LOOKBACK = 2_000;
+
+/** A leader's status changes with every commit it makes; the feed says "is leader" once per term. */
+function repeatsLeadership(events: readonly ClusterEvent[], at: number): boolean {
+  const event = events[at]!;
+  if (event.type !== 'node-status' || event.status.role !== 'leader') return false;
+  for (let i = at - 1; i >= Math.max(0, at - STATUS_LOOKBACK); i--) {
+    const before = events[i]!;
+    if (before.type !== 'node-status' || before.node !== event.node) continue;
+    return before.status.role === 'leader' && before.status.term === event.status.term && before.status.leader === event.status.leader;
+  }
+  return false;
 }
