@@ -1,7 +1,6 @@
 // One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts.
 // Runs inside the node's worker thread; the worker file only pumps messages in and reports out.
 import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady } from '../../shared/raft/index.ts';
-import type { Entry } from '../../shared/raft/types.ts';
 import { KvStore } from '../../shared/kv/store.ts';
 import type { Observation } from '../../shared/check/index.ts';
 import type { DiskView, NodeStatus } from '../../shared/protocol/views.ts';
@@ -10,15 +9,11 @@ import type { DiskInfo } from './storage/index.ts';
 // Direct imports, not the host index: it pulls in the protocol's zod schemas, which every worker
 // would build at start (measured: 12 → 30 MB RSS per worker).
 import { showValue, toEntryView } from '../../shared/host/entry-view.ts';
+import { applyCommitted, type PendingProposal } from '../../shared/host/apply-committed.ts';
 import { statusWorthReporting, toNodeStatus } from '../../shared/host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadQuery, ReadyReport, WorkerInit } from './worker-protocol.ts';
-
-interface PendingProposal {
-  readonly requestId: number;
-  readonly term: number;
-}
 
 interface WaitingRead {
   readonly requestId: number;
@@ -354,39 +349,7 @@ export class NodeRuntime {
   }
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
-    for (const entry of ready.committedEntries) {
-      if (entry.index <= this.kv.appliedIndex) continue;
-      observations.push({ kind: 'apply', node: this.init.id, entry: observedEntry(entry) });
-      const waiting = this.pending.get(entry.index);
-      this.pending.delete(entry.index);
-      if (waiting && waiting.term !== entry.term) {
-        // Another leader's entry took our index: ours can never commit.
-        outcomes.push({ requestId: waiting.requestId, outcome: lostOutcome(entry) });
-      }
-      const ours = waiting && waiting.term === entry.term ? waiting : undefined;
-      if (entry.type !== 'normal') {
-        this.kv.skip(entry.index);
-        if (ours) outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term } } });
-        continue;
-      }
-      const result = this.kv.apply(entry.index, entry.data);
-      if (result.ok && result.op === 'restore') this.kvReset = 'restore';
-      else if (result.ok) {
-        const now = this.kv.get(result.key);
-        applied.push({ index: entry.index, key: result.key, value: now && now.data !== null ? showValue(now.data) : null, version: result.version });
-      }
-      if (!ours) continue;
-      if (result.ok) {
-        outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term, key: result.key, version: result.version, op: result.op } } });
-      } else if (result.code === 'cas-mismatch') {
-        outcomes.push({
-          requestId: ours.requestId,
-          outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})` },
-        });
-      } else {
-        outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: 'message' in result ? result.message : result.code } });
-      }
-    }
+    if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';
   }
 
   private answerReads(ready: RaftReady, outcomes: Outcomes): void {
@@ -453,8 +416,4 @@ function toDiskView(disk: DiskInfo, fsyncs: number): DiskView {
     snapshotBytes: disk.snapshot?.bytes ?? 0,
     fsyncs,
   };
-}
-
-function lostOutcome(entry: Entry): ClientOutcome {
-  return { ok: false, code: 'lost', error: `index ${entry.index} was taken by term ${entry.term}: the proposal was overwritten before it committed` };
 }

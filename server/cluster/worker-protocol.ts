@@ -6,6 +6,7 @@ import type { ConfChange, SwitchChange } from '../../shared/raft/index.ts';
 import type { Observation } from '../../shared/check/index.ts';
 import type { DiskView, EntryView, NodeStatus } from '../../shared/protocol/views.ts';
 import type { Consistency } from '../../shared/protocol/events.ts';
+import type { AppliedValue } from '../../shared/host/apply-committed.ts';
 
 export interface RaftTiming {
   readonly electionTicks: number;
@@ -61,12 +62,7 @@ export type ClientOutcome =
   | { readonly ok: true; readonly value: Record<string, unknown> }
   | { readonly ok: false; readonly code: FailureCode; readonly leader?: string | null; readonly error: string };
 
-export interface AppliedValue {
-  readonly index: number;
-  readonly key: string;
-  readonly value: string | null;
-  readonly version: number;
-}
+export type { AppliedValue };
 
 /** One report per burst of work, so a batch costs one postMessage. */
 export interface ReadyReport {

@@ -4,3 +4,4 @@ export * from './entry-view.ts';
 export * from './network-commands.ts';
 export * from './node-status.ts';
 export * from './membership-plan.ts';
+export * from './apply-committed.ts';

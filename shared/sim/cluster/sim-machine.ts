@@ -10,6 +10,7 @@ import type { UnstampedEvent } from '../../protocol/events.ts';
 import type { DiskView, EntryView, NodeStatus } from '../../protocol/views.ts';
 import { observed } from '../host.ts';
 import { showValue, toEntryView } from '../../host/entry-view.ts';
+import { applyCommitted, type AppliedValue, type PendingProposal } from '../../host/apply-committed.ts';
 import { statusWorthReporting, toNodeStatus } from '../../host/node-status.ts';
 import type { NodeOutcome, NodeRequest } from './requests.ts';
 
@@ -52,13 +53,6 @@ export interface MachineSink {
 /** Disk stats go out at most this often (virtual ms), as the real worker paces them in real ms. */
 const DISK_REPORT_MS = 250;
 
-interface AppliedValue {
-  readonly index: number;
-  readonly key: string;
-  readonly value: string | null;
-  readonly version: number;
-}
-
 type Outcomes = { requestId: number; outcome: NodeOutcome }[];
 
 export class SimMachine {
@@ -70,7 +64,7 @@ export class SimMachine {
   private fsyncs = 0;
   private diskDirty = false;
   private lastDiskReportAt = -Infinity;
-  private readonly pending = new Map<number, { requestId: number; term: number }>();
+  private readonly pending = new Map<number, PendingProposal>();
   private readonly reads = new Map<string, { requestId: number; key: string; index: number | null }>();
   private readonly earlyOutcomes: Outcomes = [];
   /** Requests that arrived while paused; handled on resume (a frozen worker reads no messages). */
@@ -362,35 +356,7 @@ export class SimMachine {
   }
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
-    for (const entry of ready.committedEntries) {
-      if (entry.index <= this.kv.appliedIndex) continue;
-      observations.push({ kind: 'apply', node: this.id, entry: observed(entry) });
-      const waiting = this.pending.get(entry.index);
-      this.pending.delete(entry.index);
-      if (waiting && waiting.term !== entry.term) {
-        outcomes.push({ requestId: waiting.requestId, outcome: { ok: false, code: 'lost', error: `index ${entry.index} was taken by term ${entry.term}: the proposal was overwritten before it committed` } });
-      }
-      const ours = waiting && waiting.term === entry.term ? waiting : undefined;
-      if (entry.type !== 'normal') {
-        this.kv.skip(entry.index);
-        if (ours) outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term } } });
-        continue;
-      }
-      const result = this.kv.apply(entry.index, entry.data);
-      if (result.ok && result.op === 'restore') this.kvReset = 'restore';
-      else if (result.ok) {
-        const now = this.kv.get(result.key);
-        applied.push({ index: entry.index, key: result.key, value: now && now.data !== null ? showValue(now.data) : null, version: result.version });
-      }
-      if (!ours) continue;
-      if (result.ok) {
-        outcomes.push({ requestId: ours.requestId, outcome: { ok: true, value: { index: entry.index, term: entry.term, key: result.key, version: result.version, op: result.op } } });
-      } else if (result.code === 'cas-mismatch') {
-        outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})` } });
-      } else {
-        outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: 'message' in result ? result.message : result.code } });
-      }
-    }
+    if (applyCommitted(this.id, ready.committedEntries, this.kv, this.pending, observed, { applied, outcomes, observations })) this.kvReset = 'restore';
   }
 
   private answerReads(ready: RaftReady, outcomes: Outcomes): void {
