@@ -9,7 +9,8 @@ import type { DiskInfo } from './storage/index.ts';
 // Direct imports, not the host index: it pulls in the protocol's zod schemas, which every worker
 // would build at start (measured: 12 → 30 MB RSS per worker).
 import { showValue, toEntryView } from '../../shared/host/entry-view.ts';
-import { applyCommitted, type PendingProposal } from '../../shared/host/apply-committed.ts';
+import { applyCommitted, storeImage, type PendingProposal } from '../../shared/host/apply-committed.ts';
+import { serveReads, takeReadStates } from '../../shared/host/waiting-reads.ts';
 import { statusWorthReporting, toNodeStatus } from '../../shared/host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
@@ -252,14 +253,14 @@ export class NodeRuntime {
       appended.push(...ready.entries.map(toEntryView));
       if (early < ready.messages.length) messages.push(...ready.messages.slice(early));
       this.apply(ready, applied, outcomes, observations);
-      this.answerReads(ready, outcomes);
+      takeReadStates(ready, this.reads, () => this.raft.status().leader, outcomes);
       this.raft.advance(ready);
     }
-    this.serveReads(outcomes);
+    serveReads(this.reads, this.kv.appliedIndex, (read) => this.answerRead(read.key, read.query), outcomes);
     const kvReset = this.kvReset;
     this.kvReset = undefined;
     // After a replacement, the keys applied one by one above are superseded by the whole image.
-    if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
+    if (kvReset) applied.splice(0, applied.length, ...storeImage(this.kv));
 
     const direct = this.lanes(this.coalesce(messages));
     const forBus = [...this.forBus.splice(0), ...direct.viaBus];
@@ -350,38 +351,6 @@ export class NodeRuntime {
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
     if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';
-  }
-
-  private answerReads(ready: RaftReady, outcomes: Outcomes): void {
-    for (const state of ready.readStates) {
-      const read = this.reads.get(state.context);
-      if (read) read.index = state.index;
-    }
-    for (const failure of ready.readFailures) {
-      const read = this.reads.get(failure.context);
-      if (!read) continue;
-      this.reads.delete(failure.context);
-      const leader = this.raft.status().leader;
-      outcomes.push({ requestId: read.requestId, outcome: { ok: false, code: 'not-leader', leader, error: `read index refused: ${failure.reason}` } });
-    }
-  }
-
-  /** Linearizable reads whose read index has been applied are answered from the state machine. */
-  private serveReads(outcomes: Outcomes): void {
-    for (const [context, read] of this.reads) {
-      if (read.index === null || read.index > this.kv.appliedIndex) continue;
-      this.reads.delete(context);
-      outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.answerRead(read.key, read.query), readIndex: read.index } } });
-    }
-  }
-
-  /** Every key as the page shows it (bounded: the page lists keys, not a database). */
-  private kvImage(): AppliedValue[] {
-    return this.kv.keys().slice(0, 2000).flatMap((key) => {
-      const entry = this.kv.get(key);
-      if (!entry || entry.data === null) return [];
-      return [{ index: Math.max(1, this.kv.appliedIndex), key, value: showValue(entry.data), version: entry.version }];
-    });
   }
 
   private observeRole(status: NodeStatus, observations: Observation[]): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KvStore } from '../kv/store.ts';
 import { encodeCommand } from '../kv/commands.ts';
 import type { Entry } from '../raft/types.ts';
-import { applyCommitted, type PendingProposal } from './apply-committed.ts';
+import { applyCommitted, storeImage, PAGE_KEYS, type PendingProposal } from './apply-committed.ts';
 
 const put = (index: number, term: number, key: string, value: string, cas?: number): Entry => ({
   index,
@@ -48,5 +48,15 @@ describe('applyCommitted', () => {
     const restore: Entry = { index: 1, term: 1, type: 'normal', data: encodeCommand({ op: 'restore', image: image.snapshot(), time: 2 }) };
     expect(applyCommitted('n1', [restore], kv, new Map(), (e) => ({ index: e.index, term: e.term, data: e.data }), sink())).toBe(true);
     expect(kv.get('z')?.data).toEqual({ v: 1 });
+  });
+
+  it('storeImage lists the live keys for the page, at most PAGE_KEYS of them', () => {
+    const kv = new KvStore();
+    let index = 0;
+    for (let i = 0; i < PAGE_KEYS + 5; i++) kv.apply(++index, encodeCommand({ op: 'put', key: `k${String(i).padStart(5, '0')}`, data: { i }, time: 1 }));
+    kv.apply(++index, encodeCommand({ op: 'delete', key: 'k00000', time: 2 }));
+    const image = storeImage(kv);
+    expect(image).toHaveLength(PAGE_KEYS - 1);
+    expect(image[0]).toEqual({ index, key: 'k00001', value: '{"i":1}', version: 1 });
   });
 });

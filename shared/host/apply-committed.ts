@@ -82,3 +82,15 @@ export function applyCommitted(
   }
   return restored;
 }
+
+/** The most keys the page is sent when a store is replaced whole: it lists keys, it is no database. */
+export const PAGE_KEYS = 2000;
+
+/** Every key (up to PAGE_KEYS) as the page shows it, after the store was replaced. */
+export function storeImage(kv: KvStore): AppliedValue[] {
+  return kv.keys().slice(0, PAGE_KEYS).flatMap((key) => {
+    const entry = kv.get(key);
+    if (!entry || entry.data === null) return [];
+    return [{ index: Math.max(1, kv.appliedIndex), key, value: showValue(entry.data), version: entry.version }];
+  });
+}

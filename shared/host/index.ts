@@ -5,3 +5,4 @@ export * from './network-commands.ts';
 export * from './node-status.ts';
 export * from './membership-plan.ts';
 export * from './apply-committed.ts';
+export * from './waiting-reads.ts';

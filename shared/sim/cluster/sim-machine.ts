@@ -10,7 +10,8 @@ import type { UnstampedEvent } from '../../protocol/events.ts';
 import type { DiskView, EntryView, NodeStatus } from '../../protocol/views.ts';
 import { observed } from '../host.ts';
 import { showValue, toEntryView } from '../../host/entry-view.ts';
-import { applyCommitted, type AppliedValue, type PendingProposal } from '../../host/apply-committed.ts';
+import { applyCommitted, storeImage, type AppliedValue, type PendingProposal } from '../../host/apply-committed.ts';
+import { serveReads, takeReadStates } from '../../host/waiting-reads.ts';
 import { statusWorthReporting, toNodeStatus } from '../../host/node-status.ts';
 import type { NodeOutcome, NodeRequest } from './requests.ts';
 
@@ -281,13 +282,13 @@ export class SimMachine {
       appended.push(...ready.entries.map(toEntryView));
       messages.push(...ready.messages.slice(early));
       this.apply(ready, applied, outcomes, observations);
-      this.answerReads(ready, outcomes);
+      takeReadStates(ready, this.reads, () => this.raft!.status().leader, outcomes);
       raft.advance(ready);
     }
-    this.serveReads(outcomes);
+    serveReads(this.reads, this.kv.appliedIndex, (read) => this.readValue(read.key), outcomes);
     const kvReset = this.kvReset;
     this.kvReset = undefined;
-    if (kvReset) applied.splice(0, applied.length, ...this.kvImage());
+    if (kvReset) applied.splice(0, applied.length, ...storeImage(this.kv));
     const status = this.status();
     const statusChanged = statusWorthReporting(status, this.lastStatus);
     if (statusChanged) this.lastStatus = status;
@@ -357,37 +358,6 @@ export class SimMachine {
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
     if (applyCommitted(this.id, ready.committedEntries, this.kv, this.pending, observed, { applied, outcomes, observations })) this.kvReset = 'restore';
-  }
-
-  private answerReads(ready: RaftReady, outcomes: Outcomes): void {
-    for (const state of ready.readStates) {
-      const read = this.reads.get(state.context);
-      if (read) read.index = state.index;
-    }
-    for (const failure of ready.readFailures) {
-      const read = this.reads.get(failure.context);
-      if (!read) continue;
-      this.reads.delete(failure.context);
-      const leader = this.raft!.status().leader;
-      outcomes.push({ requestId: read.requestId, outcome: { ok: false, code: 'not-leader', leader, error: `read index refused: ${failure.reason}` } });
-    }
-  }
-
-  private serveReads(outcomes: Outcomes): void {
-    for (const [context, read] of this.reads) {
-      if (read.index === null || read.index > this.kv.appliedIndex) continue;
-      this.reads.delete(context);
-      outcomes.push({ requestId: read.requestId, outcome: { ok: true, value: { ...this.readValue(read.key), readIndex: read.index } } });
-    }
-  }
-
-  /** Every key as the page shows it, after the state machine was replaced. */
-  private kvImage(): AppliedValue[] {
-    return this.kv.keys().slice(0, 2000).flatMap((key) => {
-      const entry = this.kv.get(key);
-      if (!entry || entry.data === null) return [];
-      return [{ index: Math.max(1, this.kv.appliedIndex), key, value: showValue(entry.data), version: entry.version }];
-    });
   }
 
   private status(): NodeStatus {
