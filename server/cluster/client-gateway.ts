@@ -4,8 +4,9 @@
 // that may have committed — and becomes a client-op event, the history the checkers read.
 import { encodeCommand, KvCommandError, type KvCommand } from '../../shared/kv/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
+import { untilDefinite, type AttemptRoute } from '../../shared/host/until-definite.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
-import type { RequestOutcome, WorkerRequest, WorkerRequests } from './worker-requests.ts';
+import type { WorkerRequest, WorkerRequests } from './worker-requests.ts';
 import type { ReadQuery } from './worker-protocol.ts';
 import { SessionPool } from './session-pool.ts';
 
@@ -32,8 +33,6 @@ export interface WriteRequest {
   readonly cas?: number;
   readonly node?: string;
 }
-
-const ATTEMPTS = 4;
 
 export class ClientGateway {
   private nextOpId = 1;
@@ -144,50 +143,15 @@ export class ClientGateway {
     }
   }
 
-  /**
-   * Sends a request until it gets a definite answer. `redirect`: go where "not leader" points (and
-   * wait out an election); `failover`: when the node asked does not answer in time, find the leader
-   * again and retry. Writes are retried with the same client session sequence number, so a retry can
-   * never apply twice.
-   */
-  private async untilDefinite(request: WorkerRequest, preferred: string | undefined, route: { redirect: boolean; failover: boolean }): Promise<Record<string, unknown>> {
-    let target: string | null = preferred ?? this.host.leader();
-    let uncertain = false;
-    let lastError = '';
-    let leaderless = 0;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const deadline = performance.now() + this.host.attemptTimeoutMs();
-      if (!target || !this.host.isRunning(target)) {
-        if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
-        target = await this.host.waitForLeader(deadline);
-      }
-      if (!target) {
-        // Two election rounds without a leader: the cluster has lost its quorum; say so now.
-        if (++leaderless >= 2) break;
-        continue;
-      }
-      const outcome: RequestOutcome = await this.host.requests.send(target, request, deadline - performance.now());
-      if (outcome.ok) return { ...outcome.value, node: target };
-      lastError = outcome.error;
-      if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
-      if (outcome.code === 'not-leader') {
-        if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
-        // A node that knows no leader cannot forward; only a load-balanced request looks elsewhere.
-        if (!outcome.leader && !route.failover) throw new CommandError('no-leader', `${outcome.error}; it knows of no leader to forward to`);
-        target = outcome.leader ?? null;
-        if (!target) await this.host.waitForLeader(deadline);
-        continue;
-      }
-      // unknown (no answer in time, or the node went down), lost (overwritten), unavailable
-      if (outcome.code === 'unknown') uncertain = true;
-      if (!route.failover) break;
-      target = null;
+  /** Sends a request until it gets a definite answer (shared/host/until-definite.ts), in real time. */
+  private async untilDefinite(request: WorkerRequest, preferred: string | undefined, route: AttemptRoute): Promise<Record<string, unknown>> {
+    const attempts = untilDefinite(this.host, request, preferred, route);
+    let step = attempts.next();
+    while (!step.done) {
+      const need = step.value;
+      step = attempts.next('wait' in need ? await this.host.waitForLeader(need.deadline) : await this.host.requests.send(need.ask, need.request, need.timeoutMs));
     }
-    if (uncertain && request.kind === 'propose') {
-      throw new CommandError('timeout', `no answer in time: the write may or may not have been applied (a retry with the same client session is safe)${lastError ? ` (${lastError})` : ''}`);
-    }
-    if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
-    throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);
+    return step.value;
   }
 }
 

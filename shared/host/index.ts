@@ -6,3 +6,4 @@ export * from './node-status.ts';
 export * from './membership-plan.ts';
 export * from './apply-committed.ts';
 export * from './waiting-reads.ts';
+export * from './until-definite.ts';

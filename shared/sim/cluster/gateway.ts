@@ -5,6 +5,7 @@
 // the host's ask() and waitForLeader() run the cluster's loop until an answer or the deadline.
 import { encodeCommand, KvCommandError, type KvCommand } from '../../kv/index.ts';
 import { CommandError } from '../../protocol/commands.ts';
+import { untilDefinite, type AttemptRoute } from '../../host/until-definite.ts';
 import type { Consistency, UnstampedEvent } from '../../protocol/events.ts';
 import type { NodeRequest, RequestOutcome } from './requests.ts';
 
@@ -22,8 +23,6 @@ export interface GatewayHost {
 }
 
 export type WriteKind = 'put' | 'cas' | 'delete';
-
-const ATTEMPTS = 4;
 
 export class SimGateway {
   private nextOpId = 1;
@@ -108,43 +107,15 @@ export class SimGateway {
     }
   }
 
-  /** Sends a request until it gets a definite answer: the real gateway's rules, in virtual time. */
-  private untilDefinite(request: NodeRequest, preferred: string | undefined, route: { redirect: boolean; failover: boolean }): Record<string, unknown> {
-    let target: string | null = preferred ?? this.host.leader();
-    let uncertain = false;
-    let lastError = '';
-    let leaderless = 0;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const deadline = this.host.now() + this.host.attemptTimeoutMs();
-      if (!target || !this.host.isRunning(target)) {
-        if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
-        target = this.host.waitForLeader(deadline);
-      }
-      if (!target) {
-        // Two election rounds without a leader: the cluster has lost its quorum; say so now.
-        if (++leaderless >= 2) break;
-        continue;
-      }
-      const outcome = this.host.ask(target, request, deadline - this.host.now());
-      if (outcome.ok) return { ...outcome.value, node: target };
-      lastError = outcome.error;
-      if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
-      if (outcome.code === 'not-leader') {
-        if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
-        if (!outcome.leader && !route.failover) throw new CommandError('no-leader', `${outcome.error}; it knows of no leader to forward to`);
-        target = outcome.leader ?? null;
-        if (!target) this.host.waitForLeader(deadline);
-        continue;
-      }
-      if (outcome.code === 'unknown') uncertain = true;
-      if (!route.failover) break;
-      target = null;
+  /** Sends a request until it gets a definite answer (../../host/until-definite.ts), in virtual time. */
+  private untilDefinite(request: NodeRequest, preferred: string | undefined, route: AttemptRoute): Record<string, unknown> {
+    const attempts = untilDefinite(this.host, request, preferred, route);
+    let step = attempts.next();
+    while (!step.done) {
+      const need = step.value;
+      step = attempts.next('wait' in need ? this.host.waitForLeader(need.deadline) : this.host.ask(need.ask, need.request, need.timeoutMs));
     }
-    if (uncertain && request.kind === 'propose') {
-      throw new CommandError('timeout', `no answer in time: the write may or may not have been applied (a retry with the same client session is safe)${lastError ? ` (${lastError})` : ''}`);
-    }
-    if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
-    throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);
+    return step.value;
   }
 }
 

@@ -1,0 +1,83 @@
+// How a client operation is sent until it gets a definite answer — the rules of the lab's gateway
+// (server/cluster/client-gateway.ts) and of the simulator's (shared/sim/cluster/gateway.ts), which
+// differ only in how they wait: in real time with promises, or in virtual time at once. The rules
+// are a generator that yields what it needs done (wait for a leader, ask a node); each gateway runs
+// it with its own driver, so the simulator's 500 checked runs test the code the lab runs.
+import { CommandError } from '../protocol/commands.ts';
+
+/** A few attempts, each of up to the host's attempt timeout (four election timeouts). */
+export const ATTEMPTS = 4;
+
+export interface AttemptRoute {
+  /** Go where "not leader" points (and wait out an election). */
+  readonly redirect: boolean;
+  /** When the node asked does not answer in time, find the leader again and retry. */
+  readonly failover: boolean;
+}
+
+/** A node's answer, or "unknown" when it did not answer in time or went down. */
+export type AttemptOutcome =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly code: string; readonly leader?: string | null; readonly error: string };
+
+export interface AttemptHost {
+  leader(): string | null;
+  isRunning(node: string): boolean;
+  now(): number;
+  attemptTimeoutMs(): number;
+}
+
+/** What the rules need done next: the driver does it and passes the result back into the generator. */
+export type AttemptStep<R> =
+  | { readonly wait: 'leader'; readonly deadline: number }
+  | { readonly ask: string; readonly request: R; readonly timeoutMs: number };
+
+/**
+ * Sends `request` until it gets a definite answer: returns the value (with the node that answered)
+ * or throws a CommandError. Writes are retried with the same client session sequence number, so a
+ * retry never applies twice; a write with no answer in time ends "timeout" (maybe applied).
+ */
+export function* untilDefinite<R extends { readonly kind: string }>(
+  host: AttemptHost,
+  request: R,
+  preferred: string | undefined,
+  route: AttemptRoute,
+): Generator<AttemptStep<R>, Record<string, unknown>, string | null | AttemptOutcome> {
+  let target: string | null = preferred ?? host.leader();
+  let uncertain = false;
+  let lastError = '';
+  let leaderless = 0;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const deadline = host.now() + host.attemptTimeoutMs();
+    if (!target || !host.isRunning(target)) {
+      if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
+      target = (yield { wait: 'leader', deadline }) as string | null;
+    }
+    if (!target) {
+      // Two election rounds without a leader: the cluster has lost its quorum; say so now.
+      if (++leaderless >= 2) break;
+      continue;
+    }
+    const outcome = (yield { ask: target, request, timeoutMs: deadline - host.now() }) as AttemptOutcome;
+    if (outcome.ok) return { ...outcome.value, node: target };
+    lastError = outcome.error;
+    if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
+    if (outcome.code === 'not-leader') {
+      if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
+      // A node that knows no leader cannot forward; only a load-balanced request looks elsewhere.
+      if (!outcome.leader && !route.failover) throw new CommandError('no-leader', `${outcome.error}; it knows of no leader to forward to`);
+      target = outcome.leader ?? null;
+      if (!target) yield { wait: 'leader', deadline };
+      continue;
+    }
+    // unknown (no answer in time, or the node went down), lost (overwritten), unavailable
+    if (outcome.code === 'unknown') uncertain = true;
+    if (!route.failover) break;
+    target = null;
+  }
+  if (uncertain && request.kind === 'propose') {
+    throw new CommandError('timeout', `no answer in time: the write may or may not have been applied (a retry with the same client session is safe)${lastError ? ` (${lastError})` : ''}`);
+  }
+  if (uncertain) throw new CommandError('timeout', `no answer in time (${lastError})`);
+  throw new CommandError('no-leader', `no leader could be reached: the cluster has no quorum or is still electing${lastError ? ` (${lastError})` : ''}`);
+}
