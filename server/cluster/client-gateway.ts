@@ -5,6 +5,7 @@
 import { encodeCommand, KvCommandError, type KvCommand } from '../../shared/kv/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import { untilDefinite, type AttemptRoute } from '../../shared/host/until-definite.ts';
+import { recordClientOp, type ClientOpBase } from '../../shared/host/client-op-record.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { WorkerRequest, WorkerRequests } from './worker-requests.ts';
 import type { ReadQuery } from './worker-protocol.ts';
@@ -115,30 +116,12 @@ export class ClientGateway {
   }
 
   /** Runs an operation and records it as a client-op event, whatever the outcome. */
-  private async recorded(
-    base: { op: 'put' | 'cas' | 'delete' | 'get'; key: string; value: string | null; cas: number | null; consistency: Consistency | null; node: string | null },
-    shown: string,
-    run: () => Promise<Record<string, unknown>>,
-  ): Promise<Record<string, unknown>> {
-    const opId = this.nextOpId++;
-    const start = this.host.now();
-    this.host.emit({ type: 'client-call', opId, client: this.clientId, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
-    const emit = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
-      const version = typeof result?.['version'] === 'number' ? result['version'] : null;
-      const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
-      const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
-      this.host.emit({ type: 'client-op', opId, client: this.clientId, ...base, value, version, node, outcome, detail, start, end: this.host.now() });
-    };
+  private async recorded(base: ClientOpBase, shown: string, run: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const op = recordClientOp(this.host, this.clientId, this.nextOpId++, base, shown);
     try {
-      const result = await run();
-      const { detail, ...rest } = result;
-      emit('ok', String(detail), rest);
-      return rest;
+      return op.succeeded(await run());
     } catch (error) {
-      if (error instanceof CommandError) {
-        const outcome = error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed';
-        emit(outcome, `${shown}: ${error.message}`);
-      }
+      op.failed(error);
       throw error;
     }
   }

@@ -7,3 +7,4 @@ export * from './membership-plan.ts';
 export * from './apply-committed.ts';
 export * from './waiting-reads.ts';
 export * from './until-definite.ts';
+export * from './client-op-record.ts';

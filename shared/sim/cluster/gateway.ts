@@ -6,6 +6,7 @@
 import { encodeCommand, KvCommandError, type KvCommand } from '../../kv/index.ts';
 import { CommandError } from '../../protocol/commands.ts';
 import { untilDefinite, type AttemptRoute } from '../../host/until-definite.ts';
+import { recordClientOp, type ClientOpBase } from '../../host/client-op-record.ts';
 import type { Consistency, UnstampedEvent } from '../../protocol/events.ts';
 import type { NodeRequest, RequestOutcome } from './requests.ts';
 
@@ -83,26 +84,13 @@ export class SimGateway {
     });
   }
 
-  private recorded(
-    base: { op: 'put' | 'cas' | 'delete' | 'get'; key: string; value: string | null; cas: number | null; consistency: Consistency | null; node: string | null },
-    shown: string,
-    run: () => Record<string, unknown>,
-  ): Record<string, unknown> {
-    const opId = this.nextOpId++;
-    const start = this.host.now();
-    this.host.emit({ type: 'client-call', opId, client: this.clientId, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
-    const emit = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
-      const version = typeof result?.['version'] === 'number' ? result['version'] : null;
-      const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
-      const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
-      this.host.emit({ type: 'client-op', opId, client: this.clientId, ...base, value, version, node, outcome, detail, start, end: this.host.now() });
-    };
+  /** Runs an operation and records it as a client-op event, whatever the outcome. */
+  private recorded(base: ClientOpBase, shown: string, run: () => Record<string, unknown>): Record<string, unknown> {
+    const op = recordClientOp(this.host, this.clientId, this.nextOpId++, base, shown);
     try {
-      const { detail, ...rest } = run();
-      emit('ok', String(detail), rest);
-      return rest;
+      return op.succeeded(run());
     } catch (error) {
-      if (error instanceof CommandError) emit(error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed', `${shown}: ${error.message}`);
+      op.failed(error);
       throw error;
     }
   }

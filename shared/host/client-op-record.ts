@@ -1,0 +1,43 @@
+// A client operation as it enters the history the checkers read, the same for the lab's gateway
+// and the simulator's: a client-call event when it starts, a client-op event with its outcome when
+// it ends. A write that got no answer in time is "unknown" (it may have been applied), not "failed".
+import { CommandError } from '../protocol/commands.ts';
+import type { Consistency, UnstampedEvent } from '../protocol/events.ts';
+
+export interface ClientOpBase {
+  readonly op: 'put' | 'cas' | 'delete' | 'get';
+  readonly key: string;
+  readonly value: string | null;
+  readonly cas: number | null;
+  readonly consistency: Consistency | null;
+  readonly node: string | null;
+}
+
+export interface ClientOpHost {
+  now(): number;
+  emit(event: UnstampedEvent): void;
+}
+
+/** Emits the client-call now; what it returns records the end, however the operation ends. */
+export function recordClientOp(host: ClientOpHost, client: string, opId: number, base: ClientOpBase, shown: string) {
+  const start = host.now();
+  host.emit({ type: 'client-call', opId, client, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
+  const end = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
+    const version = typeof result?.['version'] === 'number' ? result['version'] : null;
+    const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
+    const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
+    host.emit({ type: 'client-op', opId, client, ...base, value, version, node, outcome, detail, start, end: host.now() });
+  };
+  return {
+    /** The operation answered: records it, and returns the answer without its `detail` line. */
+    succeeded(result: Record<string, unknown>): Record<string, unknown> {
+      const { detail, ...rest } = result;
+      end('ok', String(detail), rest);
+      return rest;
+    },
+    /** It failed with a CommandError (anything else is a bug, and is not history). */
+    failed(error: unknown): void {
+      if (error instanceof CommandError) end(error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed', `${shown}: ${error.message}`);
+    },
+  };
+}
