@@ -1,5 +1,7 @@
 // Issue 4's failure scenarios against real workers and real files: no acknowledged write is ever
 // lost, a minority commits nothing, and what was paused or wiped comes back.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import { startWriteLoad } from '../testing/write-load.ts';
@@ -44,6 +46,40 @@ describe('faults under load', () => {
     const result = await load.stop();
     await expectAllReadable(cluster, result.acknowledged);
     expect(cluster.checker.violations).toEqual([]);
+  });
+
+  it('nodes killed just as they compact (file written off the thread) come back whole, losing nothing', async () => {
+    lab = startTempCluster({ nodes: 3, snapshotThreshold: 60 });
+    const { cluster } = lab;
+    await lab.until('a formed cluster', formed(3));
+    const load = startWriteLoad(cluster);
+    const killed: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      // The snapshot event comes as the node hands its file to the pool: kill it right then.
+      const victim = await new Promise<string>((resolve) => {
+        const off = cluster.events.subscribe((event) => {
+          if (event.type !== 'snapshot' || event.source !== 'local') return;
+          off();
+          void cluster.execute({ type: 'kill', node: event.node });
+          resolve(event.node);
+        });
+      });
+      killed.push(victim);
+      await lab.until(`${victim} down`, (view) => view.nodes.find((node) => node.id === victim)?.life === 'dead');
+      await cluster.execute({ type: 'restart', node: victim });
+      await lab.until(`${victim} recovered and caught up`, (view) => {
+        const node = view.nodes.find((n) => n.id === victim);
+        const leader = view.nodes.find((n) => n.id === leaderOf(view));
+        return node?.life === 'alive' && leader !== undefined && node.applied >= leader.commit - 5;
+      });
+    }
+    const result = await load.stop();
+    expect(killed).toHaveLength(4);
+    expect(cluster.view.nodes.every((node) => node.life === 'alive')).toBe(true);
+    await expectAllReadable(cluster, result.acknowledged);
+    expect(cluster.checker.violations).toEqual([]);
+    // Opening a node's disk deletes an interrupted write; none is left behind.
+    for (const node of killed) expect(readdirSync(join(lab.dataDir, 'test', node)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('power loss of every node mid-load, then restart: no acknowledged write lost', async () => {
