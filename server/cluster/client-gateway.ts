@@ -17,10 +17,12 @@ export interface GatewayHost {
   isRunning(node: string): boolean;
   /** Some running node, for stale reads when there is no leader. */
   anyRunning(): string | null;
+  /** Resolves with the leader once there is one, or null at `deadline` (performance.now() ms). */
   waitForLeader(deadline: number): Promise<string | null>;
   /** Real milliseconds one attempt may take (scaled by the clock speed). */
   attemptTimeoutMs(): number;
   emit(event: UnstampedEvent): void;
+  /** The lab clock (virtual ms: slowed or paused with the lab), for the history's start and end. */
   now(): number;
 }
 
@@ -128,7 +130,7 @@ export class ClientGateway {
 
   /** Sends a request until it gets a definite answer (shared/host/until-definite.ts), in real time. */
   private async untilDefinite(request: WorkerRequest, preferred: string | undefined, route: AttemptRoute): Promise<Record<string, unknown>> {
-    const attempts = untilDefinite(this.host, request, preferred, route);
+    const attempts = untilDefinite({ leader: () => this.host.leader(), isRunning: (node) => this.host.isRunning(node), attemptTimeoutMs: () => this.host.attemptTimeoutMs(), deadlineNow: () => performance.now() }, request, preferred, route);
     let step = attempts.next();
     while (!step.done) {
       const need = step.value;
