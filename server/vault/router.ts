@@ -14,10 +14,14 @@ import { autopilotState } from './raft-autopilot.ts';
 import { raftConfiguration, removePeer } from './raft-peers.ts';
 import { raftSnapshot } from './raft-snapshot.ts';
 import { sysHealth } from './sys-health.ts';
+import { sysLeader, sysSealStatus } from './sys-status.ts';
 import { uiMounts } from './sys-mounts.ts';
 import { PERMISSION_DENIED, VaultError, fromCommandError, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
 
 export const DEFAULT_CLUSTER = 'default';
+
+/** sys/ routes Vault serves without a token: what load balancers and `vault status` ask. */
+const UNAUTHENTICATED = new Set(['health', 'seal-status', 'leader']);
 
 export interface VaultLocation {
   /** null when the cluster or node named in the URL does not exist (answered with a 404). */
@@ -64,8 +68,8 @@ export async function answerVault(request: VaultRequest, location: VaultLocation
     if (!location.target) throw new VaultError(404, [location.problem ?? 'not found']);
     const target = location.target;
     const path = location.path;
-    const isHealth = path[0] === 'sys' && path[1] === 'health' && path.length === 2;
-    if (!isHealth) {
+    const open = path[0] === 'sys' && path.length === 2 && UNAUTHENTICATED.has(path[1] ?? '');
+    if (!open) {
       if (!tokensMatch(request.token, target.session.token)) throw PERMISSION_DENIED();
       registry.touch(target.session);
     }
@@ -84,6 +88,8 @@ async function dispatch(request: VaultRequest, target: VaultTarget, path: readon
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new VaultError(405, ['unsupported operation']);
     return sysHealth(request, target);
   }
+  if (first === 'sys' && second === 'seal-status' && rest.length === 0) return sysSealStatus(request, target);
+  if (first === 'sys' && second === 'leader' && rest.length === 0) return sysLeader(request, target);
   if (first === 'sys' && second === 'internal' && rest[0] === 'ui' && rest[1] === 'mounts') return uiMounts(request, rest.slice(2));
   if (first === 'sys' && second === 'storage' && rest[0] === 'raft') {
     const route = rest.slice(1).join('/');
@@ -126,6 +132,7 @@ export async function handleVaultHttp(request: IncomingMessage, response: Server
           path: location.path,
           query: url.searchParams,
           token: presentedToken(request),
+          origin: originOf(request),
           body: (limit) => readRawBody(request, limit),
         },
         location,
@@ -159,4 +166,10 @@ export function rawVaultResponse(answer: VaultResponse): string {
   if (body) head.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
   else head.push('Content-Length: 0');
   return `${head.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** The server as the client addressed it; a Host header that is not a plain host[:port] is not echoed. */
+function originOf(request: IncomingMessage): string | undefined {
+  const host = request.headers.host;
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `http://${host}` : undefined;
 }

@@ -11,9 +11,7 @@ export const VAULT_VERSION = '1.17.0+raftlab';
 type NodeHealth = 'active' | 'standby' | 'unavailable';
 
 export function sysHealth(request: VaultRequest, target: VaultTarget): VaultResponse {
-  const { cluster } = target.session;
-  const nodes = cluster.view.nodes;
-  const node = target.node ? nodes.find((candidate) => candidate.id === target.node) : pickForBalancer(nodes, cluster.leader());
+  const node = answeringNode(target);
   const state = healthOf(node);
   const status = statusFor(request.query, state);
   const body = {
@@ -39,6 +37,13 @@ export function sysHealth(request: VaultRequest, target: VaultTarget): VaultResp
   return { status, ...(request.method === 'HEAD' ? {} : { json: body }) };
 }
 
+/** The node a request is about: the one in the URL, or the one a load balancer would pick. */
+export function answeringNode(target: VaultTarget): NodeView | undefined {
+  const { cluster } = target.session;
+  const nodes = cluster.view.nodes;
+  return target.node ? nodes.find((candidate) => candidate.id === target.node) : pickForBalancer(nodes, cluster.leader());
+}
+
 function healthOf(node: NodeView | undefined): NodeHealth {
   if (!node || node.life !== 'alive') return 'unavailable';
   if (node.role === 'leader') return 'active';
@@ -46,7 +51,7 @@ function healthOf(node: NodeView | undefined): NodeHealth {
 }
 
 /** The leader, else a follower that knows one, else any live node, else nothing. */
-function pickForBalancer(nodes: readonly NodeView[], leader: string | null): NodeView | undefined {
+export function pickForBalancer(nodes: readonly NodeView[], leader: string | null): NodeView | undefined {
   return (
     nodes.find((node) => node.id === leader) ??
     nodes.find((node) => healthOf(node) === 'standby') ??

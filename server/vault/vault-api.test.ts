@@ -126,6 +126,25 @@ describe('nodes, health and forwarding', () => {
     expect((await raw(`/c/default/n/${standby}/v1/sys/health?standbyok=true`, { token: null })).status).toBe(200);
   });
 
+  it('answers what `vault status` asks (seal-status, leader) without a token, per node', async () => {
+    const view = t.lab.clusters.get('default')!.cluster.view;
+    const leader = leaderIn(view)!;
+    const standby = await t.until('default', 'a standby', standbyIn);
+    const seal = await raw('/c/default/v1/sys/seal-status', { token: null });
+    expect(seal.status).toBe(200);
+    expect(seal.body).toMatchObject({ type: 'shamir', initialized: true, sealed: false, storage_type: 'raft', cluster_name: 'default' });
+    expect(seal.body.cluster_id).toBe((await vault.health()).cluster_id);
+
+    const onLeader = await raw(`/c/default/n/${leader}/v1/sys/leader`, { token: null });
+    expect(onLeader.body).toMatchObject({ ha_enabled: true, is_self: true, leader_address: `${t.url}/c/default/n/${leader}`, leader_cluster_address: `https://${leader}.default.raftlab:8201` });
+    expect(onLeader.body.raft_committed_index).toBeGreaterThan(0);
+    expect(onLeader.body.raft_applied_index).toBeLessThanOrEqual(onLeader.body.raft_committed_index);
+    const onStandby = await raw(`/c/default/n/${standby}/v1/sys/leader`, { token: null });
+    expect(onStandby.body).toMatchObject({ is_self: false, leader_address: `${t.url}/c/default/n/${leader}` });
+    expect((await vault.request({ path: '/sys/leader', method: 'GET' })).is_self).toBe(true); // the cluster URL: the leader answers
+    expect((await raw('/c/default/v1/sys/leader', { method: 'POST', token: null })).status).toBe(405);
+  });
+
   it('forwards a write sent to a follower and serves a stale read there', async () => {
     const follower = await t.until('default', 'a standby', standbyIn);
     const onFollower = nodeVault({ endpoint: `${t.url}/c/default/n/${follower}`, token: t.token });

@@ -11,6 +11,8 @@ export interface VaultRequest {
   readonly path: readonly string[];
   readonly query: URLSearchParams;
   readonly token: string | null;
+  /** http://host:port as the client addressed this server, for addresses in answers. */
+  readonly origin?: string;
   /** Reads the body, refusing more than `limit` bytes. */
   readonly body: (limit: number) => Promise<Buffer>;
 }
