@@ -173,6 +173,8 @@ describe('nodes, health and forwarding', () => {
     await t.lab.clusters.get('default')!.cluster.execute({ type: 'kill', node: victim });
     expect((await raw(`/c/default/n/${victim}/v1/sys/health`, { token: null })).status).toBe(503);
     expect((await raw(`/c/default/n/${victim}/v1/secret/data/forwarded`)).status).toBe(503);
+    expect((await raw(`/c/default/n/${victim}/v1/sys/leader`, { token: null })).status).toBe(503);
+    expect((await raw(`/c/default/n/${victim}/v1/sys/seal-status`, { token: null })).status).toBe(503);
     await t.lab.clusters.get('default')!.cluster.execute({ type: 'restart', node: victim });
     await t.until('default', `${victim} back`, (v) => v.nodes.find((node) => node.id === victim)?.life === 'alive');
   });
