@@ -130,7 +130,7 @@ export class ClientGateway {
 
   /** Sends a request until it gets a definite answer (shared/host/until-definite.ts), in real time. */
   private async untilDefinite(request: WorkerRequest, preferred: string | undefined, route: AttemptRoute): Promise<Record<string, unknown>> {
-    const attempts = untilDefinite({ leader: () => this.host.leader(), isRunning: (node) => this.host.isRunning(node), attemptTimeoutMs: () => this.host.attemptTimeoutMs(), deadlineNow: () => performance.now() }, request, preferred, route);
+    const attempts = untilDefinite(this.host, () => performance.now(), request, preferred, route);
     let step = attempts.next();
     while (!step.done) {
       const need = step.value;

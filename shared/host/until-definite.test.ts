@@ -8,8 +8,8 @@ type Request = { readonly kind: string };
 function run(request: Request, preferred: string | undefined, route: { redirect: boolean; failover: boolean }, script: { leader: string | null; running?: string[]; answers: AttemptOutcome[]; leaders?: (string | null)[] }) {
   const steps: AttemptStep<Request>[] = [];
   let now = 0;
-  const host = { leader: () => script.leader, isRunning: (id: string) => (script.running ?? ['n1', 'n2', 'n3']).includes(id), deadlineNow: () => now, attemptTimeoutMs: () => 100 };
-  const attempts = untilDefinite(host, request, preferred, route);
+  const host = { leader: () => script.leader, isRunning: (id: string) => (script.running ?? ['n1', 'n2', 'n3']).includes(id), attemptTimeoutMs: () => 100 };
+  const attempts = untilDefinite(host, () => now, request, preferred, route);
   try {
     let step = attempts.next();
     while (!step.done) {

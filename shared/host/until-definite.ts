@@ -23,9 +23,6 @@ export type AttemptOutcome =
 export interface AttemptHost {
   leader(): string | null;
   isRunning(node: string): boolean;
-  /** The clock deadlines are measured in: real ms for the lab (not its virtual lab clock, which
-   *  may be slowed or paused), virtual ms for the simulator. */
-  deadlineNow(): number;
   attemptTimeoutMs(): number;
 }
 
@@ -41,6 +38,9 @@ export type AttemptStep<R> =
  */
 export function* untilDefinite<R extends { readonly kind: string }>(
   host: AttemptHost,
+  /** The clock deadlines are measured in: real ms (performance.now) for the lab — not its lab
+   *  clock, which may be slowed or paused — and virtual ms for the simulator. */
+  deadlineNow: () => number,
   request: R,
   preferred: string | undefined,
   route: AttemptRoute,
@@ -50,7 +50,7 @@ export function* untilDefinite<R extends { readonly kind: string }>(
   let lastError = '';
   let leaderless = 0;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const deadline = host.deadlineNow() + host.attemptTimeoutMs();
+    const deadline = deadlineNow() + host.attemptTimeoutMs();
     if (!target || !host.isRunning(target)) {
       if (attempt === 0 && preferred) throw new CommandError('unavailable', `${preferred} is not running`);
       target = (yield { wait: 'leader', deadline }) as string | null;
@@ -60,7 +60,7 @@ export function* untilDefinite<R extends { readonly kind: string }>(
       if (++leaderless >= 2) break;
       continue;
     }
-    const outcome = (yield { ask: target, request, timeoutMs: deadline - host.deadlineNow() }) as AttemptOutcome;
+    const outcome = (yield { ask: target, request, timeoutMs: deadline - deadlineNow() }) as AttemptOutcome;
     if (outcome.ok) return { ...outcome.value, node: target };
     lastError = outcome.error;
     if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);

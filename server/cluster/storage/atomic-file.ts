@@ -54,12 +54,12 @@ export async function fsyncDirAsync(dir: string): Promise<void> {
   }
 }
 
+const WRITE_BATCH_BYTES = 1 << 20;
+
 /**
  * writeFileAtomic for large files, off the calling thread: the same write, fsync, rename and
  * directory fsync, each on libuv's pool. Returns the number of bytes written.
  */
-const WRITE_BATCH_BYTES = 1 << 20;
-
 export async function writeFileAtomicAsync(dir: string, name: string, chunks: readonly Uint8Array[]): Promise<number> {
   // Its own temporary name: a synchronous write of the same file meanwhile cannot interleave with it.
   const tmp = path.join(dir, `${name}.async${TEMP_SUFFIX}`);

@@ -97,7 +97,7 @@ export class SimGateway {
 
   /** Sends a request until it gets a definite answer (../../host/until-definite.ts), in virtual time. */
   private untilDefinite(request: NodeRequest, preferred: string | undefined, route: AttemptRoute): Record<string, unknown> {
-    const attempts = untilDefinite({ leader: () => this.host.leader(), isRunning: (node) => this.host.isRunning(node), attemptTimeoutMs: () => this.host.attemptTimeoutMs(), deadlineNow: () => this.host.now() }, request, preferred, route);
+    const attempts = untilDefinite(this.host, () => this.host.now(), request, preferred, route);
     let step = attempts.next();
     while (!step.done) {
       const need = step.value;
