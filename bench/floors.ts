@@ -14,12 +14,16 @@
 //                two "follower" workers over MessageChannels and fdatasyncs its own file meanwhile;
 //                each follower fdatasyncs and answers; the leader answers main once its own sync
 //                and one follower's are done (2 of 3). Four hand-offs; three fdatasyncs at once.
+// Then one hand-off alone: what a postMessage costs the thread that sends it, and the round trip,
+// to a worker that has just run and to one that has slept 2 ms (as every thread on a 1-client
+// write path has). The difference is the price of waking a sleeping thread on this machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, value64 } from './load.ts';
+import { Worker } from 'node:worker_threads';
+import { percentile, runLoad, value64 } from './load.ts';
 import { freePort, sleep } from './systems.ts';
 
 const at = process.argv.indexOf('--seconds');
@@ -58,6 +62,33 @@ async function measureFloor(mode: (typeof MODES)[number]): Promise<string[]> {
   }
 }
 
+/** Sender's cost of one postMessage and the echo's round trip, p50 and p90 over `rounds` posts. */
+async function measureHandOff(sleptMs: number, rounds = 600): Promise<string> {
+  const echo = new Worker("require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m));", { eval: true });
+  try {
+    const reply = (): Promise<unknown> => new Promise((resolve) => echo.once('message', resolve));
+    echo.postMessage(-1);
+    await reply();
+    const costs: number[] = [];
+    const trips: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (sleptMs > 0) await sleep(sleptMs);
+      const answered = reply();
+      const start = performance.now();
+      echo.postMessage(i);
+      costs.push(performance.now() - start);
+      await answered;
+      trips.push(performance.now() - start);
+    }
+    costs.sort((a, b) => a - b);
+    trips.sort((a, b) => a - b);
+    const at = (sorted: number[], p: number): string => `${Math.round(percentile(sorted, p) * 1000)} µs`;
+    return `post ${at(costs, 50)} (p90 ${at(costs, 90)}), round trip ${at(trips, 50)} (p90 ${at(trips, 90)})`;
+  } finally {
+    await echo.terminate();
+  }
+}
+
 const rows: string[] = [];
 for (const mode of MODES) {
   const [one, sixteen] = await measureFloor(mode);
@@ -65,3 +96,5 @@ for (const mode of MODES) {
 }
 console.log(`${SECONDS} s per point, same load generator as the side-by-side (bench/load.ts), 64-byte values, writes go to ${tmpdir()}`);
 for (const row of rows) console.log(row);
+console.log(`hand-off    to a worker that just ran: ${await measureHandOff(0)}`);
+console.log(`hand-off    to a worker that slept 2 ms: ${await measureHandOff(2)}`);

@@ -472,6 +472,26 @@ function sectionScript(section: string, file: string, title: string, extra: stri
 }
 
 // ---------- machine ----------
+/**
+ * How an idle CPU sleeps, which sets what every thread hand-off costs. A KVM guest whose halt
+ * polling is off halts a vCPU the moment it idles, so each wake-up of a sleeping thread is a trip
+ * through the hypervisor (an IPI for the waker, a VM entry for the woken).
+ */
+function idlePolicy(): string[] {
+  const read = (file: string): string | undefined => {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const driver = read('/sys/devices/system/cpu/cpuidle/current_driver');
+  if (!driver) return [];
+  const pollNs = read('/sys/module/haltpoll/parameters/guest_halt_poll_ns');
+  const polling = pollNs === undefined ? '' : pollNs === '0' ? '; guest halt polling off (an idle vCPU halts at once, so waking a sleeping thread goes through the hypervisor)' : `; guest halt polling up to ${Number(pollNs) / 1000} µs`;
+  return [`- CPU idle: driver ${driver}${polling}`];
+}
+
 function machine(): string[] {
   const cpus = os.cpus();
   let commit = 'unknown';
@@ -495,6 +515,7 @@ function machine(): string[] {
     `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (shared with other work on this machine: numbers are noisy)`,
     `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${os.release()}; Node ${process.version}`,
     `- Disk: data dirs in ${os.tmpdir()} (${fsType}); every WAL batch is one fdatasync`,
+    ...idlePolicy(),
     `- Load generator and servers on the same machine (loopback), so the generator's own CPU counts against both systems equally`,
   ];
 }
