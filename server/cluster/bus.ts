@@ -11,6 +11,7 @@ import type { MessageView } from '../../shared/protocol/views.ts';
 import type { UnstampedEvent } from '../../shared/protocol/events.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { MessageInFlight } from '../../shared/host/message-in-flight.ts';
+import { NodeDoors } from '../../shared/host/node-doors.ts';
 
 export interface Routing {
   /** Virtual delivery times: none = dropped, two or more = duplicated. */
@@ -42,7 +43,7 @@ const HISTORY = 500;
 export class Bus {
   private readonly queue = new DeliveryQueue<InFlight>();
   /** Messages that arrived at a paused node's door, in arrival order. */
-  private readonly parked = new Map<string, InFlight[]>();
+  private readonly parked = new NodeDoors<InFlight>();
   private readonly history: InFlight[] = [];
   private nextId = 1;
   private holding = false;
@@ -134,17 +135,15 @@ export class Bus {
 
   /** Messages still travelling or waiting at a paused node's door. */
   inFlight(): InFlight[] {
-    return [...this.queue.items(), ...[...this.parked.values()].flat()];
+    return [...this.queue.items(), ...this.parked.all()];
   }
 
   /** The whole message for the inspector: in flight, parked, or recently delivered or dropped. */
   inspect(id: number): { state: 'in-flight' | 'parked' | 'done'; message: InFlight } | undefined {
     const flying = this.queue.items().find((item) => item.id === id);
     if (flying) return { state: 'in-flight', message: flying };
-    for (const door of this.parked.values()) {
-      const waiting = door.find((item) => item.id === id);
-      if (waiting) return { state: 'parked', message: waiting };
-    }
+    const waiting = this.parked.find(id);
+    if (waiting) return { state: 'parked', message: waiting };
     const done = this.history.find((item) => item.id === id);
     return done ? { state: 'done', message: done } : undefined;
   }
@@ -175,15 +174,13 @@ export class Bus {
   /** A node died: what was travelling to it, or waiting at its door, is lost with it. */
   dropTo(node: string, reason: string): void {
     for (const lost of this.queue.removeWhere((item) => item.to === node)) this.drop(lost, reason);
-    for (const lost of this.parked.get(node) ?? []) this.drop(lost, reason);
-    this.parked.delete(node);
+    for (const lost of this.parked.empty(node)) this.drop(lost, reason);
   }
 
   /** A paused node resumed: everything that waited at its door is delivered now, in order. */
   releaseParked(node: string): void {
-    const door = this.parked.get(node);
-    this.parked.delete(node);
-    if (door && door.length > 0) this.deliverBatch(node, door);
+    const door = this.parked.empty(node);
+    if (door.length > 0) this.deliverBatch(node, door);
   }
 
   private enqueue(item: InFlight): boolean {
@@ -194,17 +191,7 @@ export class Bus {
   }
 
   private take(id: number): InFlight | undefined {
-    const flying = this.queue.remove(id);
-    if (flying) return flying;
-    for (const [node, door] of this.parked) {
-      const at = door.findIndex((item) => item.id === id);
-      if (at >= 0) {
-        const [item] = door.splice(at, 1);
-        if (door.length === 0) this.parked.delete(node);
-        return item;
-      }
-    }
-    return undefined;
+    return this.queue.remove(id) ?? this.parked.take(id);
   }
 
   private deliver(item: InFlight): void {
@@ -214,9 +201,7 @@ export class Bus {
   /** A paused node's messages wait at its door; true when `item` was parked. */
   private park(item: InFlight): boolean {
     if (!this.hooks.isPaused(item.to)) return false;
-    const door = this.parked.get(item.to) ?? [];
-    door.push(item);
-    this.parked.set(item.to, door);
+    this.parked.park(item);
     return true;
   }
 

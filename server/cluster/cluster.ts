@@ -19,6 +19,7 @@ import { LabClock } from './lab-clock.ts';
 import { Lanes } from './lanes.ts';
 import { LiveChecker } from './live-checker.ts';
 import { Membership } from './membership.ts';
+import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost } from './node-host.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
@@ -175,11 +176,11 @@ export class Cluster {
     this.events.emit({ type: 'clock', clock: this.clock.state() });
     this.events.emit({ type: 'network', network: this.networkView() });
     this.events.emit({ type: 'switches', switches: this.switchesView() });
-    if (this.prepared && this.membership.startsFresh()) {
-      writePreparedState(this.dir, this.membership.members(), this.prepared);
-      this.membership.markBootstrapped();
+    if (this.prepared && this.membership.roster.startsFresh()) {
+      writePreparedState(this.dir, this.membership.roster.members(), this.prepared);
+      this.membership.roster.markBootstrapped();
     }
-    this.membership.startAll();
+    this.membership.roster.startAll();
     this.scheduler.start();
   }
 
@@ -226,12 +227,12 @@ export class Cluster {
       case 'disk':
         return this.ask(command.node, { kind: 'disk' });
       case 'add-node':
-        return { node: this.membership.add(command.learner ?? false) };
+        return { node: this.membership.roster.add(command.learner ?? false) };
       case 'remove-node':
         this.host(command.node);
-        return void this.membership.remove(command.node);
+        return void this.membership.roster.remove(command.node);
       case 'promote':
-        return void this.membership.promote(command.node);
+        return void this.membership.roster.promote(command.node);
       case 'change-membership':
         return this.membership.change(command.add, command.remove);
       case 'transfer-leadership':
@@ -321,8 +322,8 @@ export class Cluster {
       this.checker.wiped(id);
       this.events.emit({ type: 'node-wiped', node: id });
     }
-    this.membership.restartFromNothing();
-    this.membership.startAll();
+    this.membership.roster.restartFromNothing();
+    this.membership.roster.startAll();
   }
 
   /**
@@ -422,7 +423,7 @@ export class Cluster {
     this.scheduler.clockChanged();
     this.lanes.refresh();
     this.events.emit({ type: 'clock', clock: this.clock.state() });
-    if (paused === false) this.membership.reconcile();
+    if (paused === false) this.membership.roster.reconcile();
   }
 
   private async setSwitches(change: Extract<Command, { type: 'switches' }>): Promise<Record<string, unknown>> {
@@ -517,7 +518,7 @@ export class Cluster {
       id,
       dir: join(this.dir, id),
       timing: { electionTicks: this.profile.electionTicks, heartbeatTicks: this.profile.heartbeatTicks },
-      ...(bootstrap ? { initialConfig: Membership.bootstrapConfig(id) } : {}),
+      ...(bootstrap ? { initialConfig: Roster.bootstrapConfig(id) } : {}),
       seed: randomBytes(4).readUInt32LE(0),
       switches: this.switches,
       ...compactionFor(id, this.snapshotThreshold, this.profile),

@@ -65,7 +65,7 @@ export function takeReport(node: string, report: FromWorker, sinks: ReportSinks)
       if (report.received) bus.record(report.received);
       if (report.messages.length > 0) bus.send(report.messages);
       for (const { requestId, outcome } of report.outcomes) sinks.requests.resolve(requestId, outcome);
-      if (report.status?.role === 'leader') sinks.membership.reconcile();
+      if (report.status?.role === 'leader') sinks.membership.roster.reconcile();
       return;
   }
 }

@@ -18,7 +18,7 @@ import { networkView, runNetworkCommand, type NetworkCommand } from '../host/net
 import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
 import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
 import { SimRequests } from './cluster/requests.ts';
-import { Roster } from './cluster/roster.ts';
+import { Roster } from '../host/roster.ts';
 import { SimBus } from './cluster/sim-bus.ts';
 import { emptyDisk, SimMachine, type MemoryDisk } from './cluster/sim-machine.ts';
 
@@ -73,6 +73,8 @@ export class SimCluster implements ScenarioTarget {
   private readonly requests: SimRequests;
   private readonly checker: SimChecker;
   private readonly roster: Roster;
+  /** Virtual time of the roster's next retry after a failed change, if one is due. */
+  private rosterRetryAt: number | null = null;
   private readonly gateway: SimGateway;
   private readonly machines = new Map<string, SimMachine>();
   private switches: Switches;
@@ -126,15 +128,17 @@ export class SimCluster implements ScenarioTarget {
       },
       `lab-${deriveSeed(seed, 'client').toString(16).padStart(8, '0')}`,
     );
-    this.roster = new Roster(options.nodes, {
+    this.roster = new Roster(Roster.initial(options.nodes), {
       leader: () => this.leader(),
       leaderConfig: () => this.leaderConfig(),
       hasHost: (node) => this.machines.has(node),
       startNode: (node, bootstrap) => this.startNode(node, bootstrap),
       dropNode: (node) => this.dropNode(node),
-      sendChange: (leader, change, timeoutMs, done) => this.requests.send(leader, { kind: 'conf-change', change }, timeoutMs, done),
+      sendChange: (leader, change, timeoutMs, done) => void this.requests.send(leader, { kind: 'conf-change', change }, timeoutMs, done),
       attemptTimeoutMs: () => this.attemptTimeoutMs(),
-      now: () => this.now,
+      retryIn: (delayMs) => void (this.rosterRetryAt ??= this.now + delayMs),
+      saved: () => {}, // the simulated roster lives in memory only
+      timeStopped: () => false, // virtual time never stands still while the loop runs
     });
     this.start();
   }
@@ -185,7 +189,7 @@ export class SimCluster implements ScenarioTarget {
 
   /** One step: jump to the next thing due (tick, delivery, request deadline, retry) and do it. */
   private step(deadline: number): void {
-    const next = Math.min(this.nextTickAt, this.bus.nextDueAt() ?? Infinity, this.requests.nextDeadline() ?? Infinity, this.roster.retryAt ?? Infinity, deadline);
+    const next = Math.min(this.nextTickAt, this.bus.nextDueAt() ?? Infinity, this.requests.nextDeadline() ?? Infinity, this.rosterRetryAt ?? Infinity, deadline);
     if (next > this.now) this.now = next;
     if (this.now === this.lastStepAt) {
       if (++this.stepsThisInstant > MAX_STEPS_PER_INSTANT) throw new Error(`simulation livelock at ${this.now} virtual ms: messages keep flowing without time passing`);
@@ -199,7 +203,10 @@ export class SimCluster implements ScenarioTarget {
     }
     this.bus.deliverDue(this.now);
     this.requests.expire(this.now);
-    if (this.roster.retryAt !== null && this.now >= this.roster.retryAt) this.roster.retry();
+    if (this.rosterRetryAt !== null && this.now >= this.rosterRetryAt) {
+      this.rosterRetryAt = null;
+      this.roster.retry();
+    }
     // The real controller reconciles on every leader status report; this is as cheap when settled.
     this.roster.reconcile();
   }
@@ -404,11 +411,11 @@ export class SimCluster implements ScenarioTarget {
   }
 
   private changeMembership(add: readonly string[], remove: readonly string[]): Record<string, unknown> {
-    const pending = this.roster.change(add, remove);
+    const { leader, change, joint } = this.roster.beginChange(add, remove);
     try {
-      const outcome = this.await(pending);
+      const outcome = this.await(this.requests.send(leader, { kind: 'conf-change', change }, this.attemptTimeoutMs() * 2));
       if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
-      return { ...outcome.value, joint: add.length + remove.length > 1 };
+      return { ...outcome.value, joint };
     } finally {
       this.roster.changeDone();
     }

@@ -7,6 +7,7 @@ import type { Message } from '../../raft/index.ts';
 import type { NetworkModel } from '../../net/index.ts';
 import type { UnstampedEvent } from '../../protocol/events.ts';
 import { MessageInFlight } from '../../host/message-in-flight.ts';
+import { NodeDoors } from '../../host/node-doors.ts';
 import { DeliveryQueue } from '../queue.ts';
 
 export interface SimBusHooks {
@@ -25,7 +26,7 @@ export class SimBus {
   private readonly queue = new DeliveryQueue<InFlight>();
   /** Ids still in the queue; an id removed by hand (drop, deliver now, node down) is skipped lazily. */
   private readonly live = new Map<number, InFlight>();
-  private readonly parked = new Map<string, InFlight[]>();
+  private readonly parked = new NodeDoors<InFlight>();
   private nextId = 1;
   private holding = false;
   readonly counters = { sent: 0, delivered: 0, dropped: 0 };
@@ -93,7 +94,7 @@ export class SimBus {
   }
 
   inspect(id: number): InFlight | undefined {
-    return this.live.get(id) ?? [...this.parked.values()].flat().find((item) => item.id === id);
+    return this.live.get(id) ?? this.parked.find(id);
   }
 
   dropById(id: number, reason: string): boolean {
@@ -123,15 +124,13 @@ export class SimBus {
       this.live.delete(item.id);
       this.drop(item, reason);
     }
-    for (const item of this.parked.get(node) ?? []) this.drop(item, reason);
-    this.parked.delete(node);
+    for (const item of this.parked.empty(node)) this.drop(item, reason);
   }
 
   /** A paused node resumed: everything that waited at its door is delivered now, in order. */
   releaseParked(node: string): void {
-    const door = this.parked.get(node);
-    this.parked.delete(node);
-    if (door && door.length > 0) this.deliverBatch(node, door);
+    const door = this.parked.empty(node);
+    if (door.length > 0) this.deliverBatch(node, door);
   }
 
   private head(): InFlight | undefined {
@@ -148,14 +147,7 @@ export class SimBus {
       this.live.delete(id);
       return flying;
     }
-    for (const [node, door] of this.parked) {
-      const at = door.findIndex((item) => item.id === id);
-      if (at < 0) continue;
-      const [item] = door.splice(at, 1);
-      if (door.length === 0) this.parked.delete(node);
-      return item;
-    }
-    return undefined;
+    return this.parked.take(id);
   }
 
   private enqueue(item: InFlight): void {
@@ -166,9 +158,7 @@ export class SimBus {
 
   private park(item: InFlight): boolean {
     if (!this.hooks.isPaused(item.to)) return false;
-    const door = this.parked.get(item.to) ?? [];
-    door.push(item);
-    this.parked.set(item.to, door);
+    this.parked.park(item);
     return true;
   }
 
