@@ -104,6 +104,18 @@ describe('small helpers', () => {
     expect(feedLines(events, 1, 'all', '')).toHaveLength(1);
   });
 
+  it('folds drops in a row for the same reason into one line, and keeps other lines between runs', () => {
+    const dropped = (id: number, reason = 'n1 is down'): UnstampedEvent => ({ type: 'message-dropped', id, reason });
+    const events = stamp([dropped(4), dropped(5, 'lost on the link'), dropped(6), dropped(7), { type: 'node-paused', node: 'n2' }, dropped(8), dropped(9), dropped(10)]);
+    expect(feedLines(events, events.length, 'all', '').map((line) => line.text)).toEqual([
+      '3 messages dropped: n1 is down (#8–#10)',
+      expect.stringMatching(/n2 is paused/),
+      '2 messages dropped: n1 is down (#6–#7)',
+      'message #5 dropped: lost on the link',
+      'message #4 dropped: n1 is down',
+    ]);
+  });
+
   it('says a node leads once per term, not with every status it reports as leader', () => {
     const events = stamp([status('n1', 'leader', 2), status('n2', 'follower', 2), status('n1', 'leader', 2), status('n1', 'leader', 2), status('n1', 'follower', 3), status('n2', 'leader', 3), status('n2', 'leader', 3)]);
     expect(feedLines(events, events.length, 'elections', '').map((line) => line.text)).toEqual(['n2 is leader of term 3', 'n1 is leader of term 2']);

@@ -49,6 +49,7 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
   const lines: FeedLine[] = [];
   const needle = text.trim().toLowerCase();
   const stopAt = Math.max(0, count - 50_000);
+  let drops: DropRun | null = null;
   for (let i = count - 1; i >= stopAt && lines.length < limit; i--) {
     const event = events[i]!;
     const kind = categoryOf(event);
@@ -56,9 +57,27 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
     const line = describeEvent(event);
     if (line === null || repeatsLeadership(events, i)) continue;
     if (needle && !line.toLowerCase().includes(needle)) continue;
+    if (event.type === 'message-dropped' && drops?.reason === event.reason) {
+      drops.count += 1;
+      drops.oldestId = event.id;
+      lines[lines.length - 1] = { ...lines[lines.length - 1]!, text: `${drops.count} messages dropped: ${drops.reason} (#${drops.oldestId}–#${drops.newestId})` };
+      continue;
+    }
+    drops = event.type === 'message-dropped' ? { reason: event.reason, count: 1, newestId: event.id, oldestId: event.id } : null;
     lines.push({ seq: event.seq, time: event.time, text: line, category: kind });
   }
   return lines;
+}
+
+/**
+ * Drops in a row for the same reason, shown as one line: a leader heartbeats a dead node every
+ * 50 ms, and one line per lost heartbeat would push everything else out of the feed.
+ */
+interface DropRun {
+  readonly reason: string;
+  count: number;
+  readonly newestId: number;
+  oldestId: number;
 }
 
 /** How far back to look for a node's previous status (they come with every commit, so it is near). */
