@@ -1,5 +1,6 @@
 // For people: the help sheet, presenter mode and theme (kept in IndexedDB across reloads), a tablet
-// with touch (tap a node for its menu, no sideways scrolling), and keyboard reach.
+// with touch (tap a node for its menu, no sideways scrolling), a phone (the page and the ring's
+// menus fit its width), and keyboard reach.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
@@ -52,6 +53,24 @@ test.describe('on a tablet', () => {
     await page.keyboard.press('Escape');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('the page fits the screen, and a menu on the ring\'s right side opens inside it', async ({ page, lab }) => {
+    await lab.open();
+    await lab.waitForLeader();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    // n2 sits on the ring's right, where a centred menu would run off a phone's screen.
+    await lab.ringNode('n2').tap();
+    const menu = page.getByRole('menu', { name: 'Actions for n2' });
+    await expect(menu).toBeVisible();
+    const box = (await menu.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
   });
 });
 
