@@ -49,7 +49,7 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
   const lines: FeedLine[] = [];
   const needle = text.trim().toLowerCase();
   const stopAt = Math.max(0, count - 50_000);
-  let drops: DropRun | null = null;
+  let drops = null as DropRun | null; // a cast: tsc kept a plain initializer narrowed to null in the loop
   for (let i = count - 1; i >= stopAt && lines.length < limit; i--) {
     const event = events[i]!;
     const kind = categoryOf(event);
