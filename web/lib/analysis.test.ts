@@ -3,7 +3,7 @@ import type { ClusterEvent, NetworkView, NodeView, UnstampedEvent } from '../../
 import { emptyNodeView } from '../../shared/protocol/index.ts';
 import { historyOf, verdictOf } from './client-history.ts';
 import { describeLink, linkState, pairs } from './link-state.ts';
-import { incidentsOf, lostWrites } from './incidents.ts';
+import { incidentsOf, lostWrites, noIncidentsNote } from './incidents.ts';
 import { spaceTime } from './space-time.ts';
 import { timerRemaining } from './election-arc.ts';
 import { feedLines } from './feed.ts';
@@ -64,6 +64,13 @@ describe('incidents', () => {
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.label).toBe('n1 killed');
     expect(incidents[0]!.rto).toBe(20);
+  });
+
+  it('says which nodes were already down when the page joined, instead of "no failures yet"', () => {
+    const start = startView();
+    expect(noIncidentsNote(start)).toBe('No failures yet: kill a node or cut a link.');
+    start.nodes.push({ ...emptyNodeView('n1'), life: 'dead' }, emptyNodeView('n2'), { ...emptyNodeView('n3'), life: 'failed' });
+    expect(noIncidentsNote(start)).toBe('No failures since this page joined; n1, n3 were already down then.');
   });
 
   it('finds an acknowledged write that a later apply replaced', () => {

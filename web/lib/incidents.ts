@@ -46,6 +46,16 @@ function failureLabel(event: ClusterEvent, previousNetwork: { key: string }): st
   }
 }
 
+/**
+ * What the incident table says while it is empty. A page that joined after a failure has no event
+ * of it, so "no failures yet" would be wrong: say which nodes were already down when it joined.
+ */
+export function noIncidentsNote(start: ClusterView | undefined): string {
+  const down = (start?.nodes ?? []).filter((node) => node.life === 'dead' || node.life === 'failed').map((node) => node.id);
+  if (down.length === 0) return 'No failures yet: kill a node or cut a link.';
+  return `No failures since this page joined; ${down.join(', ')} ${down.length === 1 ? 'was' : 'were'} already down then.`;
+}
+
 /** Failures and their recovery times. Failures within one leaderless stretch share its duration. */
 export function incidentsOf(start: ClusterView, events: readonly ClusterEvent[]): Incident[] {
   const nodes = new Map<string, NodeBrief>(start.nodes.map((node) => [node.id, { life: node.life, role: node.role }]));
