@@ -72,6 +72,18 @@ test.describe('on a phone', () => {
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
   });
+
+  test('the keyboard help reads on a phone: each key above what it does, inside the screen', async ({ page, lab }) => {
+    await lab.open();
+    await page.getByRole('button', { name: 'Keyboard help' }).tap();
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const meaning = help.getByRole('cell', { name: /on the ring, Enter on a node or link opens its menu/ });
+    await expect(meaning).toBeVisible();
+    const box = (await meaning.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.width).toBeGreaterThan(200); // a column of its own, not squeezed beside the keys
+  });
 });
 
 test('keyboard reach: Tab gets to the ring and the node cards', async ({ page, lab }) => {
