@@ -49,7 +49,7 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
   const lines: FeedLine[] = [];
   const needle = text.trim().toLowerCase();
   const stopAt = Math.max(0, count - 50_000);
-  let drops = null as DropRun | null; // a cast: tsc kept a plain initializer narrowed to null in the loop
+  const drops = new DropRun();
   for (let i = count - 1; i >= stopAt && lines.length < limit; i--) {
     const event = events[i]!;
     const kind = categoryOf(event);
@@ -57,27 +57,52 @@ export function feedLines(events: readonly ClusterEvent[], count: number, catego
     const line = describeEvent(event);
     if (line === null || repeatsLeadership(events, i)) continue;
     if (needle && !line.toLowerCase().includes(needle)) continue;
-    if (event.type === 'message-dropped' && drops?.reason === event.reason) {
-      drops.count += 1;
-      drops.oldestId = event.id;
-      lines[lines.length - 1] = { ...lines[lines.length - 1]!, text: `${drops.count} messages dropped: ${drops.reason} (#${drops.oldestId}–#${drops.newestId})` };
+    if (event.type === 'message-dropped' && drops.extends(event.reason)) {
+      drops.add(event.id);
       continue;
     }
-    drops = event.type === 'message-dropped' ? { reason: event.reason, count: 1, newestId: event.id, oldestId: event.id } : null;
+    drops.end(lines);
+    if (event.type === 'message-dropped') drops.start(lines.length, event.reason, event.id);
     lines.push({ seq: event.seq, time: event.time, text: line, category: kind });
   }
+  drops.end(lines);
   return lines;
 }
 
 /**
  * Drops in a row for the same reason, shown as one line: a leader heartbeats a dead node every
- * 50 ms, and one line per lost heartbeat would push everything else out of the feed.
+ * 50 ms, and one line per lost heartbeat would push everything else out of the feed. The scan runs
+ * newest first, so the run's first drop is its newest; its line is rewritten once, when it ends.
  */
-interface DropRun {
-  readonly reason: string;
-  count: number;
-  readonly newestId: number;
-  oldestId: number;
+class DropRun {
+  private at = -1;
+  private reason = '';
+  private count = 0;
+  private newestId = 0;
+  private oldestId = 0;
+
+  extends(reason: string): boolean {
+    return this.at >= 0 && reason === this.reason;
+  }
+
+  start(at: number, reason: string, id: number): void {
+    this.at = at;
+    this.reason = reason;
+    this.count = 1;
+    this.newestId = this.oldestId = id;
+  }
+
+  add(id: number): void {
+    this.count += 1;
+    this.oldestId = id;
+  }
+
+  end(lines: FeedLine[]): void {
+    if (this.at >= 0 && this.count > 1) {
+      lines[this.at] = { ...lines[this.at]!, text: `${this.count} messages dropped: ${this.reason} (#${this.oldestId}–#${this.newestId})` };
+    }
+    this.at = -1;
+  }
 }
 
 /** How far back to look for a node's previous status (they come with every commit, so it is near). */
