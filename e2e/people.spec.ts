@@ -59,11 +59,16 @@ test.describe('on a tablet', () => {
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
-  test('the page fits the screen, and a menu on the ring\'s right side opens inside it', async ({ page, lab }) => {
+  test('the page fits the screen, the space-time diagram scrolls inside its panel, and a ring menu opens inside the screen', async ({ page, lab }) => {
     await lab.open();
     await lab.waitForLeader();
+    // The space-time diagram keeps a readable width and scrolls sideways inside its panel.
+    const diagram = page.locator('[data-spacetime]');
+    await diagram.scrollIntoViewIfNeeded();
+    expect((await diagram.boundingBox())!.width).toBeGreaterThanOrEqual(640);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     // n2 sits on the ring's right, where a centred menu would run off a phone's screen.
     await lab.ringNode('n2').tap();
     const menu = page.getByRole('menu', { name: 'Actions for n2' });
