@@ -29,6 +29,7 @@ import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, takeReport } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
+import { runClientCommand, runMessageCommand } from '../../shared/host/shared-commands.ts';
 
 export interface ClusterOptions {
   readonly name: string;
@@ -258,27 +259,18 @@ export class Cluster {
         return { state: found.state, message: found.message.message, summary: found.message.summary, sentAt: found.message.sentAt, deliverAt: found.message.deliverAt, size: found.message.size };
       }
       case 'drop-message':
-        if (!this.bus.dropById(command.id, 'dropped by hand')) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return undefined;
       case 'deliver-message':
-        if (!this.bus.deliverNow(command.id)) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return undefined;
-      case 'duplicate-message': {
-        const copy = this.bus.duplicate(command.id);
-        if (!copy) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return { id: copy.id };
-      }
+      case 'duplicate-message':
+        return runMessageCommand(command, this.bus);
       case 'clock':
         this.setClock(command.speed, command.paused);
         return { ...this.clock.state() };
       case 'switches':
         return this.setSwitches(command);
       case 'put':
-        return this.client.write({ op: command.cas === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...(command.cas !== undefined ? { cas: command.cas } : {}), ...(command.node ? { node: this.known(command.node) } : {}) });
       case 'delete':
-        return this.client.write({ op: 'delete', key: command.key, ...(command.node ? { node: this.known(command.node) } : {}) });
       case 'get':
-        return this.client.read(command.key, command.consistency ?? 'linearizable', command.node ? this.known(command.node) : undefined);
+        return runClientCommand(command, this.client, (node) => this.known(node));
       case 'tear-tail':
         return this.tearTail(command.node);
       case 'snapshot-save': {

@@ -19,6 +19,7 @@ import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
 import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
 import { SimRequests } from './cluster/requests.ts';
 import { Roster } from '../host/roster.ts';
+import { runClientCommand, runMessageCommand } from '../host/shared-commands.ts';
 import { SimBus } from './cluster/sim-bus.ts';
 import { emptyDisk, SimMachine, type MemoryDisk } from './cluster/sim-machine.ts';
 
@@ -309,24 +310,15 @@ export class SimCluster implements ScenarioTarget {
         return { state: 'in-flight', message: found.message, summary: found.summary, sentAt: found.sentAt, deliverAt: found.deliverAt, size: found.size };
       }
       case 'drop-message':
-        if (!this.bus.dropById(command.id, 'dropped by hand')) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return undefined;
       case 'deliver-message':
-        if (!this.bus.deliverNow(command.id)) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return undefined;
-      case 'duplicate-message': {
-        const copy = this.bus.duplicate(command.id);
-        if (!copy) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return { id: copy.id };
-      }
+      case 'duplicate-message':
+        return runMessageCommand(command, this.bus);
       case 'switches':
         return this.setSwitches(command);
       case 'put':
-        return this.gateway.write({ op: command.cas === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...(command.cas !== undefined ? { cas: command.cas } : {}), ...(command.node ? { node: this.known(command.node) } : {}) });
       case 'delete':
-        return this.gateway.write({ op: 'delete', key: command.key, ...(command.node ? { node: this.known(command.node) } : {}) });
       case 'get':
-        return this.gateway.read(command.key, command.consistency ?? 'linearizable', command.node ? this.known(command.node) : undefined);
+        return runClientCommand(command, this.gateway, (node) => this.known(node));
       case 'tear-tail':
         return this.tearTail(command.node);
       case 'snapshot-save': {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runClientCommand, runMessageCommand } from './shared-commands.ts';
+
+describe('commands the lab and the simulator share', () => {
+  it('turn put, cas, delete and get into gateway calls, checking a named node', () => {
+    const calls: unknown[] = [];
+    const gateway = { write: (request: unknown) => calls.push(['write', request]), read: (...args: unknown[]) => calls.push(['read', ...args]) };
+    const known = (node: string): string => {
+      if (node !== 'n2') throw new Error(`${node} is not in this cluster`);
+      return node;
+    };
+    runClientCommand({ type: 'put', key: 'a', value: '1' }, gateway, known);
+    runClientCommand({ type: 'put', key: 'a', value: '2', cas: 1, node: 'n2' }, gateway, known);
+    runClientCommand({ type: 'delete', key: 'a' }, gateway, known);
+    runClientCommand({ type: 'get', key: 'a' }, gateway, known);
+    runClientCommand({ type: 'get', key: 'a', consistency: 'stale', node: 'n2' }, gateway, known);
+    expect(calls).toEqual([
+      ['write', { op: 'put', key: 'a', value: '1' }],
+      ['write', { op: 'cas', key: 'a', value: '2', cas: 1, node: 'n2' }],
+      ['write', { op: 'delete', key: 'a' }],
+      ['read', 'a', 'linearizable', undefined],
+      ['read', 'a', 'stale', 'n2'],
+    ]);
+    expect(() => runClientCommand({ type: 'get', key: 'a', node: 'n7' }, gateway, known)).toThrow('n7 is not in this cluster');
+  });
+
+  it('drop, deliver and duplicate a message in flight, and say so when it is not', () => {
+    const inFlight = new Set([4, 5]);
+    const bus = {
+      dropById: (id: number) => inFlight.delete(id),
+      deliverNow: (id: number) => inFlight.delete(id),
+      duplicate: (id: number) => (inFlight.has(id) ? { id: 9 } : undefined),
+    };
+    expect(runMessageCommand({ type: 'duplicate-message', id: 4 }, bus)).toEqual({ id: 9 });
+    expect(runMessageCommand({ type: 'drop-message', id: 4 }, bus)).toBeUndefined();
+    expect(runMessageCommand({ type: 'deliver-message', id: 5 }, bus)).toBeUndefined();
+    expect(() => runMessageCommand({ type: 'drop-message', id: 4 }, bus)).toThrow('message #4 is not in flight');
+    expect(() => runMessageCommand({ type: 'duplicate-message', id: 5 }, bus)).toThrow('message #5 is not in flight');
+  });
+});
