@@ -1,5 +1,6 @@
 // `npm run lab -- …`: drive a running lab from the command line through its REST API.
 import { LAB_USAGE, LabUsageError, parseLabArgs, type LabOptions } from './lab-args.ts';
+import { statusLines } from './status-lines.ts';
 
 async function call(options: LabOptions, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -37,9 +38,7 @@ async function main(): Promise<number> {
   }
   const result = json['result'] as Record<string, any> | undefined;
   if (action.kind === 'status' && result) {
-    const view = result['cluster'];
-    for (const node of view.nodes) console.log(`${node.id}  ${node.life === 'alive' ? node.role : node.life}  term ${node.term}  commit ${node.commit}  applied ${node.applied}`);
-    console.log(`clock ${view.clock.paused ? 'paused' : `${view.clock.speed}×`} · ${view.inFlight.length} messages in flight · ${result['control'] ? 'you control it' : 'watching only'}`);
+    for (const line of statusLines(result)) console.log(line);
   } else if ((action.kind === 'create' || action.kind === 'fork') && result) {
     console.log(`cluster ${result['name']} (${result['nodes']} nodes, ${result['profile']})`);
     console.log(`watch:   ${result['url']}`);
