@@ -253,11 +253,7 @@ export class Cluster {
         const delivered = this.bus.step();
         return { delivered: delivered ? delivered.summary : null };
       }
-      case 'inspect-message': {
-        const found = this.bus.inspect(command.id);
-        if (!found) throw new CommandError('not-found', `message #${command.id} is neither in flight nor in recent history`);
-        return { state: found.state, message: found.message.message, summary: found.message.summary, sentAt: found.message.sentAt, deliverAt: found.message.deliverAt, size: found.message.size };
-      }
+      case 'inspect-message':
       case 'drop-message':
       case 'deliver-message':
       case 'duplicate-message':

@@ -24,13 +24,15 @@ describe('commands the lab and the simulator share', () => {
     expect(() => runClientCommand({ type: 'get', key: 'a', node: 'n7' }, gateway, known)).toThrow('n7 is not in this cluster');
   });
 
-  it('drop, deliver and duplicate a message in flight, and say so when it is not', () => {
+  it('inspect, drop, deliver and duplicate a message in flight, and say so when it is not', () => {
     const inFlight = new Set([4, 5]);
     const bus = {
+      inspect: (id: number) => (inFlight.has(id) ? { state: 'parked' as const, message: { message: { type: 'Heartbeat' }, summary: 'n1→n2 Heartbeat', sentAt: 1, deliverAt: 2, size: 40 } } : undefined),
       dropById: (id: number) => inFlight.delete(id),
       deliverNow: (id: number) => inFlight.delete(id),
       duplicate: (id: number) => (inFlight.has(id) ? { id: 9 } : undefined),
     };
+    expect(runMessageCommand({ type: 'inspect-message', id: 4 }, bus)).toEqual({ state: 'parked', message: { type: 'Heartbeat' }, summary: 'n1→n2 Heartbeat', sentAt: 1, deliverAt: 2, size: 40 });
     expect(runMessageCommand({ type: 'duplicate-message', id: 4 }, bus)).toEqual({ id: 9 });
     expect(runMessageCommand({ type: 'drop-message', id: 4 }, bus)).toBeUndefined();
     expect(runMessageCommand({ type: 'deliver-message', id: 5 }, bus)).toBeUndefined();

@@ -73,4 +73,17 @@ describe('the simulated scenario cluster', () => {
     expect(await cluster.execute({ type: 'snapshot-restore' })).toMatchObject({ ok: false, code: 'conflict' });
     expect(await cluster.execute({ type: 'put', key: 'k', value: 'v' })).toMatchObject({ ok: true, result: { node: 'n1' } });
   });
+
+  it('inspects a message waiting at a paused node\'s door as parked, as the lab does', async () => {
+    const cluster = new SimCluster({ seed: 3, nodes: 3, latencyMs: 5 });
+    expect(await cluster.execute({ type: 'put', key: 'k', value: 'v' })).toMatchObject({ ok: true });
+    const follower = cluster.nodeIds().find((id) => id !== cluster.leader())!;
+    expect(await cluster.execute({ type: 'pause-node', node: follower })).toMatchObject({ ok: true });
+    const sentBefore = new Set(cluster.view().inFlight.map((message) => message.id));
+    // Heartbeats reach the paused follower and wait at its door.
+    await cluster.waitUntil(() => cluster.view().inFlight.some((m) => m.to === follower && !sentBefore.has(m.id) && m.deliverAt < cluster.view().clock.now), 2_000);
+    const waiting = cluster.view().inFlight.find((m) => m.to === follower && !sentBefore.has(m.id) && m.deliverAt < cluster.view().clock.now)!;
+    expect(await cluster.execute({ type: 'inspect-message', id: waiting.id })).toMatchObject({ ok: true, result: { state: 'parked', summary: waiting.summary } });
+    expect(await cluster.execute({ type: 'inspect-message', id: 999_999 })).toMatchObject({ ok: false, code: 'not-found' });
+  });
 });

@@ -304,11 +304,7 @@ export class SimCluster implements ScenarioTarget {
         return void this.bus.setHeld(command.held);
       case 'step':
         return { delivered: this.bus.step()?.summary ?? null };
-      case 'inspect-message': {
-        const found = this.bus.inspect(command.id);
-        if (!found) throw new CommandError('not-found', `message #${command.id} is not in flight`);
-        return { state: 'in-flight', message: found.message, summary: found.summary, sentAt: found.sentAt, deliverAt: found.deliverAt, size: found.size };
-      }
+      case 'inspect-message':
       case 'drop-message':
       case 'deliver-message':
       case 'duplicate-message':

@@ -93,8 +93,12 @@ export class SimBus {
     return next;
   }
 
-  inspect(id: number): InFlight | undefined {
-    return this.live.get(id) ?? this.parked.find(id);
+  /** Where a message is: travelling, or waiting at a paused node's door (delivered ones are gone). */
+  inspect(id: number): { state: 'in-flight' | 'parked'; message: InFlight } | undefined {
+    const flying = this.live.get(id);
+    if (flying) return { state: 'in-flight', message: flying };
+    const waiting = this.parked.find(id);
+    return waiting ? { state: 'parked', message: waiting } : undefined;
   }
 
   dropById(id: number, reason: string): boolean {
@@ -110,7 +114,7 @@ export class SimBus {
   }
 
   duplicate(id: number): InFlight | undefined {
-    const original = this.inspect(id);
+    const original = this.inspect(id)?.message;
     if (!original) return undefined;
     const copy = new MessageInFlight(this.nextId++, original.message, this.hooks.now(), original.deliverAt);
     this.enqueue(copy);
