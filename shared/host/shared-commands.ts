@@ -1,7 +1,8 @@
 // The commands whose meaning is the same in the lab and in the simulator, turned into calls on
-// what each host has: its client gateway (a put, a delete, a get) and its bus (a message inspected,
-// dropped, delivered or duplicated by hand). The hosts keep their own switch for everything else (a kill is
-// a worker terminated in one and a machine switched off in the other), and call this for these.
+// what each host has: its client gateway (a put, a delete, a get) and its bus (a message
+// inspected, dropped, delivered or duplicated by hand). The hosts keep their own switch for
+// everything else (a kill is a worker terminated in one and a machine switched off in the other)
+// and call these from it.
 import type { Command } from '../protocol/commands.ts';
 import { CommandError } from '../protocol/commands.ts';
 import type { Consistency } from '../protocol/events.ts';
