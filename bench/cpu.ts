@@ -60,3 +60,47 @@ export function cpuWindow(pid: number): () => CpuShare {
     return { main: main / seconds, busiestOther: busiest / seconds, total: total / seconds };
   };
 }
+
+/** What a group of processes spent over a window: CPU and how often their threads went to sleep. */
+export interface ProcessCost {
+  /** CPU seconds, all threads of all the processes. */
+  readonly cpuSeconds: number;
+  /** Voluntary context switches: a thread blocked (waiting for a message, a socket, a disk flush)
+   *  and had to be woken again. On a VM each wake-up is an interrupt through the hypervisor. */
+  readonly sleeps: number;
+  readonly seconds: number;
+}
+
+function costOf(pids: readonly number[]): { cpu: number; sleeps: number } {
+  let cpu = 0;
+  let sleeps = 0;
+  for (const pid of pids) {
+    for (const t of threadCpu(pid)) cpu += t.seconds;
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      /* the process ended */
+    }
+    for (const tid of tids) {
+      try {
+        const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+        sleeps += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      } catch {
+        /* the thread just ended */
+      }
+    }
+  }
+  return { cpu, sleeps };
+}
+
+/** Starts a window over every thread of `pids`; the returned function ends it. Threads that end
+ *  inside the window drop out of both readings, so a window should not span a restart. */
+export function costWindow(pids: readonly number[]): () => ProcessCost {
+  const before = costOf(pids);
+  const started = performance.now();
+  return () => {
+    const after = costOf(pids);
+    return { cpuSeconds: after.cpu - before.cpu, sleeps: after.sleeps - before.sleeps, seconds: (performance.now() - started) / 1000 };
+  };
+}

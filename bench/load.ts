@@ -27,6 +27,8 @@ export interface LoadOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Each request's timeout (real ms); a timeout counts as an error. */
   readonly timeoutMs?: number;
+  /** Called when the measured window opens and when it closes (to read other meters over it). */
+  readonly onWindow?: (edge: 'open' | 'close') => void;
 }
 
 export interface LoadResult {
@@ -71,6 +73,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const stopAt = measureFrom + options.durationMs;
   let measuredEnd = stopAt;
   let stopped = false;
+  let windowEdges = 0;
+  const windowEdge = (): void => {
+    if (windowEdges < 2) options.onWindow?.(windowEdges++ === 0 ? 'open' : 'close');
+  };
+  const windowTimers = options.onWindow ? [setTimeout(windowEdge, warmupMs), setTimeout(windowEdge, warmupMs + options.durationMs)] : [];
 
   const once = (req: LoadRequest): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
@@ -126,6 +133,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => client(i)));
   agent.destroy();
+  // Stopped early by maxRequests: the window closes now (and opens first if it never did).
+  for (const timer of windowTimers) clearTimeout(timer);
+  while (options.onWindow && windowEdges < 2) windowEdge();
   const seconds = (Math.min(measuredEnd, performance.now()) - measureFrom) / 1000;
   const sorted = latencyStore.subarray(0, latencyCount).sort();
   let sum = 0;

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync,
 import os from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { cpuWindow, type CpuShare } from './cpu.ts';
+import { costWindow, cpuWindow, type CpuShare, type ProcessCost } from './cpu.ts';
 import { runLoad, value64, percentile, type LoadResult } from './load.ts';
 import {
   AUTH,
@@ -20,6 +20,7 @@ import {
   buildServer,
   call,
   etcdLeaderPort,
+  etcdPids,
   etcdVersion,
   sleep,
   startEtcd,
@@ -95,6 +96,8 @@ const etcdOk = (status: number, body: string): boolean => status === 200 && body
 
 interface Measured extends LoadResult {
   readonly cpu?: CpuShare;
+  /** What the system's processes spent over the measured window. */
+  readonly cost?: ProcessCost;
 }
 
 interface SideBySide {
@@ -127,11 +130,29 @@ function withRange(value: number, rates: readonly number[] | undefined): string 
   return `${n0(value)} (${n0(Math.min(...rates))}–${n0(Math.max(...rates))})`;
 }
 
-/** `pid` and the control token only for raftlab (etcd refuses an Authorization it did not issue). */
-async function measure(port: number, concurrency: number, request: (c: number, n: number) => { method: string; path: string; body?: string }, pid?: number, ok?: (s: number, b: string) => boolean, seconds = SECONDS): Promise<Measured> {
-  const end = pid ? cpuWindow(pid) : null;
-  const result = await runLoad({ port, concurrency, durationMs: seconds * 1000, warmupMs: WARMUP_MS, request, ...(pid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
-  return { ...result, ...(end ? { cpu: end() } : {}) };
+interface MeasureOptions {
+  readonly port: number;
+  readonly concurrency: number;
+  readonly request: (c: number, n: number) => { method: string; path: string; body?: string };
+  /** raftlab's server: its threads' CPU shares, and the control token (etcd refuses an Authorization it did not issue). */
+  readonly raftlabPid?: number;
+  /** Every process of the system under load, for its CPU and sleeps per request. */
+  readonly costPids?: readonly number[];
+  readonly ok?: (s: number, b: string) => boolean;
+  readonly seconds?: number;
+}
+
+async function measure(options: MeasureOptions): Promise<Measured> {
+  const { port, concurrency, request, raftlabPid, costPids, ok, seconds = SECONDS } = options;
+  const endShares = raftlabPid ? cpuWindow(raftlabPid) : null;
+  let endCost: (() => ProcessCost) | null = null;
+  let cost: ProcessCost | undefined;
+  const onWindow = (edge: 'open' | 'close'): void => {
+    if (edge === 'open') endCost = costPids?.length ? costWindow(costPids) : null;
+    else cost = endCost?.();
+  };
+  const result = await runLoad({ port, concurrency, durationMs: seconds * 1000, warmupMs: WARMUP_MS, request, onWindow, ...(raftlabPid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
+  return { ...result, ...(endShares ? { cpu: endShares() } : {}), ...(cost ? { cost } : {}) };
 }
 
 function errorsNote(label: string, result: LoadResult): void {
@@ -140,6 +161,34 @@ function errorsNote(label: string, result: LoadResult): void {
 
 let build = '';
 const notes: string[] = [];
+
+/** CPU ms and sleeps one request cost the system's processes, in its median round. */
+function perRequest(m: Measured | undefined): { cpuMs: number; sleeps: number } {
+  const requests = m?.cost ? m.rate * m.cost.seconds : 0;
+  if (!m?.cost || requests <= 0) return { cpuMs: Number.NaN, sleeps: Number.NaN };
+  return { cpuMs: (m.cost.cpuSeconds * 1000) / requests, sleeps: m.cost.sleeps / requests };
+}
+
+function sayCostPerRequest(writes: readonly SideBySide[], reads: readonly SideBySide[]): void {
+  if (!writes.some((w) => w.etcd?.cost && w.raftlab.cost)) return;
+  say('### What one request costs each system');
+  say();
+  say('CPU time of every thread of the system (raftlab: the server process with its node workers; etcd: its three members), ' +
+    'and how often those threads blocked and had to be woken (voluntary context switches, from `/proc`), ' +
+    'divided by the requests answered in the median round\'s measured window. The load generator is not counted. ' +
+    'On this VM a wake-up goes through the hypervisor (see the machine section), which is what a lone client pays for most.');
+  say();
+  const pair = (a: number, b: number, digits: number): string =>
+    `${Number.isFinite(a) ? a.toFixed(digits) : '–'} / ${Number.isFinite(b) ? b.toFixed(digits) : '–'}`;
+  table(
+    ['clients', 'writes: CPU ms raftlab / etcd', 'sleeps raftlab / etcd', 'reads: CPU ms raftlab / etcd', 'sleeps raftlab / etcd'],
+    writes.map((w, i) => {
+      const r = reads[i];
+      const [wr, we, rr, re] = [perRequest(w.raftlab), perRequest(w.etcd), perRequest(r?.raftlab), perRequest(r?.etcd)];
+      return [String(w.c), pair(wr.cpuMs, we.cpuMs, 2), pair(wr.sleeps, we.sleeps, 1), pair(rr.cpuMs, re.cpuMs, 2), pair(rr.sleeps, re.sleeps, 1)];
+    }),
+  );
+}
 
 // ---------- sections ----------
 async function sectionEtcd(): Promise<void> {
@@ -170,9 +219,10 @@ async function sectionEtcd(): Promise<void> {
         for (const c of CONCURRENCY) {
           const point = rounds.get(c) ?? { raftlab: [], etcd: [] };
           rounds.set(c, point);
-          const runRaftlab = async (): Promise<void> => void point.raftlab.push(await measure(server.port, c, kind === 'write' ? raftlabPut : raftlabGet, server.pid, undefined, ROUND_SECONDS));
+          const runRaftlab = async (): Promise<void> =>
+            void point.raftlab.push(await measure({ port: server.port, concurrency: c, request: kind === 'write' ? raftlabPut : raftlabGet, raftlabPid: server.pid, costPids: [server.pid], seconds: ROUND_SECONDS }));
           const runEtcd = async (): Promise<void> => {
-            if (etcdUp) point.etcd.push(await measure(ePort, c, kind === 'write' ? etcdPut : etcdRange, undefined, etcdOk, ROUND_SECONDS));
+            if (etcdUp) point.etcd.push(await measure({ port: ePort, concurrency: c, request: kind === 'write' ? etcdPut : etcdRange, costPids: etcdPids(), ok: etcdOk, seconds: ROUND_SECONDS }));
           };
           // Alternate who goes first, so neither always gets the fresher machine.
           if (round % 2 === 0) await runRaftlab().then(runEtcd);
@@ -228,6 +278,7 @@ async function sectionEtcd(): Promise<void> {
       errorsNote(`raftlab reads at ${r.c}`, r.raftlab);
       if (r.etcd) errorsNote(`etcd reads at ${r.c}`, r.etcd);
     }
+    sayCostPerRequest(writes, reads);
   } finally {
     await server.stop();
     if (etcdUp) {
@@ -244,8 +295,8 @@ async function sectionScaling(): Promise<void> {
   for (const nodes of [3, 5, 7]) {
     const server = await startRaftlab(build, nodes);
     try {
-      const one = await measure(server.port, 1, raftlabPut, server.pid);
-      const many = await measure(server.port, 64, raftlabPut, server.pid);
+      const one = await measure({ port: server.port, concurrency: 1, request: raftlabPut, raftlabPid: server.pid });
+      const many = await measure({ port: server.port, concurrency: 64, request: raftlabPut, raftlabPid: server.pid });
       rows.push([String(nodes), n0(one.rate), ms(one.p50), n0(many.rate), ms(many.p50), ms(many.p99), many.cpu ? `${pct(many.cpu.main)} / ${pct(many.cpu.busiestOther)}` : '–']);
       console.log(`  ${nodes} nodes: ${n0(one.rate)}/s at 1, ${n0(many.rate)}/s at 64`);
       errorsNote(`${nodes} nodes, 64 clients`, many);
@@ -422,7 +473,7 @@ async function sectionStreaming(): Promise<void> {
   const received = Array.from({ length: pages }, () => ({ events: 0, frames: 0, bytes: 0 }));
   const sockets: WebSocket[] = [];
   try {
-    const base = await measure(server.port, 64, raftlabPut, server.pid);
+    const base = await measure({ port: server.port, concurrency: 64, request: raftlabPut, raftlabPid: server.pid });
     for (let p = 0; p < pages; p++) {
       const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/clusters/default/live`);
       await new Promise<void>((resolve, reject) => {
@@ -440,7 +491,7 @@ async function sectionStreaming(): Promise<void> {
     await sleep(300);
     for (const r of received) Object.assign(r, { events: 0, frames: 0, bytes: 0 });
     const started = performance.now();
-    const loaded = await measure(server.port, 64, raftlabPut, server.pid);
+    const loaded = await measure({ port: server.port, concurrency: 64, request: raftlabPut, raftlabPid: server.pid });
     await sleep(100);
     const seconds = (performance.now() - started) / 1000;
     const events = received.map((r) => r.events / seconds).sort((a, b) => a - b);

@@ -199,6 +199,13 @@ export function stopEtcd(): void {
   if (existsSync(ETCD_SCRIPT)) execFileSync(ETCD_SCRIPT, ['stop'], { stdio: 'ignore' });
 }
 
+/** The members' process ids, as the peer script recorded them (empty if it is not running). */
+export function etcdPids(): number[] {
+  const file = join(process.env.TMPDIR || '/tmp', 'raftlab-etcd-peer', 'pids');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
 export function etcdVersion(): string {
   try {
     return execFileSync('etcd', ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
