@@ -170,4 +170,6 @@ test('Space pauses and resumes time; the speed slider sets the clock', async ({ 
   await time.getByRole('slider', { name: 'Speed' }).fill('70');
   await expect(time.getByRole('slider', { name: 'Speed' })).toHaveAttribute('aria-valuetext', '0.25×');
   await expect.poll(async () => ((await (await page.request.get(`/api/clusters/${lab.cluster.name}`)).json()) as { result: { cluster: { clock: { speed: number } } } }).result.cluster.clock.speed).toBe(0.25);
+  // The metrics read in virtual time, and say how long a virtual second lasts at this speed.
+  await expect(page.getByLabel('Time base')).toHaveText('Times and rates are in virtual time: at 0.25× one virtual second lasts 4 real seconds.');
 });
