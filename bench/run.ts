@@ -7,10 +7,11 @@
 //   npm run bench -- --seconds 10        longer points   --kills 50   --out FILE   --src DIR (another checkout)
 //   npm run bench -- --rounds 5          more alternating rounds of the side-by-side points (default 3)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { machine } from './machine.ts';
 import { costWindow, cpuWindow, type CpuShare, type ProcessCost } from './cpu.ts';
 import { runLoad, value64, percentile, type LoadResult } from './load.ts';
 import {
@@ -160,7 +161,6 @@ function errorsNote(label: string, result: LoadResult): void {
 }
 
 let build = '';
-const notes: string[] = [];
 
 /** CPU ms and sleeps one request cost the system's processes, in its median round. */
 function perRequest(m: Measured | undefined): { cpuMs: number; sleeps: number } {
@@ -531,55 +531,6 @@ function sectionScript(section: string, file: string, title: string, extra: stri
   void section;
 }
 
-// ---------- machine ----------
-/**
- * How an idle CPU sleeps, which sets what every thread hand-off costs. A KVM guest whose halt
- * polling is off halts a vCPU the moment it idles, so each wake-up of a sleeping thread is a trip
- * through the hypervisor (an IPI for the waker, a VM entry for the woken).
- */
-function idlePolicy(): string[] {
-  const read = (file: string): string | undefined => {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  };
-  const driver = read('/sys/devices/system/cpu/cpuidle/current_driver');
-  if (!driver) return [];
-  const pollNs = read('/sys/module/haltpoll/parameters/guest_halt_poll_ns');
-  const polling = pollNs === undefined ? '' : pollNs === '0' ? '; guest halt polling off (an idle vCPU halts at once, so waking a sleeping thread goes through the hypervisor)' : `; guest halt polling up to ${Number(pollNs) / 1000} µs`;
-  return [`- CPU idle: driver ${driver}${polling}`];
-}
-
-function machine(): string[] {
-  const cpus = os.cpus();
-  let commit = 'unknown';
-  let dirty = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    if (HEAD) dirty = ' (committed code only: `--head`)';
-    else if (SRC !== REPO) dirty = ` (sources from ${SRC})`;
-    else dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared'], { cwd: REPO, encoding: 'utf8' }).trim() ? ' + uncommitted changes in server/ or shared/' : '';
-  } catch {
-    /* not a checkout */
-  }
-  let fsType = '';
-  try {
-    fsType = execFileSync('findmnt', ['-no', 'FSTYPE,SOURCE', '--target', os.tmpdir()], { encoding: 'utf8' }).trim();
-  } catch {
-    fsType = String(statfsSync(os.tmpdir()).type);
-  }
-  return [
-    `- When: ${new Date().toISOString()}; raftlab ${commit}${dirty}`,
-    `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (shared with other work on this machine: numbers are noisy)`,
-    `- Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${os.release()}; Node ${process.version}`,
-    `- Disk: data dirs in ${os.tmpdir()} (${fsType}); every WAL batch is one fdatasync`,
-    ...idlePolicy(),
-    `- Load generator and servers on the same machine (loopback), so the generator's own CPU counts against both systems equally`,
-  ];
-}
-
 // ---------- main ----------
 let exported = '';
 async function main(): Promise<void> {
@@ -599,7 +550,7 @@ async function main(): Promise<void> {
     '`npm run bench -- --quick` for a fast look, `--only etcd,failover` for some sections, `--seconds N` for longer points.',
     'etcd is started and stopped by the runner through `/work/shared/peers/etcd-cluster`.',
     '',
-    ...machine(),
+    ...machine({ head: HEAD, src: SRC }),
     '',
   ];
   for (const line of head) console.log(line);
@@ -628,7 +579,6 @@ async function main(): Promise<void> {
     writeFileSync(OUT, [...head, ...md, ...tail, total, ''].join('\n'));
     console.log(`wrote ${OUT}`);
   }
-  void notes;
 }
 
 main().then(
