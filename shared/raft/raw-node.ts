@@ -1,6 +1,7 @@
 // RawNode: the host-facing API (etcd's rawnode.go). Inputs return nothing; the host then asks
 // hasReady() → ready() → persists, sends, applies → advance(ready). See the loop in types.ts.
 
+import { ticksUntilDue } from './timers.ts';
 import type { ConfChange } from './config.ts';
 import type { Message } from './messages.ts';
 import type { ProposeOutcome, RaftConfig, ReadFailure, RestoredState } from './options.ts';
@@ -76,6 +77,12 @@ export class RawNode {
 
   tick(): void {
     this.raft.tick();
+  }
+
+  /** Ticks until one can have an effect (timers.ts): a host may sleep until then and feed the
+   *  ticks in between, in order, before its next input. Infinity when no tick will matter. */
+  ticksUntilDue(): number {
+    return ticksUntilDue(this.raft);
   }
 
   /** Any message from the bus. Misaddressed, stale or unexpected messages are ignored, never thrown on. */
