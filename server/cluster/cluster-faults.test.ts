@@ -135,9 +135,12 @@ describe('faults under load', () => {
     const frozen = { ...cluster.view.nodes.find((node) => node.id === follower)! };
     expect(frozen.life).toBe('paused');
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `p${i}`, value: `${i}` })).toMatchObject({ ok: true });
+    // Longer than two election timeouts (150–300 ms here): a paused node's own timers stand still too.
+    await new Promise((resolve) => setTimeout(resolve, 700));
     const still = cluster.view.nodes.find((node) => node.id === follower)!;
     expect(still.lastIndex).toBe(frozen.lastIndex);
     expect(still.commit).toBe(frozen.commit);
+    expect([still.role, still.term]).toEqual([frozen.role, frozen.term]);
     expect(cluster.view.inFlight.some((message) => message.to === follower)).toBe(true);
 
     await cluster.execute({ type: 'resume-node', node: follower });

@@ -24,6 +24,7 @@ import { networkView, runNetworkCommand, type NetworkCommand } from '../../share
 import { NodeHost } from './node-host.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
+import { TickCell, monotonicMs } from './tick-cell.ts';
 import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
@@ -72,6 +73,8 @@ export class Cluster {
   readonly membership: Membership;
   readonly checker: LiveChecker;
   private readonly scheduler: Scheduler;
+  /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
+  private readonly ticks = new TickCell();
   /** Direct worker-to-worker lanes for instant links (the bus records what they carry). */
   private readonly lanes: Lanes;
   private readonly hosts = new Map<string, NodeHost>();
@@ -116,9 +119,8 @@ export class Cluster {
       (from, to, now) => this.network.route(from, to, now),
     );
     this.scheduler = new Scheduler(this.clock, this.profile.tickMs, {
-      tick: (ticks) => {
-        for (const host of this.hosts.values()) host.post({ type: 'tick', ticks });
-      },
+      tick: (ticks) => this.ticks.advance(ticks),
+      planTick: (delay) => this.ticks.planNext(delay === Infinity ? Infinity : monotonicMs() + delay),
       deliverDue: (now) => this.bus.deliverDue(now),
       nextDeliveryAt: () => this.bus.nextDueAt(),
     });
@@ -181,8 +183,9 @@ export class Cluster {
       writePreparedState(this.dir, this.membership.roster.members(), this.prepared);
       this.membership.roster.markBootstrapped();
     }
-    this.membership.roster.startAll();
+    // Ticks are planned before the first node starts, so its worker knows when to wake.
     this.scheduler.start();
+    this.membership.roster.startAll();
   }
 
   async stop(): Promise<void> {
@@ -409,6 +412,7 @@ export class Cluster {
     if (paused === true) this.clock.pause();
     if (paused === false) this.clock.resume();
     this.scheduler.clockChanged();
+    for (const host of this.hosts.values()) host.clock(this.clock.speed, this.clock.paused);
     this.lanes.refresh();
     this.events.emit({ type: 'clock', clock: this.clock.state() });
     if (paused === false) this.membership.roster.reconcile();
@@ -511,6 +515,7 @@ export class Cluster {
       switches: this.switches,
       ...compactionFor(id, this.snapshotThreshold, this.profile),
       ...(this.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.maxEntriesPerMessage } : {}),
+      ticks: { cell: this.ticks.buffer, since: this.ticks.ticks(), tickMs: this.profile.tickMs, speed: this.clock.speed, paused: this.clock.paused },
     });
     this.lanes.started(host);
   }

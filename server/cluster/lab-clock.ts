@@ -1,5 +1,5 @@
 // Virtual time for one cluster. It advances with real time × speed, and stands still while paused.
-// Every tick a worker receives and every message the bus delivers is scheduled on this clock, so
+// Every tick a node lives through and every message the bus delivers is scheduled on this clock, so
 // pausing it truly freezes the cluster.
 export interface ClockState {
   readonly now: number;

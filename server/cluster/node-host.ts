@@ -73,11 +73,11 @@ export class NodeHost implements LaneEnd {
     });
   }
 
-  /** False when the node is not running. While paused, ticks are skipped and requests wait. */
+  /** False when the node is not running. While paused, deliveries and requests wait. */
   post(message: ToWorker): boolean {
     if (!this.worker) return false;
     if (this.frozen) {
-      if (message.type !== 'tick') this.waiting.push(message);
+      this.waiting.push(message);
       return true;
     }
     this.worker.postMessage(message);
@@ -104,12 +104,19 @@ export class NodeHost implements LaneEnd {
     return true;
   }
 
+  /** The clock's speed or pause reaches the worker even while the node is paused (it keeps no ticks then anyway). */
+  clock(speed: number, paused: boolean): void {
+    this.worker?.postMessage({ type: 'clock', speed, paused } satisfies ToWorker);
+  }
+
   pause(): void {
     this.frozen = true;
+    this.worker?.postMessage({ type: 'freeze', frozen: true } satisfies ToWorker);
   }
 
   resume(): void {
     this.frozen = false;
+    this.worker?.postMessage({ type: 'freeze', frozen: false } satisfies ToWorker);
     for (const message of this.waiting.splice(0)) this.worker?.postMessage(message);
   }
 

@@ -57,7 +57,8 @@ export class NodeRuntime {
   private readonly compaction: BackgroundCompaction;
 
   constructor(
-    private readonly init: WorkerInit,
+    /** The worker's init; its clock ticks are the worker's business (worker-ticker.ts), not the runtime's. */
+    private readonly init: Omit<WorkerInit, 'ticks'>,
     private readonly report: (message: FromWorker) => void,
     /** Splits messages into what goes on direct lanes (sent by `post`) and the bus's share (worker-lanes.ts). */
     private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void } = (messages) => ({ viaBus: messages, post: () => {} }),
@@ -114,6 +115,11 @@ export class NodeRuntime {
 
   tick(ticks: number): void {
     for (let i = 0; i < ticks; i++) this.raft.tick();
+  }
+
+  /** Ticks until one can change anything (the worker sleeps until then: worker-ticker.ts). */
+  ticksUntilDue(): number {
+    return this.raft.ticksUntilDue();
   }
 
   deliver(message: Message): void {

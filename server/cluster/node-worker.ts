@@ -1,5 +1,5 @@
-// The entry point of one node's worker thread: feeds the clock's ticks, the bus's deliveries and
-// client requests into the node, and reports everything back to the main thread.
+// The entry point of one node's worker thread: feeds the clock's ticks (worker-ticker.ts), the bus's
+// deliveries and client requests into the node, and reports everything back to the main thread.
 //
 // Group commit: each incoming message only steps the core. The host loop (persist → send → apply
 // → advance) runs once per event-loop turn, on setImmediate, after every message already queued
@@ -10,6 +10,8 @@ import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import { WorkerLanes } from './worker-lanes.ts';
 import { ReportBatcher } from './report-batcher.ts';
+import { TickCell } from './tick-cell.ts';
+import { WorkerTicker } from './worker-ticker.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -52,6 +54,7 @@ function runBackground(): void {
 // Messages from peers' lanes: stepped when the lane is open at this end, else handed to the bus.
 const lanes = new WorkerLanes((_from, messages, accepted) => {
   try {
+    ticker.catchUp();
     if (accepted) runtime.deliverFromLane(messages as Message[]);
     else runtime.toBus(messages as Message[]);
   } catch (error) {
@@ -73,10 +76,21 @@ try {
   process.exit(1);
 }
 
+// The node's ticks: read from the clock's shared count before every input, and a timer only for
+// the next tick that can change something (an idle follower sleeps until its election timeout).
+const init = workerData as WorkerInit;
+const ticker = new WorkerTicker(new TickCell(init.ticks.cell), init.ticks, {
+  tick: (ticks) => runtime.tick(ticks),
+  ticksUntilDue: () => runtime.ticksUntilDue(),
+  wake: scheduleFlush,
+}, undefined, init.ticks.since);
+scheduleFlush(); // the first host loop arms the first timer: a lone new node must time out and elect itself
+
 function flush(): void {
   flushScheduled = false;
   try {
     runtime.flush();
+    ticker.arm();
   } catch (error) {
     fatal(error);
   }
@@ -84,9 +98,13 @@ function flush(): void {
 
 port.on('message', (message: ToWorker) => {
   try {
+    ticker.catchUp();
     switch (message.type) {
-      case 'tick':
-        runtime.tick(message.ticks);
+      case 'clock':
+        ticker.setClock({ tickMs: init.ticks.tickMs, speed: message.speed, paused: message.paused });
+        break;
+      case 'freeze':
+        ticker.freeze(message.frozen);
         break;
       case 'deliver':
         for (const m of message.messages) runtime.deliver(m as Parameters<NodeRuntime['deliver']>[0]);

@@ -1,11 +1,14 @@
-// Drives a cluster from its lab clock: sends ticks at every tick boundary and has the bus deliver
-// messages when their virtual delivery time comes. One real timer, re-armed for the next due thing
-// (or setImmediate when that thing is due already).
+// Drives a cluster from its lab clock: counts a tick at every tick boundary (the nodes' workers read
+// the count: tick-cell.ts) and has the bus deliver messages when their virtual delivery time comes.
+// One real timer, re-armed for the next due thing (or setImmediate when that thing is due already).
 import type { LabClock } from './lab-clock.ts';
 
 export interface SchedulerTargets {
   /** Called with how many ticks passed (usually 1). */
   tick(ticks: number): void;
+  /** Real ms from now until the next tick is planned (Infinity while paused or stopped), so the
+   *  nodes' workers can sleep until the tick they need (worker-ticker.ts). */
+  planTick?(realDelayMs: number): void;
   deliverDue(now: number): void;
   nextDeliveryAt(): number | undefined;
 }
@@ -38,6 +41,7 @@ export class Scheduler {
   stop(): void {
     this.running = false;
     this.disarm();
+    this.targets.planTick?.(Infinity);
   }
 
   private disarm(): void {
@@ -66,6 +70,7 @@ export class Scheduler {
 
   private rearm(): void {
     this.disarm();
+    this.targets.planTick?.(this.running ? this.clock.realDelayUntil(this.nextTickAt) : Infinity);
     if (!this.running || this.clock.paused) return;
     const due = this.nextDue();
     const delay = this.clock.realDelayUntil(due);

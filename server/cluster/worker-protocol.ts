@@ -26,6 +26,19 @@ export interface WorkerInit {
   readonly snapshotThreshold: number;
   readonly snapshotTrailing: number;
   readonly maxEntriesPerMessage?: number;
+  /** The lab clock's ticks (tick-cell.ts) and how fast they come now. */
+  readonly ticks: WorkerTicks;
+}
+
+export interface WorkerTicks {
+  /** The cluster's TickCell memory: the count of ticks so far and when the next is planned. */
+  readonly cell: SharedArrayBuffer;
+  /** The count when the worker was spawned: the node lives through the ticks of its own start-up,
+   *  as a process's timers run while it loads. */
+  readonly since: number;
+  readonly tickMs: number;
+  readonly speed: number;
+  readonly paused: boolean;
 }
 
 /** What a read returns: a key's value (the latest, or one version), its Vault metadata, or the
@@ -45,7 +58,10 @@ export type ClientRequest =
   | { readonly kind: 'snapshot-data'; readonly requestId: number };
 
 export type ToWorker =
-  | { readonly type: 'tick'; readonly ticks: number }
+  /** The lab clock changed speed, paused or resumed: the worker re-plans its next wake-up. */
+  | { readonly type: 'clock'; readonly speed: number; readonly paused: boolean }
+  /** The node was paused or resumed (the lab's pause button): a paused node lives through no ticks. */
+  | { readonly type: 'freeze'; readonly frozen: boolean }
   /** Every message due for this node in one scheduler run: one structured clone, one wake-up. */
   | { readonly type: 'deliver'; readonly messages: readonly MessageBase[] }
   /** Client requests for this node that arrived in one turn of the main thread's event loop. */
