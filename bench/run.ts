@@ -418,15 +418,19 @@ async function sectionFailover(): Promise<void> {
 async function sectionFootprint(): Promise<void> {
   say('## Footprint and start time');
   say();
-  const rows: { nodes: number; listen: number; write: number; idle: number; loaded: number }[] = [];
+  const rows: { nodes: number; listen: number; write: number; idle: number; loaded: number; idleCost: ProcessCost }[] = [];
   for (const nodes of [1, 3, 5, 7]) {
     const server = await startRaftlab(build, nodes);
     try {
       await sleep(1000);
       const idle = server.rss();
+      // What an idle lab costs the machine: heartbeats, timers, the page's event stream (no page here).
+      const endIdle = costWindow([server.pid]);
+      await sleep(QUICK ? 1000 : 3000);
+      const idleCost = endIdle();
       await runLoad({ port: server.port, concurrency: 16, durationMs: 2000, request: raftlabPut, headers: AUTH });
       const loaded = server.rss();
-      rows.push({ nodes, listen: server.listeningMs, write: server.firstWriteMs, idle, loaded });
+      rows.push({ nodes, listen: server.listeningMs, write: server.firstWriteMs, idle, loaded, idleCost });
     } finally {
       await server.stop();
     }
@@ -441,12 +445,15 @@ async function sectionFootprint(): Promise<void> {
   };
   const idleFit = fit(rows.map((r) => r.idle));
   const loadedFit = fit(rows.map((r) => r.loaded));
-  say('One server process per size (bundled server as `npm start` runs it). Worker threads share the process, so "per node" is the slope of ' +
-    'process RSS over cluster size (least squares) and "server" its intercept. Start = spawn → API answers, and spawn → first write committed.');
+  say('One server process per size (bundled server as `npm start` runs it), production profile. Worker threads share the process, so "per node" is the slope of ' +
+    'process RSS over cluster size (least squares) and "server" its intercept. Start = spawn → API answers, and spawn → first write committed. ' +
+    'Idle CPU: all threads of the process with no client and no page, per second (heartbeats every 50 ms, and the timers that wait for them); ' +
+    'wake-ups are the threads\' voluntary context switches.');
   say();
+  const perSecond = (cost: ProcessCost): string => `${Math.round((cost.cpuSeconds * 1000) / cost.seconds)} ms (${n0(cost.sleeps / cost.seconds)})`;
   table(
-    ['nodes', 'process RSS idle MB', 'after 2 s of writes MB', 'spawn → API ms', 'spawn → first commit ms'],
-    rows.map((r) => [String(r.nodes), mb(r.idle), mb(r.loaded), ms(r.listen), ms(r.write)]),
+    ['nodes', 'process RSS idle MB', 'after 2 s of writes MB', 'spawn → API ms', 'spawn → first commit ms', 'idle CPU per s (wake-ups per s)'],
+    rows.map((r) => [String(r.nodes), mb(r.idle), mb(r.loaded), ms(r.listen), ms(r.write), perSecond(r.idleCost)]),
   );
   say(`Per node worker: **${mb(idleFit.slope)} MB** idle, ${mb(loadedFit.slope)} MB after writes; server without nodes: **${mb(idleFit.base)} MB** idle, ${mb(loadedFit.base)} MB after writes.`);
   say();
