@@ -5,7 +5,7 @@
 // ticksUntilDue), so an idle follower is no longer woken a hundred times a second for nothing.
 //
 // Layout: an Int32 tick count (wraps after 2^31 ticks, 248 days at 1× speed; readers subtract, so a
-// wrap is harmless) and the monotonic time (ns, process.hrtime) the scheduler plans the next tick for.
+// wrap is harmless) and the monotonic time (µs, process.hrtime) the scheduler plans the next tick for.
 
 /** Monotonic milliseconds, the same clock in every thread of the process (performance.now() is not:
  *  each worker has its own time origin). */
