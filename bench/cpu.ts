@@ -9,6 +9,8 @@ export interface ThreadCpu {
   readonly name: string;
   /** CPU seconds (user + system) so far. */
   readonly seconds: number;
+  /** Voluntary context switches so far: how often the thread blocked and had to be woken. */
+  readonly sleeps: number;
 }
 
 export function threadCpu(pid: number): ThreadCpu[] {
@@ -25,7 +27,9 @@ export function threadCpu(pid: number): ThreadCpu[] {
       const close = stat.lastIndexOf(')');
       const name = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
-      out.push({ tid: Number(tid), name, seconds: (Number(fields[11]) + Number(fields[12])) / HZ });
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const sleeps = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      out.push({ tid: Number(tid), name, seconds: (Number(fields[11]) + Number(fields[12])) / HZ, sleeps });
     } catch {
       /* the thread just ended */
     }
@@ -75,20 +79,9 @@ function costOf(pids: readonly number[]): { cpu: number; sleeps: number } {
   let cpu = 0;
   let sleeps = 0;
   for (const pid of pids) {
-    for (const t of threadCpu(pid)) cpu += t.seconds;
-    let tids: string[] = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      /* the process ended */
-    }
-    for (const tid of tids) {
-      try {
-        const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-        sleeps += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      } catch {
-        /* the thread just ended */
-      }
+    for (const thread of threadCpu(pid)) {
+      cpu += thread.seconds;
+      sleeps += thread.sleeps;
     }
   }
   return { cpu, sleeps };
