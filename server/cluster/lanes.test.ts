@@ -7,6 +7,8 @@ import { Lanes, type LaneEnd } from './lanes.ts';
 import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
+import type { Cluster } from './cluster.ts';
+import type { DiskInfo } from './storage/types.ts';
 
 class FakeEnd implements LaneEnd {
   readonly ports = new Map<string, MessagePort>();
@@ -72,9 +74,41 @@ function record(lab: TempCluster): ClusterEvent[] {
   return events;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A round trip to a node's worker, the barrier these tests wait on instead of sleeping. The answer
+ * leaves the worker after every report it made before (report-batcher.ts sends held reports ahead
+ * of an answer) and the main thread takes them in order, so once this resolves the worker has acted
+ * on everything posted to it earlier (a change of lanes) and the bus has recorded every message it
+ * took from a lane until then. Returns the last log index on the node's disk.
+ */
+async function roundTrip(cluster: Cluster, node: string): Promise<number> {
+  const answer = await cluster.execute({ type: 'disk', node });
+  if (!answer.ok) throw new Error(`${node} did not answer: ${answer.error}`);
+  return (answer.result?.['disk'] as DiskInfo).log.lastIndex;
+}
+
+const roundTripAll = (cluster: Cluster): Promise<number[]> => Promise.all(cluster.nodeIds().map((node) => roundTrip(cluster, node)));
+
+/** Resolves once `count` events matching `match` have happened after this call. */
+function nextEvents(cluster: Cluster, what: string, count: number, match: (event: ClusterEvent) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after 20 s waiting for ${what} (saw ${seen} of ${count})`));
+    }, 20_000);
+    const off = cluster.events.subscribe((event) => {
+      if (!match(event) || ++seen < count) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
 
 const lastIndexOf = (view: ClusterView, node: string): number => view.nodes.find((n) => n.id === node)!.lastIndex;
+
+const sentOf = (events: readonly ClusterEvent[]) => events.flatMap((e) => (e.type === 'message-sent' ? [e.message] : []));
 
 describe('direct lanes on real workers', () => {
   it('carry instant links in the production profile, and the bus still shows every message', async () => {
@@ -84,12 +118,12 @@ describe('direct lanes on real workers', () => {
     const events = record(lab);
     const direct = cluster.bus.counters.direct;
     for (let i = 0; i < 10; i++) expect(await cluster.execute({ type: 'put', key: `k${i}`, value: `${i}` })).toMatchObject({ ok: true });
-    await sleep(150);
+    // Whatever the followers took from their lanes for these writes is recorded by now.
+    await roundTripAll(cluster);
     // Each write: an Append to each follower and an answer from each.
     expect(cluster.bus.counters.direct - direct).toBeGreaterThanOrEqual(40);
-    const sent = events.flatMap((e) => (e.type === 'message-sent' ? [e.message] : []));
     const delivered = new Set(events.flatMap((e) => (e.type === 'message-delivered' ? [e.id] : [])));
-    const appends = sent.filter((m) => m.kind === 'Append' && m.entries && m.entries > 0);
+    const appends = sentOf(events).filter((m) => m.kind === 'Append' && m.entries && m.entries > 0);
     expect(appends.length).toBeGreaterThanOrEqual(20);
     for (const message of appends) {
       expect(delivered.has(message.id)).toBe(true);
@@ -106,16 +140,21 @@ describe('direct lanes on real workers', () => {
     const leader = await lab.until('a formed cluster', formed);
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     await cluster.execute({ type: 'cut-link', from: leader, to: follower, direction: 'one-way' });
-    await sleep(50); // what was already on the lane (and its held report) lands first
+    // Both ends have heard of the cut, and what the follower took from its lane before is recorded.
+    await roundTrip(cluster, leader);
+    const stuckAt = await roundTrip(cluster, follower);
     const events = record(lab);
-    const stuckAt = lastIndexOf(cluster.view, follower);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `cut${i}`, value: `${i}` })).toMatchObject({ ok: true });
-    await sleep(150);
+    // The leader goes on talking to the follower (heartbeats, retries): three of those dropped after
+    // the writes show time passed in which they could have arrived.
+    const toFollower = (id: number): boolean => sentOf(events).some((m) => m.id === id && m.from === leader && m.to === follower);
+    await nextEvents(cluster, 'three more messages to the cut-off follower dropped', 3, (e) => e.type === 'message-dropped' && toFollower(e.id));
+    expect(await roundTrip(cluster, follower)).toBe(stuckAt);
     expect(lastIndexOf(cluster.view, follower)).toBe(stuckAt);
-    const toFollower = events.flatMap((e) => (e.type === 'message-sent' && e.message.from === leader && e.message.to === follower ? [e.message.id] : []));
+    const sent = sentOf(events).filter((m) => m.from === leader && m.to === follower);
     const dropped = new Set(events.flatMap((e) => (e.type === 'message-dropped' ? [e.id] : [])));
-    expect(toFollower.length).toBeGreaterThan(0);
-    for (const id of toFollower) expect(dropped.has(id)).toBe(true);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const message of sent) expect(dropped.has(message.id), message.summary).toBe(true);
 
     await cluster.execute({ type: 'heal-network' });
     await lab.until('the follower caught up', (view) => lastIndexOf(view, follower) >= lastIndexOf(view, leader));
@@ -126,12 +165,16 @@ describe('direct lanes on real workers', () => {
     const { cluster } = lab;
     const leader = await lab.until('a formed cluster', formed);
     await cluster.execute({ type: 'hold', held: true });
-    await sleep(50); // what was already on a lane lands, and its report (held up to 16 ms) arrives
+    // Every node has heard of the hold, and what it took from a lane before is recorded.
+    await roundTripAll(cluster);
+    const direct = cluster.bus.counters.direct;
     let done = false;
     const write = cluster.execute({ type: 'put', key: 'held', value: 'x' }).then((result) => ((done = true), result));
     await lab.until('an Append waiting on the bus', () => cluster.bus.inFlight().some((m) => m.from === leader && m.kind === 'Append' && (m.entries ?? 0) > 0));
-    const direct = cluster.bus.counters.direct;
-    await sleep(100);
+    // The leader goes on sending into the held bus: four more messages show time passed in which
+    // the write could have committed, had anything been delivered.
+    await nextEvents(cluster, 'four more messages from the leader held', 4, (e) => e.type === 'message-sent' && e.message.from === leader);
+    await roundTripAll(cluster);
     expect(done).toBe(false);
     expect(cluster.bus.counters.direct).toBe(direct);
     await cluster.execute({ type: 'hold', held: false });
@@ -144,12 +187,24 @@ describe('direct lanes on real workers', () => {
     const leader = await lab.until('a formed cluster', formed);
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     await cluster.execute({ type: 'pause-node', node: follower });
-    await sleep(50);
-    const stuckAt = lastIndexOf(cluster.view, follower);
+    // The leader has heard its lane to the follower closed: what it sends from now on goes to the bus.
+    // (A paused node answers no round trip; it may still take, and later report, what was on its lane
+    // already: heartbeats, and at most the leader's log as it is now.)
+    const leaderLast = await roundTrip(cluster, leader);
+    const events = record(lab);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `p${i}`, value: `${i}` })).toMatchObject({ ok: true });
-    await sleep(150);
-    expect(lastIndexOf(cluster.view, follower)).toBe(stuckAt);
-    expect(cluster.bus.inFlight().some((m) => m.to === follower)).toBe(true);
+    // The leader goes on sending to the follower: three messages waiting at its door, sent after the
+    // writes, show time passed in which they could have been delivered.
+    const afterWrites = cluster.clock.now();
+    await lab.until('three later messages waiting at the paused door', () => cluster.bus.inFlight().filter((m) => m.to === follower && m.sentAt >= afterWrites).length >= 3);
+    const stuck = cluster.view.nodes.find((n) => n.id === follower)!;
+    expect(stuck.lastIndex).toBeLessThanOrEqual(leaderLast);
+    expect(Object.keys(stuck.kv).filter((key) => key.startsWith('p'))).toEqual([]);
+    // Every Append carrying the writes is still waiting at its door, none was delivered.
+    const waiting = new Set(cluster.bus.inFlight().map((m) => m.id));
+    const appends = sentOf(events).filter((m) => m.to === follower && m.kind === 'Append' && (m.entries ?? 0) > 0);
+    expect(appends.length).toBeGreaterThan(0);
+    for (const message of appends) expect(waiting.has(message.id), message.summary).toBe(true);
     await cluster.execute({ type: 'resume-node', node: follower });
     await lab.until('the paused follower caught up', (view) => lastIndexOf(view, follower) >= lastIndexOf(view, leader));
   });
@@ -159,12 +214,15 @@ describe('direct lanes on real workers', () => {
     const { cluster } = lab;
     await lab.until('a formed cluster', formed);
     await cluster.execute({ type: 'clock', speed: 0.5 });
-    await sleep(50); // lane messages sent before the change may still land
+    // Every node has heard of the change, and what it took from a lane before is recorded.
+    await roundTripAll(cluster);
     const direct = cluster.bus.counters.direct;
     expect(await cluster.execute({ type: 'put', key: 'slowed', value: 'x' })).toMatchObject({ ok: true });
+    await roundTripAll(cluster);
     expect(cluster.bus.counters.direct).toBe(direct);
     await cluster.execute({ type: 'clock', speed: 1 });
     expect(await cluster.execute({ type: 'put', key: 'full', value: 'x' })).toMatchObject({ ok: true });
+    await roundTripAll(cluster);
     expect(cluster.bus.counters.direct).toBeGreaterThan(direct);
   });
 
@@ -173,6 +231,7 @@ describe('direct lanes on real workers', () => {
     const { cluster } = lab;
     await lab.until('a formed cluster', formed);
     expect(await cluster.execute({ type: 'put', key: 'slow', value: 'x' })).toMatchObject({ ok: true });
+    await roundTripAll(cluster);
     expect(cluster.bus.counters.direct).toBe(0);
     expect(cluster.bus.counters.delivered).toBeGreaterThan(0);
   });
