@@ -24,6 +24,22 @@ function formed(size: number) {
   };
 }
 
+/** Resolves at the first event stamped at lab time `time` or later: the others' traffic keeps time. */
+function labTimeReached(cluster: Cluster, time: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after 20 s waiting for lab time ${time}`));
+    }, 20_000);
+    const off = cluster.events.subscribe((event) => {
+      if (event.time < time) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
 async function expectAllReadable(cluster: Cluster, acknowledged: Map<string, string>): Promise<void> {
   expect(acknowledged.size).toBeGreaterThan(0);
   for (const [key, value] of acknowledged) {
@@ -132,11 +148,14 @@ describe('faults under load', () => {
     const leader = await lab.until('a formed cluster', formed(3));
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     await cluster.execute({ type: 'pause-node', node: follower });
+    const pausedAt = cluster.clock.now();
     const frozen = { ...cluster.view.nodes.find((node) => node.id === follower)! };
     expect(frozen.life).toBe('paused');
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `p${i}`, value: `${i}` })).toMatchObject({ ok: true });
-    // Longer than two election timeouts (150–300 ms here): a paused node's own timers stand still too.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Two of the longest election timeouts of lab time, told by the events the others go on making:
+    // a paused node's own timers stand still too, so it must not have campaigned.
+    const { electionTicks, tickMs } = cluster.profile;
+    await labTimeReached(cluster, pausedAt + 2 * (2 * electionTicks * tickMs));
     const still = cluster.view.nodes.find((node) => node.id === follower)!;
     expect(still.lastIndex).toBe(frozen.lastIndex);
     expect(still.commit).toBe(frozen.commit);
