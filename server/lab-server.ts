@@ -1,6 +1,6 @@
 // The whole lab in one process and one port: the built page, the REST API, the Vault-compatible
-// API, /metrics and the WebSocket. Every request is rate limited per connection; malformed HTTP
-// gets a plain 400; no stack trace ever reaches a client.
+// API, /metrics and the WebSocket. Every request passes the front door (http/front-door.ts);
+// malformed HTTP gets a plain 400, a slow sender 408; no stack trace ever reaches a client.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ClusterRegistry, DEFAULT_LIMITS, type LabSession, type RegistryLimits } from './cluster-registry.ts';
@@ -9,7 +9,9 @@ import { RateLimiter, type RateLimit } from './auth/rate-limit.ts';
 import { generateToken } from './auth/tokens.ts';
 import { handleControlApi } from './http/control-api.ts';
 import { handleScenarioRoutes } from './http/scenario-routes.ts';
-import { sendJson } from './http/json-io.ts';
+import { createFrontDoor } from './http/front-door.ts';
+import type { RequestTarget } from './http/request-target.ts';
+import { AllowedHosts } from './auth/allowed-hosts.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { DEFAULT_LIVE_LIMITS, LiveServer, type LiveLimits } from './live/live-server.ts';
 import { MetricsCollector } from './metrics/prometheus.ts';
@@ -30,7 +32,22 @@ export interface LabServerOptions {
   readonly live?: Partial<LiveLimits>;
   /** HTTP requests per connection. */
   readonly httpRate?: RateLimit;
+  /** Host names (besides loopback names, IP literals and --host) this server answers to. */
+  readonly allowedHosts?: readonly string[];
+  /** TCP connections at once (HTTP and WebSocket). */
+  readonly maxConnections?: number;
+  readonly timeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** A request's headers must have arrived this long after its first byte (else 408). */
+  readonly headersMs: number;
+  /** The whole request, body included (else 408). Answers may take longer (a write waits for a quorum). */
+  readonly requestMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000 };
+export const DEFAULT_MAX_CONNECTIONS = 2_000;
 
 export interface LabServer {
   readonly url: string;
@@ -45,7 +62,8 @@ export const DEFAULT_HTTP_RATE: RateLimit = { perSecond: 200, burst: 400 };
 
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const clusters = new ClusterRegistry(options.dataDir, { ...DEFAULT_LIMITS, ...options.limits });
-  const live = new LiveServer(clusters, { ...DEFAULT_LIVE_LIMITS, ...options.live });
+  const hosts = new AllowedHosts(options.host, options.allowedHosts ?? []);
+  const live = new LiveServer(clusters, hosts, { ...DEFAULT_LIVE_LIMITS, ...options.live });
   const metrics = new MetricsCollector(clusters, () => live);
   clusters.onCreated = (session) => metrics.watch(session);
   clusters.onRemoved = (session: LabSession, why) => {
@@ -56,39 +74,38 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   clusters.create({ name: DEFAULT_CLUSTER, nodes: options.nodes, profile: options.profile, token, permanent: true });
   const serveStatic = createStaticHandler(options.webRoot);
   const httpRate = new RateLimiter<Socket>(options.httpRate ?? DEFAULT_HTTP_RATE);
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
 
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const withinRate = httpRate.allow(request.socket);
-      if (handleMetrics(request, response, metrics)) return;
-      if (await handleVaultHttp(request, response, clusters, withinRate)) return;
-      if (handleScenarioRoutes(request, response, clusters, withinRate)) return;
-      if (await handleControlApi(request, response, { registry: clusters, withinRate })) return;
-      if (!withinRate) return sendJson(response, 429, { ok: false, code: 'rate-limited', error: 'too many requests on this connection; slow down' });
-      if (serveStatic(request, response)) return;
-      sendJson(response, 404, { ok: false, code: 'not-found', error: `nothing at ${(request.url ?? '/').slice(0, 200)}` });
-    })().catch((error: unknown) => {
-      console.error('request failed', error);
-      if (!response.headersSent) sendJson(response, 500, { ok: false, code: 'internal', error: 'internal error' });
-      else response.destroy();
-    });
-  });
+  const server: Server = createServer(
+    // Node checks its header and request timeouts on this interval; its default (30 s) let a
+    // slow sender hold a connection up to twice the timeout.
+    { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs },
+    createFrontDoor({
+      hosts,
+      rate: httpRate,
+      routes: [
+        (request, response, target) => handleMetrics(request, response, target, metrics),
+        (request, response, target) => handleVaultHttp(request, response, target, clusters),
+        (request, response, target) => handleScenarioRoutes(request, response, target, clusters),
+        (request, response, target) => handleControlApi(request, response, target, clusters),
+        serveStatic,
+      ],
+    }),
+  );
   // Malformed HTTP never reaches a handler: answer 400 (or Vault's LIST verb, see list-verb.ts).
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
     void (async () => {
-      if (error.code === 'HPE_INVALID_METHOD' && (await answerListVerb(error.rawPacket, socket, clusters))) return;
+      if (error.code === 'HPE_INVALID_METHOD' && httpRate.allow(socket as Socket) && (await answerListVerb(error.rawPacket, socket, clusters, hosts))) return;
       if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${clientErrorStatus(error.code)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     })().catch(() => socket.destroy());
   });
   server.on('upgrade', (request, socket, head) => live.handleUpgrade(request, socket, head));
-  // Vault writes wait for a quorum for a bounded time; nothing waits longer than this.
-  server.requestTimeout = 120_000;
+  // TCP connections at once, HTTP and WebSocket together; Node refuses (closes) more.
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   // Keep idle keep-alive connections longer than clients do (Node's default is 5 s): a client that
   // reuses a socket the server is just closing gets ECONNRESET instead of an answer.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -110,10 +127,17 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   };
 }
 
+/** The status line for HTTP that never became a request. */
+function clientErrorStatus(code: string | undefined): string {
+  if (code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  // Node's header and request timeouts (a slowloris sender).
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  return '400 Bad Request';
+}
+
 /** GET /metrics: no token needed (it shows state, as watching does). */
-function handleMetrics(request: IncomingMessage, response: ServerResponse, metrics: MetricsCollector): boolean {
-  const path = (request.url ?? '/').split('?')[0];
-  if (path !== '/metrics') return false;
+function handleMetrics(request: IncomingMessage, response: ServerResponse, target: RequestTarget, metrics: MetricsCollector): boolean {
+  if (target.segments.length !== 1 || target.segments[0] !== 'metrics' || target.trailingSlash) return false;
   const text = metrics.render();
   response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   response.end(request.method === 'HEAD' ? undefined : text);

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     webRoot,
     ...(options.token ? { token: options.token } : {}),
     ...(options.httpRate ? { httpRate: { perSecond: options.httpRate, burst: options.httpRate * 2 } } : {}),
+    allowedHosts: options.allowedHosts,
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     limits: {
       ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),
       ...(options.maxNodes ? { maxNodes: options.maxNodes } : {}),

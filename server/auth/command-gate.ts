@@ -4,6 +4,7 @@
 import type { Command, CommandResult } from '../../shared/protocol/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
+import { logRequestFailure } from '../http/request-log.ts';
 
 export interface CommandCaller {
   /** Presented the cluster's token. */
@@ -24,7 +25,7 @@ export async function runCommand(registry: ClusterRegistry, session: LabSession,
   } catch (error) {
     if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
     // The cause goes to the server log only; the client hears that it failed, not how.
-    console.error(`command ${command.type} on ${session.name} failed`, error);
+    logRequestFailure(`command ${command.type} on ${session.name}`, error);
     return { ok: false, code: 'internal', error: 'internal error (see the server log)' };
   }
 }

@@ -3,7 +3,7 @@ import { UsageError, parseArgs } from './args.ts';
 
 describe('npm start flags', () => {
   it('defaults to loopback:8200, 5 nodes, ./data, teaching', () => {
-    expect(parseArgs([], {})).toEqual({ host: '127.0.0.1', port: 8200, nodes: 5, dataDir: './data', profile: 'teaching' });
+    expect(parseArgs([], {})).toEqual({ host: '127.0.0.1', port: 8200, nodes: 5, dataDir: './data', profile: 'teaching', allowedHosts: [] });
   });
 
   it('reads PORT and every flag, in both --flag value and --flag=value forms', () => {
@@ -13,9 +13,12 @@ describe('npm start flags', () => {
       nodes: 3,
       dataDir: '/tmp/x',
       profile: 'production',
+      allowedHosts: [],
     });
     expect(parseArgs(['--port', '8300'], { PORT: '9000' }).port).toBe(8300);
     expect(parseArgs(['--http-rate', '5000'], {}).httpRate).toBe(5000);
+    expect(parseArgs(['--allowed-host', 'lab.example', '--allowed-host=class.local'], {}).allowedHosts).toEqual(['lab.example', 'class.local']);
+    expect(parseArgs(['--max-connections', '300'], {}).maxConnections).toBe(300);
   });
 
   it('refuses bad values with a message naming the flag', () => {
@@ -25,5 +28,6 @@ describe('npm start flags', () => {
     expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option --bogus/);
     expect(() => parseArgs(['--http-rate', '0'], {})).toThrow(/--http-rate/);
     expect(() => parseArgs(['--port'], {})).toThrow(/needs a value/);
+    expect(() => parseArgs(['--allowed-host', 'evil.example/x'], {})).toThrow(/--allowed-host takes a host name/);
   });
 });

@@ -16,6 +16,10 @@ export interface StartOptions {
   idleMinutes?: number;
   /** HTTP requests per second per connection (burst twice that). */
   httpRate?: number;
+  /** Host names this server answers to besides loopback names, IP literals and --host. */
+  allowedHosts: string[];
+  /** TCP connections at once (HTTP and WebSocket together). */
+  maxConnections?: number;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -29,6 +33,9 @@ export const USAGE = `usage: npm start -- [options]
   --max-nodes N       nodes across all clusters at most (default 160)
   --idle-minutes N    remove a forked/created cluster nobody used for N minutes (default 30)
   --http-rate N       HTTP requests per second per connection, burst 2N (default 200; benchmarks raise it)
+  --allowed-host H    a name this server answers to (repeatable; loopback names, IP addresses and
+                      --host always work): the name students type, or a proxy's
+  --max-connections N TCP connections at once, HTTP and WebSocket together (default 2000)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -40,6 +47,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
     nodes: 5,
     dataDir: './data',
     profile: 'teaching',
+    allowedHosts: [],
   };
   if (env['RAFTLAB_TOKEN'] !== undefined && env['RAFTLAB_TOKEN'] !== '') options.token = parseToken(env['RAFTLAB_TOKEN'], 'RAFTLAB_TOKEN');
   for (let i = 0; i < argv.length; i++) {
@@ -87,6 +95,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         break;
       case '--http-rate':
         options.httpRate = parseCount(value(), '--http-rate', 1, 1_000_000);
+        break;
+      case '--allowed-host': {
+        const name = value();
+        if (!/^[A-Za-z0-9.-]{1,253}$/.test(name)) throw new UsageError(`--allowed-host takes a host name (letters, digits, . and -), got ${name}`);
+        options.allowedHosts.push(name);
+        break;
+      }
+      case '--max-connections':
+        options.maxConnections = parseCount(value(), '--max-connections', 10, 100_000);
         break;
       case '--help':
       case '-h':

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { MAX_RESTORE_BYTES, utf8Length } from '../../shared/kv/limits.ts';
 import { KvStore } from '../../shared/kv/store.ts';
 import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
@@ -333,6 +334,10 @@ export class Cluster {
    * validated here, then travels through the log so every node restores it at the same index.
    */
   async restoreSnapshot(data: string): Promise<Record<string, unknown>> {
+    const bytes = utf8Length(data);
+    if (bytes > MAX_RESTORE_BYTES) {
+      throw new CommandError('too-large', `the snapshot's store image is ${bytes} bytes; the limit is ${MAX_RESTORE_BYTES} (8 MiB)`);
+    }
     try {
       KvStore.restore(data);
     } catch (error) {

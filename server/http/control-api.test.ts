@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(async () => t.dispose());
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${t.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  // A body goes as JSON, as every correct client sends it (the server refuses others with 415).
+  const withType = body === undefined ? headers : { 'content-type': 'application/json', ...headers };
+  const response = await fetch(`${t.url}${path}`, { method, headers: withType, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
   return { status: response.status, body: await response.json() };
 }
 

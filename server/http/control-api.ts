@@ -11,7 +11,9 @@ import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
 import { handleClusterRoutes } from './cluster-routes.ts';
 import { readJsonBody } from './json-io.ts';
-import { decodeSegments, findSession, parse, sendResult } from './route-helpers.ts';
+import { findSession, parse, sendResult } from './route-helpers.ts';
+import { logRequestFailure } from './request-log.ts';
+import type { RequestTarget } from './request-target.ts';
 
 const putBodySchema = z.strictObject({ value: kvValueSchema, node: nodeIdSchema.optional(), cas: z.number().int().nonnegative().optional() });
 
@@ -29,40 +31,34 @@ const NODE_ACTIONS = {
   promote: 'promote',
 } as const satisfies Record<string, Command['type']>;
 
-export interface ApiContext {
-  readonly registry: ClusterRegistry;
-  /** Whether this request's connection is still within its rate limit. */
-  readonly withinRate: boolean;
-}
-
-/** Handles /api/…; returns false for paths that are not its own. */
-export async function handleControlApi(request: IncomingMessage, response: ServerResponse, context: ApiContext): Promise<boolean> {
-  const url = new URL(request.url ?? '/', 'http://x');
-  const parts = url.pathname.split('/').filter(Boolean);
+/** Handles /api/… (the front door in lab-server.ts has checked path, host, rate and origin);
+ *  returns false for paths that are not its own. */
+export async function handleControlApi(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry): Promise<boolean> {
+  const parts = target.segments;
   if (parts[0] !== 'api') return false;
   try {
-    if (!context.withinRate) throw new CommandError('rate-limited', 'too many requests on this connection; slow down');
-    const result = (await handleClusterRoutes(request, response, parts.slice(1), context.registry)) ?? (await route(request, url, parts.slice(1), context));
+    if (target.trailingSlash) throw new CommandError('bad-request', 'the path ends with "/": API paths have none (a key never ends with "/")');
+    const result = (await handleClusterRoutes(request, response, parts.slice(1), registry)) ?? (await route(request, target, parts.slice(1), registry));
     if (result === 'sent') return true;
-    if (result === null) throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${url.pathname}`);
+    if (result === null) throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${target.pathname.slice(0, 200)}`);
     sendResult(response, result);
   } catch (error) {
     if (error instanceof CommandError) sendResult(response, { ok: false, code: error.code, error: error.message });
     else {
-      console.error('control API error', error);
+      logRequestFailure('the control API', error);
       sendResult(response, { ok: false, code: 'internal', error: 'internal error (see the server log)' });
     }
   }
   return true;
 }
 
-async function route(request: IncomingMessage, url: URL, parts: string[], context: ApiContext): Promise<CommandResult | null> {
+async function route(request: IncomingMessage, target: RequestTarget, parts: readonly string[], registry: ClusterRegistry): Promise<CommandResult | null> {
   const method = request.method ?? 'GET';
   if (parts[0] !== 'clusters' || parts.length < 3) return null;
-  const session = findSession(context.registry, parts[1]);
+  const session = findSession(registry, parts[1]);
   const rest = parts.slice(2);
   const run = (command: Command): Promise<CommandResult> =>
-    runCommand(context.registry, session, command, { control: tokensMatch(presentedToken(request), session.token), withinRate: true });
+    runCommand(registry, session, command, { control: tokensMatch(presentedToken(request), session.token), withinRate: true });
 
   if (rest.length === 1 && rest[0] === 'commands' && method === 'POST') {
     return run(parse(commandSchema, await readJsonBody(request), 'command'));
@@ -74,16 +70,16 @@ async function route(request: IncomingMessage, url: URL, parts: string[], contex
     return run({ type: NODE_ACTIONS[action as keyof typeof NODE_ACTIONS], node });
   }
   if (rest.length >= 2 && rest[0] === 'kv') {
-    const key = parse(kvKeySchema, decodeSegments(rest.slice(1)), 'key');
+    const key = parse(kvKeySchema, rest.slice(1).join('/'), 'key');
     if (method === 'PUT' || method === 'POST') {
       const body = parse(putBodySchema, await readJsonBody(request), 'body');
       return run({ type: 'put', key, value: body.value, ...(body.cas !== undefined ? { cas: body.cas } : {}), ...(body.node ? { node: body.node } : {}) });
     }
-    const node = url.searchParams.get('node');
+    const node = target.query.get('node');
     const at = node === null ? {} : { node: parse(nodeIdSchema, node, 'node') };
     if (method === 'DELETE') return run({ type: 'delete', key, ...at });
     if (method === 'GET') {
-      const consistency = url.searchParams.get('consistency');
+      const consistency = target.query.get('consistency');
       return run({ type: 'get', key, ...at, ...(consistency === null ? {} : { consistency: parse(consistencySchema, consistency, 'consistency') }) });
     }
   }

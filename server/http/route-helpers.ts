@@ -1,5 +1,5 @@
-// Small pieces every REST route uses: finding the cluster, validating with a clear message,
-// decoding path segments safely, and answering a CommandResult with its HTTP status.
+// Small pieces every REST route uses: finding the cluster, validating with a clear message, and
+// answering a CommandResult with its HTTP status.
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { CommandError, HTTP_STATUS, describeValidationError, type CommandResult } from '../../shared/protocol/commands.ts';
@@ -18,15 +18,6 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new CommandError('bad-request', `${what}: ${describeValidationError(parsed.error)}`);
   return parsed.data;
-}
-
-/** Path segments as the client meant them; a malformed %-escape is a bad request, not a crash. */
-export function decodeSegments(segments: readonly string[]): string {
-  try {
-    return segments.map((segment) => decodeURIComponent(segment)).join('/');
-  } catch {
-    throw new CommandError('bad-request', 'the path has a malformed %-escape');
-  }
 }
 
 export function sendResult(response: ServerResponse, result: CommandResult, okStatus = 200): void {

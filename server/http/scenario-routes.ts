@@ -7,6 +7,8 @@ import type { ClusterRegistry } from '../cluster-registry.ts';
 import { clusterOptionsFor } from '../scenarios/cluster-target.ts';
 import { Tour } from '../scenarios/tour.ts';
 import { sendJson } from './json-io.ts';
+import type { RequestTarget } from './request-target.ts';
+import { sendResult } from './route-helpers.ts';
 
 function parseSpeed(raw: string | null): number | undefined {
   if (raw === null) return undefined;
@@ -16,12 +18,11 @@ function parseSpeed(raw: string | null): number | undefined {
 }
 
 /** GET /api/scenarios, POST /api/scenarios/{id}[?speed=S]; false for other paths. */
-export function handleScenarioRoutes(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): boolean {
-  if (!(request.url ?? '').startsWith('/api/scenarios')) return false; // before parsing: most requests are not
-  const { pathname } = new URL(request.url ?? '/', 'http://x');
-  const parts = pathname.split('/').filter(Boolean);
+export function handleScenarioRoutes(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry): boolean {
+  const parts = target.segments;
   if (parts[0] !== 'api' || parts[1] !== 'scenarios' || parts.length > 3) return false;
   try {
+    if (target.trailingSlash) throw new CommandError('bad-request', 'the path ends with "/": API paths have none');
     if (parts.length === 2 && request.method === 'GET') {
       sendJson(response, 200, {
         ok: true,
@@ -32,10 +33,9 @@ export function handleScenarioRoutes(request: IncomingMessage, response: ServerR
       return true;
     }
     if (parts.length === 3 && request.method === 'POST') {
-      if (!withinRate) throw new CommandError('rate-limited', 'too many requests; slow down');
       const scenario = findScenario(parts[2] ?? '');
-      if (!scenario) throw new CommandError('not-found', `no scenario named ${parts[2] ?? ''}; GET /api/scenarios lists them`);
-      const speed = parseSpeed(new URL(request.url ?? '/', 'http://x').searchParams.get('speed'));
+      if (!scenario) throw new CommandError('not-found', `no scenario named ${parts[2]?.slice(0, 60) ?? ''}; GET /api/scenarios lists them`);
+      const speed = parseSpeed(target.query.get('speed'));
       const name = `${scenario.id.slice(0, 24)}-${Math.random().toString(36).slice(2, 6)}`;
       const { name: _n, nodes: _m, dataDir: _d, profile: _p, ...setup } = clusterOptionsFor(scenario, name, '', 'teaching');
       // ?speed= runs the tour faster or slower than teaching speed (the browser tests use 1).
@@ -45,11 +45,11 @@ export function handleScenarioRoutes(request: IncomingMessage, response: ServerR
       sendJson(response, 200, { ok: true, result: { cluster: session.name, token: session.token, scenario: scenario.id } });
       return true;
     }
-    throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${pathname}`);
+    throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${target.pathname.slice(0, 200)}`);
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
-    const status = error.code === 'not-found' ? 404 : error.code === 'rate-limited' ? 429 : error.code === 'conflict' ? 409 : 400;
-    sendJson(response, status, { ok: false, code: error.code, error: error.message });
+    // The same status for each code as every other route (a full server is 503, not 400).
+    sendResult(response, { ok: false, code: error.code, error: error.message });
     return true;
   }
 }

@@ -2,6 +2,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestTarget } from './request-target.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,12 +15,13 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse, target: RequestTarget) => boolean {
   const base = resolve(root);
-  return (request, response) => {
+  return (request, response, target) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    const pathname = decodeSafely(new URL(request.url ?? '/', 'http://x').pathname);
-    if (pathname === null) return false;
+    // The segments have no dot segment or slash in them (request-target.ts); the check below that
+    // the file is inside the root stays as a second wall.
+    const pathname = `/${target.segments.join('/')}`;
     let file = resolve(join(base, normalize(pathname)));
     if (file !== base && !file.startsWith(base + sep)) return false;
     if (!existsSync(file) || statSync(file).isDirectory()) {
@@ -37,12 +39,4 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
     else createReadStream(file).pipe(response);
     return true;
   };
-}
-
-function decodeSafely(path: string): string | null {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return null;
-  }
 }

@@ -9,7 +9,9 @@ import { parseClientFrame } from '../../shared/protocol/frames.ts';
 import { clusterNameSchema, MAX_VALUE_BYTES } from '../../shared/protocol/schemas.ts';
 import { runCommand } from '../auth/command-gate.ts';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit.ts';
+import { foreignOrigin, type AllowedHosts } from '../auth/allowed-hosts.ts';
 import { tokensMatch } from '../auth/tokens.ts';
+import { parseRequestTarget } from '../http/request-target.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
 import { ClusterFeed, Viewer, type BackpressureLimits } from './viewer.ts';
 
@@ -40,10 +42,11 @@ export class LiveServer {
   private readonly feeds = new Map<LabSession, ClusterFeed>();
   private readonly rate: RateLimiter<WebSocket>;
   /** Counters for /metrics. */
-  readonly stats = { framesSent: 0, eventsSent: 0, resyncs: 0, refusedUpgrades: 0 };
+  readonly stats = { framesSent: 0, eventsSent: 0, resyncs: 0, refusedUpgrades: 0, framesOverRate: 0 };
 
   constructor(
     private readonly registry: ClusterRegistry,
+    private readonly hosts: AllowedHosts,
     private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
   ) {
     this.rate = new RateLimiter(limits.commands);
@@ -75,19 +78,17 @@ export class LiveServer {
   /** Called for every HTTP upgrade; answers 4xx and closes for anything that is not ours. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    let url: URL;
-    try {
-      url = new URL(request.url ?? '/', 'http://x');
-    } catch {
-      return this.refuse(socket, 400, 'Bad Request');
-    }
-    const match = /^\/api\/clusters\/([^/]+)\/live$/.exec(url.pathname);
-    const name = match ? clusterNameSchema.safeParse(match[1]) : null;
+    // The same reading of the path, and the same Host and Origin rules, as every HTTP request.
+    const parsed = parseRequestTarget(request.url);
+    if (!parsed.ok) return this.refuse(socket, 400, 'Bad Request');
+    const [api, clusters, rawName, live, ...more] = parsed.target.segments;
+    const isLive = api === 'api' && clusters === 'clusters' && live === 'live' && more.length === 0 && !parsed.target.trailingSlash;
+    const name = isLive ? clusterNameSchema.safeParse(rawName) : null;
     const session = name?.success ? this.registry.get(name.data) : undefined;
     if (!session) return this.refuse(socket, 404, 'Not Found');
-    if (!sameOrigin(request)) return this.refuse(socket, 403, 'Forbidden');
+    if (!this.hosts.allows(request.headers.host) || foreignOrigin(request) !== null) return this.refuse(socket, 403, 'Forbidden');
     if (this.wss.clients.size >= this.limits.maxConnections) return this.refuse(socket, 503, 'Service Unavailable');
-    const control = tokensMatch(url.searchParams.get('token'), session.token);
+    const control = tokensMatch(parsed.target.query.get('token'), session.token);
     this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, session, control));
   }
 
@@ -120,10 +121,16 @@ export class LiveServer {
     viewer.welcome(PROTOCOL_VERSION, control);
 
     socket.on('message', (data, isBinary) => {
+      // One limit for every frame, valid or not. Past it a command still hears `rate-limited` (the
+      // page waits for each id's result), but junk gets no answer: a flood of bad frames must not
+      // become a flood of error frames.
       const withinRate = this.rate.allow(socket);
-      if (isBinary) return viewer.send({ type: 'error', error: 'frames must be JSON text' });
-      const parsed = parseClientFrame(data.toString());
-      if (!parsed.ok) return viewer.send({ type: 'error', error: parsed.error });
+      if (!withinRate) this.stats.framesOverRate += 1;
+      const parsed = isBinary ? ({ ok: false, error: 'frames must be JSON text' } as const) : parseClientFrame(data.toString());
+      if (!parsed.ok) {
+        if (withinRate) viewer.send({ type: 'error', error: parsed.error });
+        return;
+      }
       const { id, command } = parsed.value;
       void runCommand(this.registry, session, command, { control, withinRate }).then((result) => viewer.send({ type: 'result', id, result }));
     });
@@ -143,16 +150,5 @@ export class LiveServer {
   private refuse(socket: Duplex, status: number, text: string): void {
     this.stats.refusedUpgrades += 1;
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  }
-}
-
-/** Browsers always send Origin; it must name this server. Non-browser clients send none. */
-function sameOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
   }
 }

@@ -3,13 +3,16 @@
 // it is a complete LIST request without a body, it is answered here as GET …?list=true, on a
 // connection that then closes. Anything else gets a plain 400. `GET …?list=true` always works.
 import type { Duplex } from 'node:stream';
+import type { AllowedHosts } from '../auth/allowed-hosts.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
+import { parseRequestTarget } from '../http/request-target.ts';
 import { answerVault, locateVault, rawVaultResponse } from './router.ts';
 
 const MAX_LIST_HEAD_BYTES = 16 * 1024;
 
-/** Answers a refused LIST request on the socket; returns false if it was not one. */
-export async function answerListVerb(rawPacket: Buffer | undefined, socket: Duplex, registry: ClusterRegistry): Promise<boolean> {
+/** Answers a refused LIST request on the socket; returns false if it was not one. `hosts` is the
+ *  same Host check every other request passes (the front door in lab-server.ts never sees this). */
+export async function answerListVerb(rawPacket: Buffer | undefined, socket: Duplex, registry: ClusterRegistry, hosts: AllowedHosts): Promise<boolean> {
   if (!rawPacket || rawPacket.length > MAX_LIST_HEAD_BYTES) return false;
   const text = rawPacket.toString('latin1');
   const end = text.indexOf('\r\n\r\n');
@@ -24,18 +27,16 @@ export async function answerListVerb(rawPacket: Buffer | undefined, socket: Dupl
   }
   // A LIST with a body is not something Vault clients send; refuse rather than guess its length.
   if (Number(headers.get('content-length') ?? '0') > 0 || headers.has('transfer-encoding')) return false;
-  let url: URL;
-  try {
-    url = new URL(match[1]!, 'http://x');
-  } catch {
-    return false;
-  }
-  const location = locateVault(match[1]!.split('?')[0] ?? '/', registry);
+  if (!hosts.allows(headers.get('host'))) return false;
+  const parsed = parseRequestTarget(match[1]);
+  if (!parsed.ok) return false;
+  const location = locateVault(parsed.target, registry);
   if (!location) return false;
-  url.searchParams.set('list', 'true');
+  const query = new URLSearchParams(parsed.target.query);
+  query.set('list', 'true');
   const authorization = /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')?.[1];
   const answer = await answerVault(
-    { method: 'GET', path: location.path, query: url.searchParams, token: headers.get('x-vault-token') || authorization || null, body: () => Promise.resolve(Buffer.alloc(0)) },
+    { method: 'GET', path: location.path, query, token: headers.get('x-vault-token') || authorization || null, body: () => Promise.resolve(Buffer.alloc(0)) },
     location,
     registry,
   );

@@ -2,13 +2,15 @@
 // (through the log, so every node installs it). As in Vault, a snapshot from another cluster is
 // refused by `snapshot` and accepted by `snapshot-force` — the disaster-recovery drill restores
 // the old cluster's snapshot into a new one with snapshot-force.
+import { MAX_RESTORE_BYTES } from '../../shared/kv/limits.ts';
 import { SNAPSHOT_FORMAT } from '../../shared/kv/snapshot.ts';
 import { isPlainObject } from '../../shared/kv/commands.ts';
 import { NO_CONTENT, badRequest, unsupported, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
 
 export const SNAPSHOT_FILE_FORMAT = 'raftlab-snapshot/1';
-/** Uploaded snapshots are read up to this size. */
-export const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+/** Uploaded snapshot files are read up to this size: the file carries the store image (at most
+ *  MAX_RESTORE_BYTES, checked once it is unwrapped) as an escaped JSON string, which is longer. */
+export const MAX_SNAPSHOT_BYTES = 2 * MAX_RESTORE_BYTES;
 
 export async function raftSnapshot(request: VaultRequest, target: VaultTarget, force: boolean): Promise<VaultResponse> {
   const { cluster } = target.session;

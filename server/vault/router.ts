@@ -7,7 +7,9 @@ import { CommandError } from '../../shared/protocol/commands.ts';
 import { clusterNameSchema, kvKeySchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
-import { readRawBody } from '../http/json-io.ts';
+import { bodyLeftUnread, readRawBody } from '../http/json-io.ts';
+import { ClientGone, logRequestFailure } from '../http/request-log.ts';
+import type { RequestTarget } from '../http/request-target.ts';
 import { kvData } from './kv-data.ts';
 import { kvMetadata } from './kv-metadata.ts';
 import { autopilotState } from './raft-autopilot.ts';
@@ -27,18 +29,23 @@ export interface VaultLocation {
   /** null when the cluster or node named in the URL does not exist (answered with a 404). */
   readonly target: VaultTarget | null;
   readonly path: readonly string[];
+  /** The path ended with "/": only a folder (metadata LIST) is named so. */
+  readonly trailingSlash: boolean;
   readonly problem?: string;
 }
 
-/** Splits a URL path into its target and the segments after /v1/; null if it is not a Vault URL. */
-export function locateVault(pathname: string, registry: ClusterRegistry): VaultLocation | null {
-  const raw = pathname.split('/').filter((segment) => segment !== '');
-  let segments: string[];
-  try {
-    segments = raw.map((segment) => decodeURIComponent(segment));
-  } catch {
-    return raw[0] === 'v1' || raw[0] === 'c' ? { target: null, path: [], problem: 'the path has a malformed %-escape' } : null;
-  }
+/** Whether a path is the Vault API's: /v1/…, /c/{cluster}/v1/… or /c/{cluster}/n/{node}/v1/…. */
+export function isVaultPath(segments: readonly string[]): boolean {
+  if (segments[0] === 'v1') return true;
+  if (segments[0] !== 'c') return false;
+  return segments[2] === 'v1' || (segments[2] === 'n' && segments[4] === 'v1');
+}
+
+/** The target and the segments after /v1/ of a path (read by request-target.ts); null if it is
+ *  not a Vault URL. */
+export function locateVault(target: RequestTarget, registry: ClusterRegistry): VaultLocation | null {
+  const segments = target.segments;
+  if (!isVaultPath(segments)) return null;
   let clusterName = DEFAULT_CLUSTER;
   let node: string | null = null;
   let rest = segments;
@@ -49,17 +56,17 @@ export function locateVault(pathname: string, registry: ClusterRegistry): VaultL
       node = rest[1] ?? '';
       rest = rest.slice(2);
     }
-    if (rest[0] !== 'v1') return null;
-  } else if (segments[0] !== 'v1') return null;
-  const path = rest.slice(1);
-  if (!clusterNameSchema.safeParse(clusterName).success) return { target: null, path, problem: 'bad cluster name' };
-  const session = registry.get(clusterName);
-  if (!session) return { target: null, path, problem: `no cluster named ${clusterName}` };
-  if (node !== null) {
-    if (!nodeIdSchema.safeParse(node).success) return { target: null, path, problem: 'a node id looks like n1, n2, …' };
-    if (!session.cluster.nodeIds().includes(node)) return { target: null, path, problem: `cluster ${clusterName} has no node ${node}` };
   }
-  return { target: { session, node }, path };
+  const path = rest.slice(1);
+  const trailingSlash = target.trailingSlash;
+  if (!clusterNameSchema.safeParse(clusterName).success) return { target: null, path, trailingSlash, problem: 'bad cluster name' };
+  const session = registry.get(clusterName);
+  if (!session) return { target: null, path, trailingSlash, problem: `no cluster named ${clusterName}` };
+  if (node !== null) {
+    if (!nodeIdSchema.safeParse(node).success) return { target: null, path, trailingSlash, problem: 'a node id looks like n1, n2, …' };
+    if (!session.cluster.nodeIds().includes(node)) return { target: null, path, trailingSlash, problem: `cluster ${clusterName} has no node ${node}` };
+  }
+  return { target: { session, node }, path, trailingSlash };
 }
 
 /** Answers one Vault request; never throws. */
@@ -73,17 +80,18 @@ export async function answerVault(request: VaultRequest, location: VaultLocation
       if (!tokensMatch(request.token, target.session.token)) throw PERMISSION_DENIED();
       registry.touch(target.session);
     }
-    return await dispatch(request, target, path);
+    return await dispatch(request, target, path, location.trailingSlash);
   } catch (error) {
     const vault = toVaultError(error);
     return { status: vault.status, json: { errors: vault.errors } };
   }
 }
 
-async function dispatch(request: VaultRequest, target: VaultTarget, path: readonly string[]): Promise<VaultResponse> {
+async function dispatch(request: VaultRequest, target: VaultTarget, path: readonly string[], trailingSlash: boolean): Promise<VaultResponse> {
   const [first, second, ...rest] = path;
-  if (first === 'secret' && second === 'data') return kvData(request, target, kvKey(rest, false));
   if (first === 'secret' && second === 'metadata') return kvMetadata(request, target, kvKey(rest, true));
+  if (trailingSlash) throw new VaultError(400, ['invalid path: only a folder (secret/metadata/…/) ends with "/"']);
+  if (first === 'secret' && second === 'data') return kvData(request, target, kvKey(rest, false));
   if (first === 'sys' && second === 'health' && rest.length === 0) {
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new VaultError(405, ['unsupported operation']);
     return sysHealth(request, target);
@@ -114,31 +122,31 @@ function kvKey(segments: readonly string[], folderAllowed: boolean): string {
 function toVaultError(error: unknown): VaultError {
   if (error instanceof VaultError) return error;
   if (error instanceof CommandError) return fromCommandError(error);
+  if (error instanceof ClientGone) {
+    logRequestFailure('the Vault API', error);
+    return new VaultError(400, [error.message]);
+  }
   // A bug: the cause goes to the server log, the client gets no stack.
-  console.error('Vault API error', error);
+  logRequestFailure('the Vault API', error);
   return new VaultError(500, ['internal error']);
 }
 
 /** node:http glue: returns false for URLs that are not the Vault API's. */
-export async function handleVaultHttp(request: IncomingMessage, response: ServerResponse, registry: ClusterRegistry, withinRate: boolean): Promise<boolean> {
-  // The path as sent: URL parsing would quietly resolve "a/../b" into "b"; Vault refuses it.
-  const location = locateVault((request.url ?? '/').split('?')[0] ?? '/', registry);
+export async function handleVaultHttp(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry): Promise<boolean> {
+  const location = locateVault(target, registry);
   if (!location) return false;
-  const url = new URL(request.url ?? '/', 'http://x');
-  const answer = withinRate
-    ? await answerVault(
-        {
-          method: (request.method ?? 'GET').toUpperCase(),
-          path: location.path,
-          query: url.searchParams,
-          token: presentedToken(request),
-          origin: originOf(request),
-          body: (limit) => readRawBody(request, limit),
-        },
-        location,
-        registry,
-      )
-    : { status: 429, json: { errors: ['too many requests on this connection; slow down'] } };
+  const answer = await answerVault(
+    {
+      method: (request.method ?? 'GET').toUpperCase(),
+      path: location.path,
+      query: target.query,
+      token: presentedToken(request),
+      origin: originOf(request),
+      body: (limit) => readRawBody(request, limit),
+    },
+    location,
+    registry,
+  );
   writeVaultResponse(response, answer);
   return true;
 }
@@ -154,6 +162,8 @@ export function writeVaultResponse(response: ServerResponse, answer: VaultRespon
     headers['content-type'] = 'application/json';
   }
   if (payload) headers['content-length'] = payload.length;
+  // Answered before its body was read (too large, refused early): close rather than read the rest.
+  if (bodyLeftUnread(response)) headers['connection'] = 'close';
   response.writeHead(answer.status, headers);
   response.end(payload ?? undefined);
 }

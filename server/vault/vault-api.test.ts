@@ -99,9 +99,10 @@ describe('KV v2 through node-vault', () => {
     expect((await raw('/c/default/v1/secret/data/k', { method: 'PUT', body: 'nope' })).status).toBe(400);
     expect((await verbatim('/c/default/v1/secret/data/a/../b')).status).toBe(400);
     expect((await verbatim('/c/default/v1/secret/data/a/%2e%2e/b')).status).toBe(400);
-    expect((await verbatim('/c/..%2F..%2Fetc/v1/secret/data/k')).status).toBe(404);
-    expect(JSON.parse((await verbatim('/c/default/v1/secret/data/a/../b')).body).errors[0]).toMatch(/invalid path/);
-    expect((await raw('/c/default/v1/secret/data/%E0%A4%A')).status).toBe(404);
+    // Paths are read as sent: an encoded slash or a malformed escape is a bad request, not a route.
+    expect((await verbatim('/c/..%2F..%2Fetc/v1/secret/data/k')).status).toBe(400);
+    expect(JSON.parse((await verbatim('/c/default/v1/secret/data/a/../b')).body).errors[0]).toMatch(/"\." or "\.\." segment/);
+    expect((await raw('/c/default/v1/secret/data/%E0%A4%A')).status).toBe(400);
     expect((await raw('/c/nope/v1/secret/data/k')).status).toBe(404);
     expect((await raw('/c/default/n/n9/v1/sys/health')).status).toBe(404);
     expect((await raw('/c/default/v1/secret/data/k?version=-1')).status).toBe(400);
@@ -187,7 +188,7 @@ describe('snapshots: the disaster-recovery drill', () => {
     expect(saved.status).toBe(200);
     const file = Buffer.from(await saved.arrayBuffer());
 
-    const created = await fetch(`${t.url}/api/clusters`, { method: 'POST', body: JSON.stringify({ nodes: 3, profile: 'production', name: 'recovery' }) });
+    const created = await fetch(`${t.url}/api/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nodes: 3, profile: 'production', name: 'recovery' }) });
     const { result } = (await created.json()) as { result: { name: string; token: string } };
     await t.until('recovery', 'a leader in the new cluster', leaderIn);
     const fresh = nodeVault({ endpoint: `${t.url}/c/recovery`, token: result.token });

@@ -66,6 +66,8 @@ const STATUS: Record<ErrorCode, number> = {
   // A quorum that cannot be reached in time is "unavailable" to a Vault client, never a hang.
   timeout: 503,
   'rate-limited': 429,
+  'too-large': 413,
+  'unsupported-media-type': 415,
   internal: 500,
 };
 

@@ -3,6 +3,7 @@
 // and how, and what the live checker observes. One copy, so the lab and its simulator cannot come
 // to disagree on what a commit means.
 import type { Observation, ObservedEntry } from '../check/index.ts';
+import type { KvRefused } from '../kv/results.ts';
 import type { KvStore } from '../kv/store.ts';
 import type { Entry } from '../raft/types.ts';
 import { showValue } from './entry-view.ts';
@@ -77,10 +78,24 @@ export function applyCommitted(
         outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})` },
       });
     } else {
-      sink.outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: 'message' in result ? result.message : result.code } });
+      sink.outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: refusalText(result) } });
     }
   }
   return restored;
+}
+
+/** What a client hears when the store refused its command. */
+function refusalText(result: Exclude<KvRefused, { code: 'cas-mismatch' }>): string {
+  switch (result.code) {
+    case 'store-full':
+      return `the store holds its limit of ${result.limit} keys; ${result.key} is not a new one it can take`;
+    case 'version-limit':
+      return `${result.key} is at version ${result.limit}, the highest a key reaches; write another key`;
+    case 'stale-session':
+      return `client ${result.client} already moved past seq ${result.seq} (at ${result.lastSeq}); the answer to it is forgotten`;
+    default:
+      return result.message;
+  }
 }
 
 /** The most keys the page is sent when a store is replaced whole: it lists keys, it is no database. */

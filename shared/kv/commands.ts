@@ -1,6 +1,7 @@
 // KV commands as they travel inside Entry.data. The core replicates them as opaque text; only the
 // state machine (and the proposer) read them, so this file is the one place their shape is checked.
-import { MAX_CLIENT_ID_BYTES, MAX_KEY_BYTES, MAX_RESTORE_BYTES, MAX_VALUE_BYTES, utf8Length } from './limits.ts';
+import { keyProblem } from './keys.ts';
+import { MAX_CLIENT_ID_BYTES, MAX_RESTORE_BYTES, MAX_TIME_MS, MAX_VALUE_BYTES, utf8Length } from './limits.ts';
 
 export type KvCommand = KvPut | KvDelete | KvRestore;
 
@@ -91,9 +92,7 @@ function validate(value: unknown, sizeSurelyWithinLimit: boolean): KvCommand {
   }
   const key = validateKey(value['key']);
   const time = value['time'];
-  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
-    throw new KvCommandError(`"time" must be a non-negative integer (ms since the epoch); got ${describe(time)}`);
-  }
+  if (!isTime(time)) throw new KvCommandError(`"time" must be an integer from 0 to ${MAX_TIME_MS} (ms since the epoch); got ${describe(time)}`);
   const session = validateSession(value['client'], value['seq']);
   if (op === 'delete') return { op, key, ...session, time };
 
@@ -111,17 +110,11 @@ function validate(value: unknown, sizeSurelyWithinLimit: boolean): KvCommand {
   return put;
 }
 
-/** Keys are Vault paths: segments separated by "/", no empty segment, no control characters. */
+/** Keys follow keyProblem's rule (keys.ts); this is its form for commands and snapshots. */
 export function validateKey(key: unknown): string {
   if (typeof key !== 'string') throw new KvCommandError(`"key" must be a string; got ${describe(key)}`);
-  if (key.length === 0) throw new KvCommandError('"key" must not be empty');
-  const bytes = utf8Length(key);
-  if (bytes > MAX_KEY_BYTES) throw new KvCommandError(`key is ${bytes} bytes; the limit is ${MAX_KEY_BYTES}`);
-  if (key.startsWith('/') || key.endsWith('/') || key.includes('//')) {
-    throw new KvCommandError(`key ${JSON.stringify(key)} has an empty path segment (leading, trailing or double "/")`);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new KvCommandError(`key ${JSON.stringify(key)} contains a control character`);
+  const problem = keyProblem(key);
+  if (problem !== null) throw new KvCommandError(`key ${preview(JSON.stringify(key))}: ${problem}`);
   return key;
 }
 
@@ -144,15 +137,18 @@ function validateRestore(value: Record<string, unknown>): KvRestore {
   if (typeof image !== 'string') throw new KvCommandError(`"image" must be snapshot text; got ${describe(image)}`);
   const bytes = utf8Length(image);
   if (bytes > MAX_RESTORE_BYTES) throw new KvCommandError(`the image is ${bytes} bytes; the limit is ${MAX_RESTORE_BYTES}`);
-  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
-    throw new KvCommandError(`"time" must be a non-negative integer (ms since the epoch); got ${describe(time)}`);
-  }
+  if (!isTime(time)) throw new KvCommandError(`"time" must be an integer from 0 to ${MAX_TIME_MS} (ms since the epoch); got ${describe(time)}`);
   return { op: 'restore', image, time };
 }
 
 const RESTORE_FIELDS = new Set(['op', 'image', 'time']);
 const PUT_FIELDS = new Set(['op', 'key', 'data', 'cas', 'client', 'seq', 'time']);
 const DELETE_FIELDS = new Set(['op', 'key', 'client', 'seq', 'time']);
+
+/** A time every reader can turn into a date (new Date(t).toISOString() throws past year 275760). */
+export function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_TIME_MS;
+}
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

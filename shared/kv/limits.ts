@@ -12,6 +12,12 @@ export const MAX_CLIENT_ID_BYTES = 128;
 export const MAX_CLIENT_SESSIONS = 10_000;
 /** Versions kept per key, as Vault KV v2's default `max_versions` (older ones are dropped). */
 export const MAX_VERSIONS_PER_KEY = 10;
+/** The highest version a key reaches; a write past it is refused (`version-limit`). Far beyond any
+ *  real use, and small enough that every version stays an exact integer in JSON and JavaScript. */
+export const MAX_KEY_VERSION = 2 ** 32 - 1;
+/** The latest time a command or a snapshot may carry: 9999-12-31T23:59:59.999Z, as ms since the
+ *  epoch. Later times cannot all be written as an ISO date (Vault's metadata shows them so). */
+export const MAX_TIME_MS = 253_402_300_799_999;
 /** Keys the store holds at most; a put of a new key beyond this is refused, never a crash. */
 export const MAX_KEYS = 100_000;
 

@@ -27,6 +27,8 @@ export type KvRefused =
       readonly duplicate?: true;
     }
   | { readonly ok: false; readonly code: 'store-full'; readonly key: string; readonly limit: number; readonly duplicate?: true }
+  /** The key is at MAX_KEY_VERSION: one more version could not be stored exactly. */
+  | { readonly ok: false; readonly code: 'version-limit'; readonly key: string; readonly limit: number; readonly duplicate?: true }
   | {
       /** The client already moved past this seq: the answer to it was forgotten, so refuse to guess. */
       readonly ok: false;
@@ -55,8 +57,8 @@ export function validateSessionResult(value: unknown): KvSessionResult {
   if (value['code'] === 'cas-mismatch' && isCount(value['expected']) && isCount(value['current'])) {
     return { ok: false, code: 'cas-mismatch', key, expected: value['expected'], current: value['current'] };
   }
-  if (value['code'] === 'store-full' && isCount(value['limit'])) {
-    return { ok: false, code: 'store-full', key, limit: value['limit'] };
+  if ((value['code'] === 'store-full' || value['code'] === 'version-limit') && isCount(value['limit'])) {
+    return { ok: false, code: value['code'], key, limit: value['limit'] };
   }
   throw new Error(`unknown session result ${JSON.stringify(value).slice(0, 80)}`);
 }

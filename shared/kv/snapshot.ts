@@ -1,7 +1,7 @@
 // The KV store's snapshot format: plain JSON text, validated field by field on restore because a
 // snapshot may come from a file a person uploaded (POST /v1/sys/storage/raft/snapshot).
-import { isPlainObject, validateKey } from './commands.ts';
-import { MAX_KEYS, MAX_VALUE_BYTES, MAX_VERSIONS_PER_KEY, MAX_CLIENT_SESSIONS, utf8Length } from './limits.ts';
+import { isPlainObject, isTime, validateKey } from './commands.ts';
+import { MAX_CLIENT_SESSIONS, MAX_KEY_VERSION, MAX_KEYS, MAX_TIME_MS, MAX_VALUE_BYTES, MAX_VERSIONS_PER_KEY, utf8Length } from './limits.ts';
 import { validateSessionResult } from './results.ts';
 import type { SessionRecord } from './sessions.ts';
 
@@ -107,34 +107,46 @@ function decodeKey(item: unknown): [string, KeyRecord] {
     throw new KvSnapshotError(`KV snapshot: ${(error as Error).message}`);
   }
   const where = `key ${JSON.stringify(key)}`;
+  // The same bounds a write keeps (store.ts): a restored key must take further writes, and its
+  // record must decode again after the node's next snapshot and restart.
   const currentVersion = count(item['currentVersion'], `${where} currentVersion`);
+  if (currentVersion < 1 || currentVersion > MAX_KEY_VERSION) {
+    throw new KvSnapshotError(`${where}: currentVersion must be from 1 to ${MAX_KEY_VERSION}; got ${currentVersion}`);
+  }
   const versions = new Map<number, VersionRecord>();
   for (const v of array(item['versions'], `${where} versions`, MAX_VERSIONS_PER_KEY)) {
     if (!isPlainObject(v) || !isPlainObject(v['data'])) throw new KvSnapshotError(`${where}: a version needs an object "data"`);
     const version = count(v['version'], `${where} version`);
-    if (version < 1 || version > currentVersion || versions.has(version)) {
-      throw new KvSnapshotError(`${where}: version ${version} is out of order or beyond currentVersion ${currentVersion}`);
+    // A store keeps the newest MAX_VERSIONS_PER_KEY versions; an older one would never be dropped
+    // and the key would soon hold more versions than an image may list.
+    if (version > currentVersion || version <= currentVersion - MAX_VERSIONS_PER_KEY || versions.has(version)) {
+      throw new KvSnapshotError(`${where}: version ${version} is not one of the ${MAX_VERSIONS_PER_KEY} newest up to currentVersion ${currentVersion}, or is listed twice`);
     }
     if (utf8Length(JSON.stringify(v['data'])) > MAX_VALUE_BYTES) throw new KvSnapshotError(`${where}: value too large`);
-    const deletionTime = v['deletionTime'] === null ? null : count(v['deletionTime'], `${where} deletionTime`);
+    const deletionTime = v['deletionTime'] === null ? null : time(v['deletionTime'], `${where} deletionTime`);
     versions.set(version, {
       data: deepFreeze(v['data']),
-      createdTime: count(v['createdTime'], `${where} createdTime`),
+      createdTime: time(v['createdTime'], `${where} createdTime`),
       deletionTime,
     });
   }
-  if (currentVersion < 1 || !versions.has(currentVersion)) {
+  if (!versions.has(currentVersion)) {
     throw new KvSnapshotError(`${where}: current version ${currentVersion} is missing from its versions`);
   }
   return [
     key,
     {
-      createdTime: count(item['createdTime'], `${where} createdTime`),
-      updatedTime: count(item['updatedTime'], `${where} updatedTime`),
+      createdTime: time(item['createdTime'], `${where} createdTime`),
+      updatedTime: time(item['updatedTime'], `${where} updatedTime`),
       currentVersion,
       versions,
     },
   ];
+}
+
+function time(value: unknown, what: string): number {
+  if (!isTime(value)) throw new KvSnapshotError(`KV snapshot: ${what} must be a time from 0 to ${MAX_TIME_MS} (ms since the epoch)`);
+  return value;
 }
 
 function count(value: unknown, what: string): number {

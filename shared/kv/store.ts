@@ -2,7 +2,7 @@
 // apply() is a pure function of (state, entry text): every replica that applies the same log
 // reaches the same state, which is what the State Machine Safety checker compares.
 import { decodeCommand, KvCommandError, type KvCommand, type KvDelete, type KvPut } from './commands.ts';
-import { MAX_KEYS, MAX_VERSIONS_PER_KEY } from './limits.ts';
+import { MAX_KEY_VERSION, MAX_KEYS, MAX_VERSIONS_PER_KEY } from './limits.ts';
 import type { KvApplyResult, KvSessionResult } from './results.ts';
 import { SessionTable } from './sessions.ts';
 import { decodeSnapshot, deepFreeze, encodeSnapshot, type KeyRecord, type SnapshotImage } from './snapshot.ts';
@@ -228,6 +228,7 @@ export class KvStore {
       });
       return { ok: true, op: 'put', key, version: 1 };
     }
+    if (current >= MAX_KEY_VERSION) return { ok: false, code: 'version-limit', key, limit: MAX_KEY_VERSION };
     const version = current + 1;
     const versions = new Map(record.versions);
     versions.set(version, { data, createdTime: time, deletionTime: null });

@@ -133,6 +133,8 @@ export const errorCodeSchema = z.enum([
   'unavailable',
   'timeout',
   'rate-limited',
+  'too-large',
+  'unsupported-media-type',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
@@ -148,6 +150,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   timeout: 504,
   'rate-limited': 429,
+  'too-large': 413,
+  'unsupported-media-type': 415,
   internal: 500,
 };
 
