@@ -9,6 +9,8 @@ import type { ProfileName } from './cluster/profiles.ts';
 import { CommandError } from '../shared/protocol/commands.ts';
 import { clusterNameSchema } from '../shared/protocol/schemas.ts';
 import { generateToken } from './auth/tokens.ts';
+import { createValueDigest } from './auth/value-digest.ts';
+import type { ValueDigest } from '../shared/protocol/redact.ts';
 
 export interface RegistryLimits {
   /** Clusters one server runs at most (the default one included). */
@@ -30,6 +32,8 @@ export interface NewCluster {
   /** Never reaped, and its data survives a server restart (the default cluster). */
   readonly permanent?: boolean;
   readonly forkedFrom?: string;
+  /** Show values to watchers (default: the server's --public-values). */
+  readonly publicValues?: boolean;
   /** Further cluster options (a scenario's prepared disks, switches, speed…). */
   readonly setup?: Omit<Partial<ClusterOptions>, 'name' | 'nodes' | 'dataDir' | 'profile'>;
 }
@@ -45,12 +49,20 @@ export interface LabSession {
   lastActivity: number;
   /** Open WebSocket connections on this cluster. */
   viewers: number;
+  /** Watchers without the token see values (a classroom's choice); otherwise digests of them. */
+  publicValues: boolean;
+  /** What a watcher sees of a value when publicValues is off. */
+  readonly digest: ValueDigest;
 }
 
 export class ClusterRegistry {
   private readonly sessions = new Map<string, LabSession>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly root: string;
+  /** New clusters show values to watchers (--public-values). */
+  publicValuesByDefault = false;
+  /** Called when a cluster starts or stops showing values to watchers. */
+  onValuesVisibility: (session: LabSession) => void = () => {};
   /** Called once a cluster runs (metrics start counting it). */
   onCreated: (session: LabSession) => void = () => {};
   /** Called after a cluster is removed (idle or deleted), e.g. to close its viewers' sockets. */
@@ -89,11 +101,20 @@ export class ClusterRegistry {
       forkedFrom: request.forkedFrom ?? null,
       lastActivity: performance.now(),
       viewers: 0,
+      publicValues: request.publicValues ?? this.publicValuesByDefault,
+      digest: createValueDigest(),
     };
     this.sessions.set(name, session);
     cluster.start();
     this.onCreated(session);
     return session;
+  }
+
+  /** Shows or hides values to the cluster's watchers; every page then gets a fresh welcome. */
+  setPublicValues(session: LabSession, shown: boolean): void {
+    if (session.publicValues === shown) return;
+    session.publicValues = shown;
+    this.onValuesVisibility(session);
   }
 
   get(name: string): LabSession | undefined {

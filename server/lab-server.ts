@@ -34,6 +34,8 @@ export interface LabServerOptions {
   readonly httpRate?: RateLimit;
   /** Host names (besides loopback names, IP literals and --host) this server answers to. */
   readonly allowedHosts?: readonly string[];
+  /** Watchers without the token see values in every cluster (a classroom); default: digests. */
+  readonly publicValues?: boolean;
   /** TCP connections at once (HTTP and WebSocket). */
   readonly maxConnections?: number;
   readonly timeouts?: Partial<HttpTimeouts>;
@@ -66,6 +68,8 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const live = new LiveServer(clusters, hosts, { ...DEFAULT_LIVE_LIMITS, ...options.live });
   const metrics = new MetricsCollector(clusters, () => live);
   clusters.onCreated = (session) => metrics.watch(session);
+  clusters.publicValuesByDefault = options.publicValues ?? false;
+  clusters.onValuesVisibility = (session) => live.valuesVisibilityChanged(session);
   clusters.onRemoved = (session: LabSession, why) => {
     metrics.forget(session);
     live.clusterRemoved(session.name, why);

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     ...(options.token ? { token: options.token } : {}),
     ...(options.httpRate ? { httpRate: { perSecond: options.httpRate, burst: options.httpRate * 2 } } : {}),
     allowedHosts: options.allowedHosts,
+    ...(options.publicValues ? { publicValues: true } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     limits: {
       ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),

@@ -1,7 +1,7 @@
 // The one door every command goes through, from REST and from the WebSocket alike: control needs
 // the cluster's token, each connection has a rate limit, and add-node must fit the server's cap.
 // Answers are CommandResults with the same codes either way.
-import type { Command, CommandResult } from '../../shared/protocol/commands.ts';
+import type { CommandResult, LabCommand } from '../../shared/protocol/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
 import { logRequestFailure } from '../http/request-log.ts';
@@ -13,13 +13,17 @@ export interface CommandCaller {
   readonly withinRate: boolean;
 }
 
-export async function runCommand(registry: ClusterRegistry, session: LabSession, command: Command, caller: CommandCaller): Promise<CommandResult> {
+export async function runCommand(registry: ClusterRegistry, session: LabSession, command: LabCommand, caller: CommandCaller): Promise<CommandResult> {
   if (!caller.withinRate) return { ok: false, code: 'rate-limited', error: 'too many commands on this connection; slow down' };
   if (!caller.control) {
     return { ok: false, code: 'forbidden', error: `watching only: controlling ${session.name} needs its token (open the control link, or fork your own cluster)` };
   }
   registry.touch(session);
   try {
+    if (command.type === 'values-visibility') {
+      registry.setPublicValues(session, command.public);
+      return { ok: true, result: { publicValues: session.publicValues } };
+    }
     if (command.type === 'add-node') registry.assertRoomForNode();
     return await session.cluster.execute(command);
   } catch (error) {

@@ -19,6 +19,7 @@ describe('npm start flags', () => {
     expect(parseArgs(['--http-rate', '5000'], {}).httpRate).toBe(5000);
     expect(parseArgs(['--allowed-host', 'lab.example', '--allowed-host=class.local'], {}).allowedHosts).toEqual(['lab.example', 'class.local']);
     expect(parseArgs(['--max-connections', '300'], {}).maxConnections).toBe(300);
+    expect(parseArgs(['--public-values'], {}).publicValues).toBe(true);
   });
 
   it('refuses bad values with a message naming the flag', () => {

@@ -20,6 +20,8 @@ export interface StartOptions {
   allowedHosts: string[];
   /** TCP connections at once (HTTP and WebSocket together). */
   maxConnections?: number;
+  /** Watchers without a token see values, not digests (a classroom). */
+  publicValues?: boolean;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -36,6 +38,8 @@ export const USAGE = `usage: npm start -- [options]
   --allowed-host H    a name this server answers to (repeatable; loopback names, IP addresses and
                       --host always work): the name students type, or a proxy's
   --max-connections N TCP connections at once, HTTP and WebSocket together (default 2000)
+  --public-values     watchers without a token see key values (default: a digest of each;
+                      a cluster's control can change it with the values-visibility command)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -102,6 +106,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         options.allowedHosts.push(name);
         break;
       }
+      case '--public-values':
+        if (inline !== undefined) throw new UsageError('--public-values takes no value');
+        options.publicValues = true;
+        break;
       case '--max-connections':
         options.maxConnections = parseCount(value(), '--max-connections', 10, 100_000);
         break;

@@ -3,10 +3,10 @@
 // command takes field=value pairs (`clock speed=0.5 paused=true`, values read as JSON when they
 // parse). The result is validated with the same schema the server uses, so a typo is caught here
 // with the same message the server would give.
-import { commandSchema, describeValidationError, type Command } from '../../shared/protocol/commands.ts';
+import { describeValidationError, labCommandSchema, type LabCommand } from '../../shared/protocol/commands.ts';
 
 export type LabAction =
-  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'command'; readonly command: LabCommand }
   | { readonly kind: 'status' }
   | { readonly kind: 'clusters' }
   | { readonly kind: 'create'; readonly nodes: number; readonly profile: string }
@@ -72,7 +72,7 @@ export function parseLabArgs(argv: readonly string[], env: NodeJS.ProcessEnv): L
     if ((verb === 'put' || verb === 'get' || verb === 'delete-key') && positional[0]) raw['key'] = positional[0];
     if (verb === 'put' && positional[1] !== undefined) raw['value'] = positional.slice(1).join(' ');
     if (verb === 'transfer-leadership' && positional[0]) raw['to'] = positional[0];
-    const parsed = commandSchema.safeParse(raw);
+    const parsed = labCommandSchema.safeParse(raw);
     if (!parsed.success) throw new LabUsageError(`${verb}: ${describeValidationError(parsed.error)}`);
     return { kind: 'command', command: parsed.data };
   })();

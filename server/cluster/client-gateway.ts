@@ -5,7 +5,7 @@
 import { encodeCommand, KvCommandError, type KvCommand } from '../../shared/kv/commands.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import { untilDefinite, type AttemptRoute } from '../../shared/host/until-definite.ts';
-import { recordClientOp, type ClientOpBase } from '../../shared/host/client-op-record.ts';
+import { describeClientOp, describeReadAnswer, recordClientOp, type ClientOpBase } from '../../shared/host/client-op-record.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { WorkerRequest, WorkerRequests } from './worker-requests.ts';
 import type { ReadQuery } from './worker-protocol.ts';
@@ -59,9 +59,10 @@ export class ClientGateway {
         ? { op: 'delete', key, client, seq, time }
         : { op: 'put', key, data: request.data ?? { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client, seq, time };
     const shownValue = request.value ?? (request.data ? JSON.stringify(request.data) : '');
-    const shown = op === 'delete' ? `delete ${key}` : `${op} ${key} = ${shorten(shownValue)}${request.cas !== undefined ? ` if version ${request.cas}` : ''}`;
+    const base: ClientOpBase = { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null };
+    const shown = describeClientOp(base);
     return this.recorded(
-      { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null },
+      base,
       shown,
       async () => {
         try {
@@ -99,15 +100,16 @@ export class ClientGateway {
   async read(key: string, consistency: Consistency, node?: string, query: ReadQuery = { what: 'value' }): Promise<Record<string, unknown>> {
     // Metadata and folder listings are reads too, but not of one value: not in the client history.
     if (query.what !== 'value' || query.version !== undefined) return this.readOther(key, consistency, node, query);
-    const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
-    return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, async () => {
+    const base: ClientOpBase = { op: 'get', key, value: null, cas: null, consistency, node: node ?? null };
+    const shown = describeClientOp(base);
+    return this.recorded(base, shown, async () => {
       // A stale read is served by whichever node is asked. Lease and ReadIndex reads need the
       // leader: without a chosen node, go where "not leader" points; a chosen node answers itself.
       const find = consistency !== 'stale' && node === undefined;
       const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
       const result = await this.untilDefinite({ kind: 'read', key, consistency }, target, { redirect: find, failover: find });
       const value = typeof result['value'] === 'string' ? result['value'] : null;
-      return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
+      return { ...result, detail: `${shown} → ${describeReadAnswer(value, result['version'])}` };
     });
   }
 
@@ -140,6 +142,3 @@ export class ClientGateway {
   }
 }
 
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

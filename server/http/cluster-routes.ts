@@ -9,6 +9,7 @@ import {
   type ClusterSummary,
   type CreatedCluster,
 } from '../../shared/protocol/clusters.ts';
+import { redactView } from '../../shared/protocol/redact.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
 import { copySettings } from './fork-settings.ts';
@@ -33,7 +34,11 @@ export async function handleClusterRoutes(
   }
   if (parts.length === 2 && method === 'GET') {
     const session = findSession(registry, parts[1]);
-    return { ok: true, result: { cluster: session.cluster.view, control: tokensMatch(presentedToken(request), session.token) } };
+    const control = tokensMatch(presentedToken(request), session.token);
+    // As on the WebSocket: without the token, values are digests unless the cluster made them public.
+    const values = control || session.publicValues ? 'shown' : 'digests';
+    const cluster = values === 'shown' ? session.cluster.view : redactView(session.cluster.view, session.digest);
+    return { ok: true, result: { cluster, control, values, publicValues: session.publicValues } };
   }
   if (parts.length === 2 && method === 'DELETE') {
     const session = findSession(registry, parts[1]);
@@ -46,7 +51,7 @@ export async function handleClusterRoutes(
     const source = findSession(registry, parts[1]);
     const body = parse(forkClusterRequestSchema, await readJsonBody(request), 'body');
     const nodes = Math.min(9, Math.max(1, source.cluster.nodeIds().length));
-    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, ...(body.name ? { name: body.name } : {}) });
+    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, publicValues: source.publicValues, ...(body.name ? { name: body.name } : {}) });
     const skipped = await copySettings(source.cluster.view, fork.cluster);
     sendResult(response, { ok: true, result: { ...created(request, fork), skippedSettings: skipped } }, 201);
     return 'sent';

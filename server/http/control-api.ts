@@ -3,7 +3,7 @@
 // its body. Cluster management (create, fork, delete) is in cluster-routes.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { CommandError, commandSchema, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
+import { CommandError, labCommandSchema, type CommandResult, type LabCommand } from '../../shared/protocol/commands.ts';
 import { consistencySchema } from '../../shared/protocol/events.ts';
 import { kvKeySchema, kvValueSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import { runCommand } from '../auth/command-gate.ts';
@@ -29,7 +29,7 @@ const NODE_ACTIONS = {
   disk: 'disk',
   remove: 'remove-node',
   promote: 'promote',
-} as const satisfies Record<string, Command['type']>;
+} as const satisfies Record<string, LabCommand['type']>;
 
 /** Handles /api/… (the front door in lab-server.ts has checked path, host, rate and origin);
  *  returns false for paths that are not its own. */
@@ -57,11 +57,11 @@ async function route(request: IncomingMessage, target: RequestTarget, parts: rea
   if (parts[0] !== 'clusters' || parts.length < 3) return null;
   const session = findSession(registry, parts[1]);
   const rest = parts.slice(2);
-  const run = (command: Command): Promise<CommandResult> =>
+  const run = (command: LabCommand): Promise<CommandResult> =>
     runCommand(registry, session, command, { control: tokensMatch(presentedToken(request), session.token), withinRate: true });
 
   if (rest.length === 1 && rest[0] === 'commands' && method === 'POST') {
-    return run(parse(commandSchema, await readJsonBody(request), 'command'));
+    return run(parse(labCommandSchema, await readJsonBody(request), 'command'));
   }
   if (rest.length === 3 && rest[0] === 'nodes' && method === 'POST') {
     const node = parse(nodeIdSchema, rest[1], 'node');

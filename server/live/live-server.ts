@@ -92,6 +92,11 @@ export class LiveServer {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, session, control));
   }
 
+  /** The cluster started or stopped showing values to watchers: every page of it starts over. */
+  valuesVisibilityChanged(session: LabSession): void {
+    for (const viewer of this.viewers) if (viewer.session === session) viewer.resync();
+  }
+
   /** Closes every connection on a cluster that was removed (idle or deleted). */
   clusterRemoved(name: string, why: string): void {
     for (const viewer of this.viewers) if (viewer.session.name === name) viewer.socket.close(4404, `cluster ${why}`);

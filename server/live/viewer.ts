@@ -2,10 +2,13 @@
 // once, whatever the number of viewers. Each viewer watches its own socket: past `highWaterBytes`
 // of unsent data it stops receiving batches (so no buffer grows without bound), and once the
 // socket drains below `lowWaterBytes` it gets one coalesced summary of everything it missed — a
-// fresh `welcome` frame with the current view — and then the stream again.
+// fresh `welcome` frame with the current view — and then the stream again. A viewer without the
+// token sees digests in place of values (shared/protocol/redact.ts) unless the cluster's values
+// are public; the feed serialises each batch at most twice, once per kind of viewer.
 import type { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/protocol/frames.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
+import { redactEvent, redactView, type ValuesShown } from '../../shared/protocol/redact.ts';
 import type { LabSession } from '../cluster-registry.ts';
 
 /** Events are gathered for this long and sent as one frame. */
@@ -63,8 +66,15 @@ export class ClusterFeed {
     if (this.batch.length === 0) return;
     const events = this.batch;
     this.batch = [];
-    const text = JSON.stringify({ type: 'events', events, clock: this.session.cluster.clock.state() } satisfies ServerFrame);
-    for (const viewer of this.viewers) if (viewer.deliver(text)) this.stats.eventsSent += events.length;
+    const clock = this.session.cluster.clock.state();
+    const texts: Partial<Record<ValuesShown, string>> = {};
+    const textFor = (values: ValuesShown): string =>
+      (texts[values] ??= JSON.stringify({
+        type: 'events',
+        events: values === 'shown' ? events : events.map((event) => redactEvent(event, this.session.digest)),
+        clock,
+      } satisfies ServerFrame));
+    for (const viewer of this.viewers) if (viewer.deliver(textFor(viewer.values))) this.stats.eventsSent += events.length;
   }
 }
 
@@ -85,6 +95,17 @@ export class Viewer {
   welcome(protocol: number, control: boolean): void {
     this.control = control;
     this.sendWelcome(protocol);
+  }
+
+  /** What this viewer may see of values: the token holder and a cluster with public values see them. */
+  get values(): ValuesShown {
+    return this.control || this.session.publicValues ? 'shown' : 'digests';
+  }
+
+  /** The cluster changed what watchers see: start over from a fresh welcome. */
+  resync(): void {
+    if (this.behind) return; // it gets a fresh welcome once it drains anyway
+    this.sendWelcome(this.protocol);
   }
 
   send(frame: ServerFrame): void {
@@ -120,7 +141,9 @@ export class Viewer {
 
   private sendWelcome(protocol: number): void {
     this.protocol = protocol;
-    this.send({ type: 'welcome', protocol, control: this.control, view: this.session.cluster.view });
+    const values = this.values;
+    const view = values === 'shown' ? this.session.cluster.view : redactView(this.session.cluster.view, this.session.digest);
+    this.send({ type: 'welcome', protocol, control: this.control, values, publicValues: this.session.publicValues, view });
   }
 
   private sendText(text: string): boolean {

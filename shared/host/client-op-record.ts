@@ -18,6 +18,21 @@ export interface ClientOpHost {
   emit(event: UnstampedEvent): void;
 }
 
+/**
+ * The operation in one line, never with its value ("put color if version 3", "get color (stale at
+ * n2)"): the value travels in its own field, which a watcher without the token sees as a digest.
+ */
+export function describeClientOp(base: ClientOpBase): string {
+  if (base.op === 'delete') return `delete ${base.key}`;
+  if (base.op === 'get') return `get ${base.key} (${base.consistency ?? 'linearizable'}${base.node ? ` at ${base.node}` : ''})`;
+  return `${base.op} ${base.key}${base.cas !== null ? ` if version ${base.cas}` : ''}`;
+}
+
+/** A read's answer for its detail line: which version it saw (the value is in the value field). */
+export function describeReadAnswer(value: string | null, version: unknown): string {
+  return value === null ? 'absent' : `version ${String(version)}`;
+}
+
 /** Emits the client-call now; what it returns records the end, however the operation ends. */
 export function recordClientOp(host: ClientOpHost, client: string, opId: number, base: ClientOpBase, shown: string) {
   const start = host.now();

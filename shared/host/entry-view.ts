@@ -4,20 +4,19 @@ import type { Entry } from '../raft/types.ts';
 import type { EntryView } from '../protocol/views.ts';
 
 export function toEntryView(entry: Entry): EntryView {
-  return { index: entry.index, term: entry.term, type: entry.type, summary: summarizeEntry(entry) };
-}
-
-function summarizeEntry(entry: Entry): string {
-  if (entry.type === 'noop') return 'no-op';
-  if (entry.type === 'config') return `config ${entry.data.slice(0, 60)}`;
+  const base = { index: entry.index, term: entry.term, type: entry.type };
+  if (entry.type === 'noop') return { ...base, summary: 'no-op' };
+  if (entry.type === 'config') return { ...base, summary: `config ${entry.data.slice(0, 60)}` };
   try {
     const command = JSON.parse(entry.data) as { op?: unknown; key?: unknown; data?: unknown };
-    if (command.op === 'put' && typeof command.key === 'string') return `put ${command.key} = ${showValue(command.data)}`;
-    if (command.op === 'delete' && typeof command.key === 'string') return `delete ${command.key}`;
+    // The value is a field of its own, never part of the summary: watchers see only its digest.
+    if (command.op === 'put' && typeof command.key === 'string') return { ...base, summary: `put ${command.key}`, value: showValue(command.data) };
+    if (command.op === 'delete' && typeof command.key === 'string') return { ...base, summary: `delete ${command.key}` };
+    if (command.op === 'restore') return { ...base, summary: 'restore a snapshot image' };
   } catch {
-    // Not JSON: show the raw text below.
+    // Not a KV command: not JSON, so nothing a client wrote; shown as it is below.
   }
-  return entry.data.slice(0, 60);
+  return { ...base, summary: `unreadable entry (${entry.data.length} bytes)` };
 }
 
 /** The lab's form writes {value: "..."}; show that as the plain string, anything else as JSON. */

@@ -123,6 +123,18 @@ export const commandSchema = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
 
+/** Commands about who sees what on this server, not about the cluster's nodes: the server runs
+ *  them itself (the simulator, which has no watchers, never sees them). */
+export const serverCommandSchema = z.discriminatedUnion('type', [
+  /** Watchers without the token see values (true, a classroom) or only digests (false, the default). */
+  z.object({ type: z.literal('values-visibility'), public: z.boolean() }),
+]);
+export type ServerCommand = z.infer<typeof serverCommandSchema>;
+
+/** Every command a page or a REST client may send. */
+export const labCommandSchema = z.discriminatedUnion('type', [...commandSchema.options, ...serverCommandSchema.options]);
+export type LabCommand = z.infer<typeof labCommandSchema>;
+
 export const errorCodeSchema = z.enum([
   'bad-request',
   'forbidden',

@@ -6,3 +6,4 @@ export * from './commands.ts';
 export * from './frames.ts';
 export * from './reduce-view.ts';
 export * from './describe-event.ts';
+export * from './redact.ts';

@@ -1,2 +1,2 @@
 /** Bumped on any incompatible change to frames, events or commands. Sent in the WebSocket handshake. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -7,8 +7,10 @@ export const entryViewSchema = z.object({
   index: z.number().int().positive(),
   term: z.number().int().nonnegative(),
   type: z.enum(['normal', 'noop', 'config']),
-  /** One line for the log strip: "put color = blue", "no-op", "config add-voter n6". */
+  /** One line for the log strip, without the value: "put color", "no-op", "config add-voter n6". */
   summary: z.string(),
+  /** The value a put writes (shown after the summary); a watcher without the token gets its digest. */
+  value: z.string().optional(),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
 

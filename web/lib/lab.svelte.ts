@@ -1,7 +1,7 @@
 // The lab as the page sees it: a live cluster or a saved recording, the moment being looked at
 // (LIVE, or a point in the recorded past), and what the person has selected. Components read from
 // here and act through its methods; nothing else holds page-wide state.
-import { applyEvent, type ClusterView, type Command, type CommandResult } from '../../shared/protocol/index.ts';
+import { applyEvent, type ClusterView, type CommandResult, type LabCommand } from '../../shared/protocol/index.ts';
 import { LiveCluster } from './live-cluster.svelte.ts';
 import { Recorder } from './recorder.ts';
 import { makeRecording, type Recording } from './recording-file.ts';
@@ -92,7 +92,7 @@ export class Lab {
     return this.live?.virtualNow(realNow) ?? 0;
   }
 
-  async send(command: Command, doing?: string): Promise<CommandResult> {
+  async send(command: LabCommand, doing?: string): Promise<CommandResult> {
     if (!this.isLive || !this.live) {
       const result: CommandResult = { ok: false, code: 'conflict', error: 'you are looking at the past: press LIVE to act on the cluster' };
       this.notify(false, result.error);

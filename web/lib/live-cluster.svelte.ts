@@ -7,7 +7,7 @@ import {
   type ClockView,
   type ClusterEvent,
   type ClusterView,
-  type Command,
+  type LabCommand,
   type CommandResult,
 } from '../../shared/protocol/index.ts';
 import { Recorder } from './recorder.ts';
@@ -30,6 +30,9 @@ export class LiveCluster {
   #connection = $state<ConnectionState>('connecting');
   /** The server lets this connection control the cluster (it presented the token), or only watch. */
   #control = $state(false);
+  /** digests: the server sends a digest in place of every value (no token, values not public). */
+  #values = $state<'shown' | 'digests'>('shown');
+  #publicValues = $state(false);
   #problem = $state<string | null>(null);
   /** Bumped on every batch: derived values that read the (non-reactive) recorder depend on it. */
   #version = $state(0);
@@ -51,6 +54,14 @@ export class LiveCluster {
     private readonly token: string | null = null,
     private readonly baseUrl: string = location.origin,
   ) {}
+
+  get values(): 'shown' | 'digests' {
+    return this.#values;
+  }
+
+  get publicValues(): boolean {
+    return this.#publicValues;
+  }
 
   get control(): boolean {
     return this.#control;
@@ -105,7 +116,7 @@ export class LiveCluster {
     this.#socket?.close();
   }
 
-  send(command: Command): Promise<CommandResult> {
+  send(command: LabCommand): Promise<CommandResult> {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.resolve({ ok: false, code: 'unavailable', error: 'not connected to the lab' });
@@ -141,9 +152,12 @@ export class LiveCluster {
         this.#attempt = 0;
         this.#connection = 'open';
         this.#control = frame.control;
+        this.#publicValues = frame.publicValues;
         this.#problem = null;
-        // A reconnect cannot fill the gap in the recording: start a new one from this view.
-        if (!this.#recorder || frame.view.seq !== this.#recorder.head.seq) this.#recorder = new Recorder(frame.view);
+        // A reconnect cannot fill the gap in the recording, and a recording holds values or digests,
+        // never both: start a new one from this view.
+        if (!this.#recorder || frame.view.seq !== this.#recorder.head.seq || frame.values !== this.#values) this.#recorder = new Recorder(frame.view);
+        this.#values = frame.values;
         this.#view = frame.view;
         this.#anchor(frame.view.clock);
         this.#version++;

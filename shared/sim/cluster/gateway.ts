@@ -6,7 +6,7 @@
 import { encodeCommand, KvCommandError, type KvCommand } from '../../kv/index.ts';
 import { CommandError } from '../../protocol/commands.ts';
 import { untilDefinite, type AttemptRoute } from '../../host/until-definite.ts';
-import { recordClientOp, type ClientOpBase } from '../../host/client-op-record.ts';
+import { describeClientOp, describeReadAnswer, recordClientOp, type ClientOpBase } from '../../host/client-op-record.ts';
 import type { Consistency, UnstampedEvent } from '../../protocol/events.ts';
 import type { NodeRequest, RequestOutcome } from './requests.ts';
 
@@ -48,8 +48,11 @@ export class SimGateway {
         ? { op: 'delete', key, client, seq, time }
         : { op: 'put', key, data: { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client, seq, time };
     const shownValue = request.value ?? '';
-    const shown = op === 'delete' ? `delete ${key}` : `${op} ${key} = ${shorten(shownValue)}${request.cas !== undefined ? ` if version ${request.cas}` : ''}`;
-    return this.recorded({ op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null }, shown, () => {
+    const base: ClientOpBase = { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null };
+    const shown = describeClientOp(base);
+    return this.recorded(
+      base,
+      shown, () => {
       try {
         let encoded: string;
         try {
@@ -74,13 +77,14 @@ export class SimGateway {
   }
 
   read(key: string, consistency: Consistency, node?: string): Record<string, unknown> {
-    const shown = `get ${key} (${consistency}${node ? ` at ${node}` : ''})`;
-    return this.recorded({ op: 'get', key, value: null, cas: null, consistency, node: node ?? null }, shown, () => {
+    const base: ClientOpBase = { op: 'get', key, value: null, cas: null, consistency, node: node ?? null };
+    const shown = describeClientOp(base);
+    return this.recorded(base, shown, () => {
       const find = consistency !== 'stale' && node === undefined;
       const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
       const result = this.untilDefinite({ kind: 'read', key, consistency }, target, { redirect: find, failover: find });
       const value = typeof result['value'] === 'string' ? result['value'] : null;
-      return { ...result, detail: `${shown} → ${value === null ? 'absent' : shorten(value)} (v${String(result['version'])})` };
+      return { ...result, detail: `${shown} → ${describeReadAnswer(value, result['version'])}` };
     });
   }
 
@@ -107,6 +111,3 @@ export class SimGateway {
   }
 }
 
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
