@@ -116,7 +116,8 @@ describe('the boundary, fuzzed', () => {
         socket.once('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
         socket.once('error', () => resolve('error'));
       });
-    for (const headers of [{ origin: 'http://evil.example' }, { origin: `http://evil.example:${port}`, host: `evil.example:${port}` }, { host: 'attacker.test' }, { origin: `ws://127.0.0.1:${port}` }]) {
+    const upgrades: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { origin: `http://evil.example:${port}`, host: `evil.example:${port}` }, { host: 'attacker.test' }, { origin: `ws://127.0.0.1:${port}` }];
+    for (const headers of upgrades) {
       const outcome = await upgrade(headers);
       if (outcome !== '403') failures.push(`upgrade ${JSON.stringify(headers)} → ${outcome}`);
     }
