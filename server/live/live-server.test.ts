@@ -90,7 +90,7 @@ describe('a slow reader', () => {
   it('is switched to a coalesced summary past the high-water mark and back once drained', () => {
     const sent: string[] = [];
     const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (text: string) => sent.push(text) };
-    const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster } as unknown as LabSession;
+    const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster, publicValues: false, digest: (value: string) => `‹hidden ${value.length}›` } as unknown as LabSession;
     const stats = { framesSent: 0, eventsSent: 0, resyncs: 0 };
     const viewer = new Viewer(socket as unknown as WebSocket, session, { highWaterBytes: 1000, lowWaterBytes: 100 }, stats);
     viewer.welcome(PROTOCOL_VERSION, false);

@@ -17,18 +17,20 @@ import { ClusterFeed, Viewer, type BackpressureLimits } from './viewer.ts';
 
 /** Frames from a page are commands; the largest is a put of the largest value. ws refuses more. */
 export const MAX_CLIENT_FRAME_BYTES = MAX_VALUE_BYTES + 8 * 1024;
-const HEARTBEAT_MS = 15_000;
 
 export interface LiveLimits extends BackpressureLimits {
   /** Open WebSocket connections per server. */
   readonly maxConnections: number;
   /** Commands per connection. */
   readonly commands: RateLimit;
+  /** A peer is pinged this often and dropped if it did not answer the previous ping. */
+  readonly heartbeatMs: number;
 }
 
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   maxConnections: 1000,
   commands: { perSecond: 20, burst: 40 },
+  heartbeatMs: 15_000,
   highWaterBytes: 1024 * 1024,
   lowWaterBytes: 64 * 1024,
 };
@@ -60,7 +62,7 @@ export class LiveServer {
         this.alive.delete(socket);
         socket.ping();
       }
-    }, HEARTBEAT_MS);
+    }, limits.heartbeatMs);
     this.heartbeat.unref();
   }
 
