@@ -59,8 +59,9 @@ export function stepRegister(s: RegisterState, input: KvOpInput, output: KvOpOut
     case 'get': {
       if (output === undefined) return s;
       if (output.op !== 'get' || output.version !== s.version || output.deleted !== s.deleted) return null;
+      // A missing or deleted key has no value to give: a read that reports one anyway is wrong.
       const visible = s.version !== 0 && !s.deleted;
-      return !visible || output.value === s.value ? s : null;
+      return output.value === (visible ? s.value : null) ? s : null;
     }
   }
 }
