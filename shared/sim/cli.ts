@@ -1,10 +1,13 @@
-// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stale-reads] [--list-bugs]
+// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--list-bugs]
 // npm run sim -- --scenario ID [--seed S] [--latency MS] [--jitter MS] | --list-scenarios  (scenario-cli.ts)
 // Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
-// line. Exit code: without --bug, 1 if any seed failed; with --bug, 1 if the checkers missed it.
+// line (with the first failure's seed and property, and how often each kind of fault fired).
+// `--mix` runs a bug's fault mix without the bug. Exit code: without --bug, 1 if any seed failed;
+// with --bug (or --stale-reads), 1 unless a safety checker caught it (a liveness timeout is no
+// catch: it does not say which rule was broken).
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
-import { runSimulation, type SimResult } from './simulator.ts';
+import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
 import { runScenarioCli } from './scenario-cli.ts';
 
 // One scenario of the library in the simulator: its own options and report.
@@ -17,6 +20,8 @@ interface CliArgs {
   nodes: number;
   ticks: number;
   bugs: BugName[];
+  /** null: the bugs' own mix. */
+  mix: BugName[] | null;
   faults: boolean;
   staleReads: boolean;
   listBugs: boolean;
@@ -24,7 +29,7 @@ interface CliArgs {
 }
 
 function parse(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], faults: true, staleReads: false, listBugs: false, stopOnFailure: false };
+  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], mix: null, faults: true, staleReads: false, listBugs: false, stopOnFailure: false };
   let seedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -59,6 +64,14 @@ function parse(argv: readonly string[]): CliArgs {
         args.bugs.push(name as BugName);
         break;
       }
+      case '--mix': {
+        const name = value();
+        args.mix ??= [];
+        if (name === 'standard') break;
+        if (!(ALL_BUGS as string[]).includes(name)) fail(`unknown mix "${name}"; known: standard, ${ALL_BUGS.join(', ')}`);
+        args.mix.push(name as BugName);
+        break;
+      }
       case '--no-faults':
         args.faults = false;
         break;
@@ -81,7 +94,7 @@ function parse(argv: readonly string[]): CliArgs {
 
 function fail(message: string): never {
   console.error(`sim: ${message}`);
-  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--no-faults] [--stale-reads] [--stop] | --list-bugs');
+  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--stop] | --list-bugs');
   process.exit(2);
 }
 
@@ -101,16 +114,25 @@ const started = performance.now();
 const cpuStart = process.cpuUsage();
 let violations = 0;
 let firstFailingSeed: number | null = null;
+/** The property the first failing seed broke first (a safety invariant, linearizability or liveness). */
+let firstFailure: { seed: number; kind: SimFailure['kind']; invariant: string } | null = null;
+/** Seeds that failed on safety (an invariant, or linearizability), not only on liveness. */
+let safetyViolations = 0;
 let ran = 0;
 const byInvariant: Record<string, number> = {};
-const exercised = { elections: 0, crashes: 0, snapshotsInstalled: 0, membershipChanges: 0, operations: 0 };
+// What the fault schedule and the load really did, summed over the seeds: a run where a fault
+// never fired proves nothing about it.
+const exercised = { elections: 0, crashes: 0, restarts: 0, partitions: 0, linkCuts: 0, snapshotsInstalled: 0, compactions: 0, membershipChanges: 0, operations: 0, completedOperations: 0 };
 for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
-  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
+  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
   ran++;
   for (const key of Object.keys(exercised) as Array<keyof typeof exercised>) exercised[key] += result.stats[key];
   if (!result.ok) {
     violations++;
     firstFailingSeed ??= seed;
+    const first = result.failures[0];
+    if (first !== undefined) firstFailure ??= { seed, kind: first.kind, invariant: first.invariant };
+    if (result.failures.some((f) => f.kind !== 'liveness')) safetyViolations++;
     for (const f of result.failures) byInvariant[f.invariant] = (byInvariant[f.invariant] ?? 0) + 1;
     if (violations <= 5) report(result);
     if (args.stopOnFailure) break;
@@ -124,13 +146,16 @@ console.log(
   JSON.stringify({
     seeds: ran,
     violations,
+    safetyViolations,
     firstFailingSeed,
+    firstFailure,
     elapsedMs,
     cpuMs,
     seedsPerSecond: Math.round((ran / Math.max(elapsedMs, 1)) * 1000 * 10) / 10,
     nodes: args.nodes,
     ticks: args.ticks,
     bugs: args.bugs,
+    mix: args.mix ?? args.bugs,
     faults: args.faults,
     failuresByInvariant: byInvariant,
     exercised,
@@ -138,4 +163,4 @@ console.log(
 );
 // A run that plants a defect (a bug switch, or stale reads) succeeds when the checkers catch it.
 const planted = args.bugs.length > 0 || args.staleReads;
-process.exit(planted ? (violations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);
+process.exit(planted ? (safetyViolations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);

@@ -17,6 +17,8 @@ export class FaultSchedule {
   private active = true;
   /** Human-readable record of what happened, for a failing seed's report. */
   readonly log: string[] = [];
+  /** Network faults that fired (node faults are counted by the nodes themselves). */
+  readonly counts = { partitions: 0, linkCuts: 0 };
 
   constructor(
     private readonly rng: Prng,
@@ -102,6 +104,7 @@ export class FaultSchedule {
     const ids = this.shuffledIds();
     const cut = randomInt(this.rng, 1, ids.length - 1);
     this.net.partition([ids.slice(0, cut), ids.slice(cut)]);
+    this.counts.partitions++;
     this.log.push(`${tick}: partition ${ids.slice(0, cut).join(',')} | ${ids.slice(cut).join(',')}`);
     this.healPartitionLater(tick);
   }
@@ -110,6 +113,7 @@ export class FaultSchedule {
     const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
     if (leader === undefined) return;
     this.net.isolate(leader.id, this.nodes.map((n) => n.id));
+    this.counts.partitions++;
     this.log.push(`${tick}: isolate leader ${leader.id}`);
     this.healPartitionLater(tick);
   }
@@ -128,6 +132,7 @@ export class FaultSchedule {
     if (from === undefined || to === undefined) return;
     const direction = this.rng() < 0.5 ? 'one-way' : 'both';
     this.net.cut(from, to, direction);
+    this.counts.linkCuts++;
     const until = tick + randomInt(this.rng, ...this.profile.partitionFor);
     this.log.push(`${tick}: cut ${from}→${to} ${direction}`);
     this.at(until, () => this.net.uncut(from, to, direction));

@@ -15,6 +15,9 @@ export interface SimOptions {
   readonly faults: boolean;
   /** How clients read (default 'linearizable': ReadIndex or leader lease). */
   readonly reads?: ReadMode;
+  /** The fault mixes to lean toward (see faultProfile); default: those of the bugs switched on.
+   *  Given on its own, it runs the correct core under exactly the faults that catch a bug. */
+  readonly mix?: readonly BugName[];
 }
 
 export const DEFAULT_OPTIONS: SimOptions = { seed: 1, nodes: 5, ticks: 600, bugs: [], faults: true };
@@ -76,14 +79,20 @@ const STANDARD: FaultProfile = {
 
 const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, membership: 0, crashAfterOldTermCommit: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
 
+/** The bug mixes a run leans toward: `mix` if given, else the bugs switched on. */
+export function mixOf(options: SimOptions): readonly BugName[] {
+  return options.mix ?? options.bugs;
+}
+
 /**
  * Some bugs only show under a particular mix of faults; a run with such a bug switched on leans
- * the schedule that way (the checkers stay the same). Without bugs the standard mix is used.
+ * the schedule that way (the checkers stay the same). Without bugs the standard mix is used. The
+ * mix can also be chosen without the bug (`mix`), so the correct core meets the same faults.
  */
 export function faultProfile(options: SimOptions): FaultProfile {
   if (!options.faults) return CALM;
   let profile = STANDARD;
-  for (const bug of options.bugs) {
+  for (const bug of mixOf(options)) {
     switch (bug) {
       case 'ackBeforePersist':
         // The lost promise needs a crash between sending and persisting, soon after a vote or ack.

@@ -8,7 +8,7 @@ import { ClientLoad } from './clients.ts';
 import { CALM_LINK, FaultSchedule } from './faults.ts';
 import { SimNode, type HostListener } from './host.ts';
 import { DeliveryQueue } from './queue.ts';
-import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, TICK_MS, type SimOptions } from './options.ts';
+import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, mixOf, TICK_MS, type SimOptions } from './options.ts';
 
 export interface SimFailure {
   readonly kind: 'invariant' | 'linearizability' | 'liveness';
@@ -34,7 +34,11 @@ export interface SimResult {
     readonly restarts: number;
     readonly snapshotsInstalled: number;
     readonly compactions: number;
+    /** Membership changes that took effect: config entries applied (each counted once). */
     readonly membershipChanges: number;
+    /** Partitions started (a split or an isolated leader) and single links cut. */
+    readonly partitions: number;
+    readonly linkCuts: number;
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
@@ -46,7 +50,9 @@ export function replayCommand(options: SimOptions): string {
   const bugs = options.bugs.map((b) => ` --bug ${b}`).join('');
   const faults = options.faults ? '' : ' --no-faults';
   const reads = options.reads === 'local' ? ' --stale-reads' : '';
-  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${faults}${reads}`;
+  // A mix is only spelled out when it is not the bugs' own.
+  const mix = options.mix !== undefined && options.mix.join() !== options.bugs.join() ? (options.mix.length === 0 ? ' --mix standard' : options.mix.map((b) => ` --mix ${b}`).join('')) : '';
+  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${mix}${faults}${reads}`;
 }
 
 export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
@@ -66,7 +72,8 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   // Message sizes and pipelining vary by seed: one-entry Appends make acks cover a single entry,
   // which is what the Figure 8 commit rule is about.
   const shape = createPrng(deriveSeed(seed, 'shape'));
-  const maxEntriesPerMessage = options.bugs.includes('commitByCounting') ? 1 : [1, 2, 8, 64][Math.floor(shape() * 4)]!;
+  // (Part of the commitByCounting mix, so the correct core can be run under it too.)
+  const maxEntriesPerMessage = mixOf(options).includes('commitByCounting') ? 1 : [1, 2, 8, 64][Math.floor(shape() * 4)]!;
   const maxInflight = [1, 4, 64][Math.floor(shape() * 3)]!;
   // Without bugs, a fifth of the seeds each run without pre-vote or check-quorum: both are
   // optional protections, and the core must stay safe either way.
@@ -93,6 +100,8 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
 
   let clients: ClientLoad | null = null;
   let faults: FaultSchedule | null = null;
+  // Index 1 is the bootstrap configuration, not a change.
+  const configChanges = new Set<number>();
   const listener: HostListener = {
     send(outgoing) {
       for (const m of outgoing) {
@@ -101,6 +110,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       }
     },
     applied: (node, entry, result) => {
+      if (entry.type === 'config' && entry.index > 1) configChanges.add(entry.index);
       clients?.applied(node, entry.data, result);
       faults?.afterApply(node, entry.term, tick);
     },
@@ -180,7 +190,8 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       committedIndex: monitor.committedIndex,
       livenessTicks: tick - livenessStart,
       ...sumCounts(nodes),
-      membershipChanges: faults.log.filter((line) => line.includes(' proposes ') && !line.includes('refused')).length,
+      membershipChanges: configChanges.size,
+      ...faults.counts,
     },
     faultLog: faults.log,
   };
