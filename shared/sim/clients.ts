@@ -98,7 +98,7 @@ export class ClientLoad {
     const client = this.byCommand.get(entryData);
     const pending = client?.pending;
     if (client === undefined || pending === null || pending === undefined || pending.node !== node.id || result === undefined) return;
-    if (!result.ok && (result.code === 'stale-session' || result.code === 'invalid-command' || result.code === 'store-full')) return;
+    if (!result.ok && (result.code === 'stale-session' || result.code === 'invalid-command' || result.code === 'store-full' || result.code === 'version-limit')) return;
     let output: KvOpOutput;
     if (pending.input.op === 'delete') output = { op: 'delete', version: result.ok ? result.version : 0 };
     else if (result.ok) output = { op: 'put', ok: true, version: result.version };
