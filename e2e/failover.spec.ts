@@ -26,5 +26,5 @@ test('a killed leader is replaced, and a write reaches every live node', async (
 
   // The incident panel measured the failover, and no acknowledged write was lost.
   await expect(page.getByRole('table', { name: 'Incidents' })).toContainText(`${first} killed`);
-  await expect(page.getByRole('status', { name: 'Acknowledged writes lost' })).toContainText('0');
+  await expect(page.getByRole('status', { name: 'Acknowledged writes lost' })).toHaveText('Acknowledged writes lost (RPO): 0');
 });

@@ -1,6 +1,7 @@
 // Page object for the lab: actions named by intent, found the way a person (or a screen reader)
 // finds them — by role and accessible name.
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { ClusterView, MessageView } from '../shared/protocol/index.ts';
 
 export interface ClusterAccess {
   readonly name: string;
@@ -116,13 +117,37 @@ export class LabPage {
     return response.json();
   }
 
+  /** The server's own view of the cluster (GET /api/clusters/{c}): what a control really changed,
+   *  as opposed to what the page's controls show. With the token, as the controlling page sees it
+   *  (a watcher may be shown digests in place of values). */
+  async serverView(): Promise<ClusterView> {
+    const response = await this.page.request.get(`/api/clusters/${this.cluster.name}`, { headers: { 'X-Vault-Token': this.cluster.token } });
+    const body = (await response.json()) as { ok: boolean; result: { cluster: ClusterView } };
+    if (!body.ok) throw new Error(`GET /api/clusters/${this.cluster.name} failed (${response.status()})`);
+    return body.result.cluster;
+  }
+
+  /** The messages in flight on the server's bus. */
+  async serverInFlight(): Promise<MessageView[]> {
+    return (await this.serverView()).inFlight;
+  }
+
+  /** How many messages the server's bus has delivered to this cluster's nodes so far (/metrics). */
+  async messagesDelivered(): Promise<number> {
+    const text = await (await this.page.request.get('/metrics')).text();
+    const line = text.split('\n').find((row) => row.startsWith('raftlab_cluster_messages_total{') && row.includes(`cluster="${this.cluster.name}"`) && row.includes('outcome="delivered"'));
+    if (!line) throw new Error(`no delivered-message counter for ${this.cluster.name} in /metrics`);
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+
   /** Leaves the shared cluster usable for the next test. */
   async cleanUp(): Promise<void> {
     await this.command({ type: 'hold', held: false });
+    // The server's defaults (tests turn protections off and bugs on to watch what happens).
+    await this.command({ type: 'switches', preVote: true, checkQuorum: true, bugs: { commitByCounting: false, forgetVoteOnRestart: false, ackBeforePersist: false, grantVoteWithoutLogCheck: false } });
     await this.command({ type: 'clock', paused: false, speed: 0.1 });
     await this.command({ type: 'heal-network' });
     await this.command({ type: 'restart-all' });
-    const view = (await (await this.page.request.get(`/api/clusters/${this.cluster.name}`)).json()) as { result: { cluster: { nodes: { id: string; life: string }[] } } };
-    for (const node of view.result.cluster.nodes) if (node.life === 'paused') await this.command({ type: 'resume-node', node: node.id });
+    for (const node of (await this.serverView()).nodes) if (node.life === 'paused') await this.command({ type: 'resume-node', node: node.id });
   }
 }

@@ -42,6 +42,30 @@ test('? opens the keyboard help; presenter mode and theme persist across a reloa
   await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(251, 250, 247)');
 });
 
+test('T cycles the theme: auto, light, dark, and auto again', async ({ page, lab }) => {
+  // On a dark system "auto" is dark, so each press changes what the page looks like.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await lab.open();
+  const html = page.locator('html');
+  const theme = page.getByLabel('Theme');
+  await expect(html).toHaveAttribute('data-theme', 'auto');
+  await expect(html).toHaveCSS('background-color', 'rgb(22, 24, 28)');
+  const press = async () => {
+    await blur(page);
+    await page.keyboard.press('t');
+  };
+  await press();
+  await expect(theme).toHaveValue('light');
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await expect(html).toHaveCSS('background-color', 'rgb(251, 250, 247)');
+  await press();
+  await expect(theme).toHaveValue('dark');
+  await expect(html).toHaveCSS('background-color', 'rgb(22, 24, 28)');
+  await press();
+  await expect(theme).toHaveValue('auto');
+  await expect(html).toHaveAttribute('data-theme', 'auto');
+});
+
 test.describe('on a tablet', () => {
   test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
 

@@ -32,6 +32,31 @@ test('scrub back before a kill and the node is alive there; LIVE shows it down a
   await expect(lab.nodeState(victim)).toHaveText('follower');
 });
 
+test('← and → step through the recorded past a tenth of a virtual second at a time; L returns to LIVE', async ({ page, lab }) => {
+  await lab.open();
+  await lab.waitForLeader();
+  const timeline = page.getByRole('slider', { name: 'Timeline' });
+  const moment = page.getByLabel('Moment shown');
+  const shown = async () => Number(await timeline.inputValue());
+  // Enough recorded (over 0.3 virtual seconds) that two steps back stay inside the recording.
+  await expect.poll(async () => Number(await timeline.getAttribute('max')) - Number(await timeline.getAttribute('min'))).toBeGreaterThan(300);
+
+  await blur(page);
+  await page.keyboard.press('ArrowLeft');
+  await expect(moment).toHaveText(/s ago/);
+  const back = await shown();
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(shown, { message: 'one step further back' }).toBeCloseTo(back - 100, 3);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(shown, { message: '→ one step forward' }).toBeCloseTo(back, 3);
+  await expect(lab.status).toContainText('(replay)');
+
+  await page.keyboard.press('l');
+  await expect(moment).toHaveText('LIVE');
+  await expect(page.getByRole('button', { name: 'LIVE' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(lab.status).not.toContainText('(replay)');
+});
+
 test('save a recording, reload, replay it from IndexedDB, rename, open offline, delete', async ({ page, lab }) => {
   await lab.open();
   await lab.waitForLeader();
