@@ -29,7 +29,7 @@ import { TickCell, monotonicMs } from './tick-cell.ts';
 import { writePreparedState, type PreparedState } from './prepared-state.ts';
 import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
-import { DiskTotals, takeReport } from './report-intake.ts';
+import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 import { runClientCommand, runMessageCommand } from '../../shared/host/shared-commands.ts';
 
@@ -90,6 +90,8 @@ export class Cluster {
   private readonly prepared: PreparedState | undefined;
   /** Disk totals for /metrics and benchmarks. */
   readonly disk = new DiskTotals();
+  /** Folds a worker's report into events, the checker, the bus and waiting requests. */
+  private readonly intake = reportIntake(this);
 
   constructor(options: ClusterOptions) {
     this.name = options.name;
@@ -506,7 +508,7 @@ export class Cluster {
   private startNode(id: string, bootstrap: boolean): void {
     let host = this.hosts.get(id);
     if (!host) {
-      host = new NodeHost(id, { onReport: (node, message) => takeReport(node, message, this), onExit: (node, expected, error) => this.onExit(node, expected, error) });
+      host = new NodeHost(id, { onReport: this.intake, onExit: (node, expected, error) => this.onExit(node, expected, error) });
       this.hosts.set(id, host);
       this.events.emit({ type: 'node-added', node: id });
     }

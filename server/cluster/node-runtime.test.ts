@@ -1,9 +1,11 @@
-// The node runtime on its own (no worker thread): a one-node cluster on a real directory, driven
-// the way node-worker.ts drives it, to see what happens between the host loop and background work.
+// The node runtime on the real disk on its own (no worker thread): a one-node cluster on a real
+// directory, driven the way node-worker.ts drives it, to see what happens between the host loop and
+// background work (encoding in time slices, the file written on libuv's pool).
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../shared/kv/commands.ts';
-import { NodeRuntime } from './node-runtime.ts';
+import { NodeRuntime } from '../../shared/node/node-runtime.ts';
+import { WalDisk, timeSlicedEncoder } from './storage/wal-disk.ts';
 import { makeTempRoot } from './storage/test-helpers.ts';
 import type { ClientOutcome, FromWorker, ReadyReport } from './worker-protocol.ts';
 
@@ -19,10 +21,14 @@ function oneNode(snapshotThreshold: number) {
   const reports: FromWorker[] = [];
   const calls = { background: 0, wake: 0, fatal: [] as unknown[] };
   const runtime = new NodeRuntime(
-    { id: 'n1', dir, timing: { electionTicks: 10, heartbeatTicks: 2 }, initialConfig: { voters: ['n1'], learners: [], votersOutgoing: [] }, seed: 1, switches: {}, snapshotThreshold, snapshotTrailing: 10 },
-    (report) => void reports.push(report),
-    undefined,
-    { background: () => void calls.background++, wake: () => void calls.wake++, fatal: (error) => void calls.fatal.push(error) },
+    { id: 'n1', timing: { electionTicks: 10, heartbeatTicks: 2 }, initialConfig: { voters: ['n1'], learners: [], votersOutgoing: [] }, seed: 1, switches: {}, snapshotThreshold, snapshotTrailing: 10 },
+    {
+      disk: new WalDisk(dir),
+      encoder: timeSlicedEncoder,
+      report: (report) => void reports.push(report),
+      now: () => performance.now(),
+      hooks: { background: () => void calls.background++, wake: () => void calls.wake++, fatal: (error) => void calls.fatal.push(error) },
+    },
   );
   runtime.tick(25);
   runtime.flush();

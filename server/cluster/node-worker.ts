@@ -7,7 +7,8 @@
 // and one report instead of one of each per message.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Message } from '../../shared/raft/index.ts';
-import { NodeRuntime } from './node-runtime.ts';
+import { NodeRuntime } from '../../shared/node/node-runtime.ts';
+import { WalDisk, timeSlicedEncoder } from './storage/wal-disk.ts';
 import { WorkerLanes } from './worker-lanes.ts';
 import { ReportBatcher } from './report-batcher.ts';
 import { TickCell } from './tick-cell.ts';
@@ -65,10 +66,14 @@ const lanes = new WorkerLanes((_from, messages, accepted) => {
 
 let runtime: NodeRuntime;
 try {
-  runtime = new NodeRuntime(workerData as WorkerInit, post, (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void }, {
-    background: scheduleBackground,
-    wake: scheduleFlush,
-    fatal,
+  const init = workerData as WorkerInit;
+  runtime = new NodeRuntime(init, {
+    disk: new WalDisk(init.dir),
+    encoder: timeSlicedEncoder,
+    report: post,
+    now: () => performance.now(),
+    hooks: { background: scheduleBackground, wake: scheduleFlush, fatal },
+    lanes: (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void },
   });
 } catch (error) {
   // A corrupt log in the middle, an unreadable hard state: stop with a clear error, never guess.

@@ -1,6 +1,7 @@
 // What a node's worker reports, taken in on the main thread: events for the page, observations for
 // the live checker, messages for the bus to record or route, answers for waiting clients, and the
 // disk totals /metrics and the benchmarks read.
+import { foldReport, type ReportSinks } from '../../shared/node/report-fold.ts';
 import type { Bus } from './bus.ts';
 import type { EventLog } from './event-log.ts';
 import type { LiveChecker } from './live-checker.ts';
@@ -31,7 +32,7 @@ export class DiskTotals {
   }
 }
 
-export interface ReportSinks {
+export interface ClusterParts {
   readonly events: EventLog;
   readonly checker: LiveChecker;
   readonly bus: Bus;
@@ -40,32 +41,16 @@ export interface ReportSinks {
   readonly disk: DiskTotals;
 }
 
-export function takeReport(node: string, report: FromWorker, sinks: ReportSinks): void {
-  const { events, checker, bus } = sinks;
-  switch (report.type) {
-    case 'recovered':
-      events.emit({ type: 'node-recovered', node, log: [...report.log], term: report.term, vote: report.vote, tornTail: report.tornTail, snapshotIndex: report.snapshotIndex });
-      events.emit({ type: 'node-disk', node, disk: report.disk });
-      events.emit({ type: 'node-status', node, status: report.status });
-      checker.observe([report.observation]);
-      return;
-    case 'fatal':
-      events.emit({ type: 'node-failed', node, reason: report.error.split('\n')[0] ?? report.error });
-      return;
-    case 'ready':
-      checker.observe(report.observations);
-      if (report.truncatedFrom !== undefined) events.emit({ type: 'log-truncated', node, fromIndex: report.truncatedFrom });
-      if (report.appended.length > 0) events.emit({ type: 'log-appended', node, entries: [...report.appended] });
-      for (const snapshot of report.snapshots) events.emit({ type: 'snapshot', node, ...snapshot });
-      if (report.kvReset) events.emit({ type: 'kv-reset', node, reason: report.kvReset });
-      for (const applied of report.applied) events.emit({ type: 'kv-applied', node, ...applied });
-      if (report.status) events.emit({ type: 'node-status', node, status: report.status });
-      if (report.disk) events.emit({ type: 'node-disk', node, disk: report.disk });
-      if (report.persisted) sinks.disk.add(node, report.persisted);
-      if (report.received) bus.record(report.received);
-      if (report.messages.length > 0) bus.send(report.messages);
-      for (const { requestId, outcome } of report.outcomes) sinks.requests.resolve(requestId, outcome);
-      if (report.status?.role === 'leader') sinks.membership.roster.reconcile();
-      return;
-  }
+/** The lab's sinks for the shared report fold: made once per cluster, used for every report. */
+export function reportIntake(parts: ClusterParts): (node: string, report: FromWorker) => void {
+  const sinks: ReportSinks = {
+    emit: (event) => void parts.events.emit(event),
+    observe: (observations) => parts.checker.observe(observations),
+    send: (messages) => parts.bus.send(messages),
+    record: (messages) => parts.bus.record(messages),
+    resolve: (requestId, outcome) => parts.requests.resolve(requestId, outcome),
+    persisted: (node, persisted) => parts.disk.add(node, persisted),
+    leaderReported: () => parts.membership.roster.reconcile(),
+  };
+  return (node, report) => foldReport(node, report, sinks);
 }

@@ -1,31 +1,15 @@
 // Messages between the main thread and one node's worker. Both ends are our code, so these are
-// typed rather than validated; everything from outside is validated before it gets this far.
+// typed rather than validated; everything from outside is validated before it gets this far. What
+// the node itself hears and says is the node runtime's protocol, the same in the simulator.
 import type { MessagePort } from 'node:worker_threads';
-import type { MessageBase, MembershipConfig } from '../../shared/raft/types.ts';
-import type { ConfChange, SwitchChange } from '../../shared/raft/index.ts';
-import type { Observation } from '../../shared/check/index.ts';
-import type { DiskView, EntryView, NodeStatus } from '../../shared/protocol/views.ts';
-import type { Consistency } from '../../shared/protocol/events.ts';
-import type { AppliedValue } from '../../shared/host/apply-committed.ts';
+import type { MessageBase } from '../../shared/raft/types.ts';
+import type { ClientRequest, NodeInit, NodeReport } from '../../shared/node/protocol.ts';
 
-export interface RaftTiming {
-  readonly electionTicks: number;
-  readonly heartbeatTicks: number;
-}
+export type { AppliedValue, ClientOutcome, ClientRequest, FailureCode, NodeInit, RaftTiming, ReadQuery, ReadyReport } from '../../shared/node/protocol.ts';
 
-export interface WorkerInit {
-  readonly id: string;
+/** A node's worker: the node (shared/node/protocol.ts), the directory of its disk, and its clock. */
+export interface WorkerInit extends NodeInit {
   readonly dir: string;
-  readonly timing: RaftTiming;
-  /** Membership used only if the node's disk is empty and it is the cluster's bootstrap node. */
-  readonly initialConfig?: MembershipConfig;
-  /** Seeds this incarnation's PRNG (randomized election timeouts). */
-  readonly seed: number;
-  readonly switches: SwitchChange;
-  /** Compaction: snapshot once this many entries were applied since the last snapshot. */
-  readonly snapshotThreshold: number;
-  readonly snapshotTrailing: number;
-  readonly maxEntriesPerMessage?: number;
   /** The lab clock's ticks (tick-cell.ts) and how fast they come now. */
   readonly ticks: WorkerTicks;
 }
@@ -40,22 +24,6 @@ export interface WorkerTicks {
   readonly speed: number;
   readonly paused: boolean;
 }
-
-/** What a read returns: a key's value (the latest, or one version), its Vault metadata, or the
- *  children of a folder (Vault's LIST). All at the read's consistency. */
-export type ReadQuery = { readonly what: 'value'; readonly version?: number } | { readonly what: 'metadata' } | { readonly what: 'list' };
-
-export type ClientRequest =
-  | { readonly kind: 'propose'; readonly requestId: number; readonly command: string }
-  | { readonly kind: 'read'; readonly requestId: number; readonly key: string; readonly consistency: Consistency; readonly query?: ReadQuery }
-  | { readonly kind: 'conf-change'; readonly requestId: number; readonly change: ConfChange }
-  | { readonly kind: 'transfer'; readonly requestId: number; readonly to: string }
-  | { readonly kind: 'campaign'; readonly requestId: number }
-  | { readonly kind: 'snapshot-now'; readonly requestId: number }
-  | { readonly kind: 'switches'; readonly requestId: number; readonly change: SwitchChange }
-  | { readonly kind: 'disk'; readonly requestId: number }
-  /** The state machine's image now (for a Vault-style snapshot save). */
-  | { readonly kind: 'snapshot-data'; readonly requestId: number };
 
 export type ToWorker =
   /** The lab clock changed speed, paused or resumed: the worker re-plans its next wake-up. */
@@ -72,48 +40,5 @@ export type ToWorker =
   /** Which lanes may carry messages now; the others' messages go through the bus. */
   | { readonly type: 'lanes'; readonly sendTo: readonly string[]; readonly receiveFrom: readonly string[] };
 
-export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
-
-export type ClientOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: FailureCode; readonly leader?: string | null; readonly error: string };
-
-export type { AppliedValue };
-
-/** One report per burst of work, so a batch costs one postMessage. */
-export interface ReadyReport {
-  readonly type: 'ready';
-  readonly status?: NodeStatus;
-  readonly truncatedFrom?: number;
-  readonly appended: readonly EntryView[];
-  /** Set when the state machine was replaced: the page drops its copy; `applied` then lists every key. */
-  readonly kvReset?: 'snapshot' | 'restore' | 'recovery';
-  readonly applied: readonly AppliedValue[];
-  /** Messages for the bus to route (including ones a closed lane turned away). */
-  readonly messages: readonly MessageBase[];
-  /** Messages this node took from its direct lanes since its last report: the bus records them. */
-  readonly received?: readonly MessageBase[];
-  readonly outcomes: readonly { readonly requestId: number; readonly outcome: ClientOutcome }[];
-  /** What this report cost on disk: fdatasync batches, entries written, time spent syncing. */
-  readonly persisted: { readonly batches: number; readonly entries: number; readonly fsyncMs: number } | null;
-  readonly snapshots: readonly { readonly index: number; readonly term: number; readonly source: 'local' | 'leader' }[];
-  /** Present at most every few hundred ms, when the disk changed. */
-  readonly disk?: DiskView;
-  /** For the live safety checker (entries carried as digests, not data). */
-  readonly observations: readonly Observation[];
-}
-
-export type FromWorker =
-  | {
-      readonly type: 'recovered';
-      readonly log: readonly EntryView[];
-      readonly term: number;
-      readonly vote: string | null;
-      readonly snapshotIndex: number;
-      readonly tornTail: string | null;
-      readonly status: NodeStatus;
-      readonly disk: DiskView;
-      readonly observation: Observation;
-    }
-  | ReadyReport
-  | { readonly type: 'fatal'; readonly error: string };
+/** What a worker posts back: the runtime's reports (shared/node/protocol.ts). */
+export type FromWorker = NodeReport;

@@ -25,7 +25,7 @@ export interface AppliedValue {
 
 export type ApplyOutcome =
   | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: 'lost' | 'conflict' | 'bad-request'; readonly error: string };
+  | { readonly ok: false; readonly code: 'lost' | 'conflict' | 'bad-request'; readonly error: string; readonly current?: number };
 
 /** Where the results go (the host's own lists; its outcome type may be wider than ApplyOutcome). */
 export interface ApplySink {
@@ -75,7 +75,7 @@ export function applyCommitted(
     } else if (result.code === 'cas-mismatch') {
       sink.outcomes.push({
         requestId: ours.requestId,
-        outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})` },
+        outcome: { ok: false, code: 'conflict', error: `check-and-set parameter did not match the current version (asked ${result.expected}, current ${result.current})`, current: result.current },
       });
     } else {
       sink.outcomes.push({ requestId: ours.requestId, outcome: { ok: false, code: 'bad-request', error: refusalText(result) } });

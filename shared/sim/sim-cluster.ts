@@ -6,7 +6,7 @@
 // ticks every 10 virtual ms, and deliveries at the virtual times the network model gives them.
 import { KvStore } from '../kv/index.ts';
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
-import { noBugs, seedFor, type BugName, type MembershipConfig, type Switches } from '../raft/index.ts';
+import { noBugs, seedFor, type BugName, type MembershipConfig, type Message, type Switches } from '../raft/index.ts';
 import { CommandError, type Command, type CommandResult } from '../protocol/commands.ts';
 import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
 import type { ClusterView, NodeView } from '../protocol/views.ts';
@@ -21,7 +21,9 @@ import { SimRequests } from './cluster/requests.ts';
 import { Roster } from '../host/roster.ts';
 import { runClientCommand, runMessageCommand } from '../host/shared-commands.ts';
 import { SimBus } from './cluster/sim-bus.ts';
-import { emptyDisk, SimMachine, type MemoryDisk } from './cluster/sim-machine.ts';
+import { SimNode } from './cluster/sim-node.ts';
+import { MemoryDisk } from '../node/memory-disk.ts';
+import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 
 export interface SimClusterOptions {
   readonly seed: number;
@@ -77,7 +79,9 @@ export class SimCluster implements ScenarioTarget {
   /** Virtual time of the roster's next retry after a failed change, if one is due. */
   private rosterRetryAt: number | null = null;
   private readonly gateway: SimGateway;
-  private readonly machines = new Map<string, SimMachine>();
+  private readonly machines = new Map<string, SimNode>();
+  /** Folds a node's report into events, the checker, the bus and waiting requests (as the lab does). */
+  private readonly sinks: ReportSinks;
   private switches: Switches;
   private savedSnapshot: { index: number; term: number; keys: number; data: string } | null = null;
   private boots = 0;
@@ -110,12 +114,23 @@ export class SimCluster implements ScenarioTarget {
       },
       this.network,
     );
-    this.requests = new SimRequests((node, requestId, request) => {
+    this.requests = new SimRequests((node, request) => {
       const machine = this.machines.get(node);
       if (!machine?.running) return false;
-      machine.client(requestId, request);
+      machine.client(request);
       return true;
     }, () => this.now);
+    this.sinks = {
+      emit: (event) => this.emit(event),
+      observe: (observations) => this.checker.observe(observations),
+      // The simulator runs only our own runtime, whose messages are the core's Message.
+      send: (messages) => this.bus.send(messages as readonly Message[]),
+      record: () => {}, // no direct lanes in the simulator: every message crosses the bus
+      resolve: (requestId, outcome) => this.requests.resolve(requestId, outcome),
+      persisted: () => {},
+      // The loop reconciles the roster after every step (see step()).
+      leaderReported: () => {},
+    };
     this.gateway = new SimGateway(
       {
         leader: () => this.leader(),
@@ -231,7 +246,7 @@ export class SimCluster implements ScenarioTarget {
     if (prepared && this.roster.startsFresh()) {
       const members = this.roster.members();
       members.forEach((id, i) => {
-        const disk = emptyDisk();
+        const disk = new MemoryDisk();
         preparedDisk(disk, i, members, prepared);
         this.preparedDisks.set(id, disk);
       });
@@ -343,13 +358,18 @@ export class SimCluster implements ScenarioTarget {
   private killNode(node: string): void {
     this.machine(node).kill();
     this.emit({ type: 'node-killed', node, reason: 'killed' });
+    this.nodeStopped(node);
+  }
+
+  /** A node that stopped (killed, or failed on its own): what was on its way to it is lost. */
+  private nodeStopped(node: string): void {
     this.checker.crashed(node);
     this.bus.dropTo(node, `${node} is down`);
     this.requests.failNode(node, `${node} went down before answering`);
   }
 
   private wipe(node: string): void {
-    this.machine(node).disk = emptyDisk();
+    this.machine(node).disk = new MemoryDisk();
     this.checker.wiped(node);
     this.emit({ type: 'node-wiped', node });
   }
@@ -358,10 +378,10 @@ export class SimCluster implements ScenarioTarget {
     const machine = this.machine(id, true);
     this.emit({ type: 'node-starting', node: id });
     machine.start({
+      id,
       // A fresh PRNG stream per boot, still determined by the seed.
       seed: seedFor(deriveSeed(this.options.seed, `boot-${this.boots++}`), id),
-      electionTicks: ELECTION_TICKS,
-      heartbeatTicks: HEARTBEAT_TICKS,
+      timing: { electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS },
       ...(bootstrap ? { initialConfig: Roster.bootstrapConfig(id) } : {}),
       switches: this.switches,
       snapshotThreshold: this.options.snapshotThreshold ?? 1000,
@@ -495,14 +515,12 @@ export class SimCluster implements ScenarioTarget {
     return this.machines.get(node)?.running ?? false;
   }
 
-  private machine(node: string, create = false): SimMachine {
+  private machine(node: string, create = false): SimNode {
     let machine = this.machines.get(node);
     if (!machine && create) {
-      machine = new SimMachine(node, {
-        emit: (event) => this.emit(event),
-        observe: (observations) => this.checker.observe(observations),
-        send: (messages) => this.bus.send(messages),
-        resolve: (requestId, outcome) => this.requests.resolve(requestId, outcome),
+      machine = new SimNode(node, {
+        report: (id, report) => foldReport(id, report, this.sinks),
+        failed: (id) => this.nodeStopped(id),
         now: () => this.now,
       });
       const prepared = this.preparedDisks.get(node);

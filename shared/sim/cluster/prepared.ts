@@ -4,7 +4,7 @@
 // names its index and term ("3@t2"), so whichever entry wins is visible in every key table.
 import { encodeCommand } from '../../kv/index.ts';
 import { bootstrapChange, encodeConfChange, type Entry } from '../../raft/index.ts';
-import type { MemoryDisk } from './sim-machine.ts';
+import type { MemoryDisk } from '../../node/memory-disk.ts';
 
 export interface PreparedState {
   readonly term: number;

@@ -3,27 +3,11 @@
 // worker requests. A node that dies takes its open requests with it: they end as "unknown", since
 // the node may have acted on them before it went down. Nothing here waits: the cluster's loop
 // advances virtual time until a request has its outcome.
-import type { ConfChange, SwitchChange } from '../../raft/index.ts';
-import type { Consistency } from '../../protocol/events.ts';
+import type { ClientOutcome, ClientRequest, NodeRequest } from '../../node/protocol.ts';
 
-export type NodeRequest =
-  | { readonly kind: 'propose'; readonly command: string }
-  | { readonly kind: 'read'; readonly key: string; readonly consistency: Consistency }
-  | { readonly kind: 'conf-change'; readonly change: ConfChange }
-  | { readonly kind: 'transfer'; readonly to: string }
-  | { readonly kind: 'campaign' }
-  | { readonly kind: 'snapshot-now' }
-  | { readonly kind: 'switches'; readonly change: SwitchChange }
-  | { readonly kind: 'disk' }
-  | { readonly kind: 'snapshot-data' };
+export type { NodeRequest };
 
-export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
-
-export type NodeOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: FailureCode; readonly leader?: string | null; readonly error: string };
-
-export type RequestOutcome = NodeOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
+export type RequestOutcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
 
 export class PendingRequest {
   outcome: RequestOutcome | null = null;
@@ -42,18 +26,18 @@ export class SimRequests {
 
   constructor(
     /** Hands the request to the node; false when the node is not running. */
-    private readonly post: (node: string, requestId: number, request: NodeRequest) => boolean,
+    private readonly post: (node: string, request: ClientRequest) => boolean,
     private readonly now: () => number,
   ) {}
 
   send(node: string, request: NodeRequest, timeoutMs: number, onDone?: (outcome: RequestOutcome) => void): PendingRequest {
     const pending = new PendingRequest(this.nextId++, node, this.now() + Math.max(0, timeoutMs), onDone);
     this.open.set(pending.id, pending);
-    if (!this.post(node, pending.id, request)) this.finish(pending, { ok: false, code: 'unknown', error: `${node} is down` });
+    if (!this.post(node, { ...request, requestId: pending.id })) this.finish(pending, { ok: false, code: 'unknown', error: `${node} is down` });
     return pending;
   }
 
-  resolve(requestId: number, outcome: NodeOutcome): void {
+  resolve(requestId: number, outcome: ClientOutcome): void {
     const pending = this.open.get(requestId);
     if (pending) this.finish(pending, outcome);
   }

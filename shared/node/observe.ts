@@ -1,7 +1,7 @@
 // Turns what a node does into the live safety checker's observations. Entries travel as digests
 // (FNV-1a of type and data): the checker compares entries, it does not need their contents.
-import type { Entry } from '../../shared/raft/types.ts';
-import type { ObservedEntry } from '../../shared/check/index.ts';
+import type { Entry } from '../raft/types.ts';
+import type { ObservedEntry } from '../check/observations.ts';
 
 export function observedEntry(entry: Entry): ObservedEntry {
   return { index: entry.index, term: entry.term, data: digest(`${entry.type}:${entry.data}`) };

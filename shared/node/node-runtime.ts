@@ -1,20 +1,37 @@
-// One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts.
-// Runs inside the node's worker thread; the worker file only pumps messages in and reports out.
-import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady } from '../../shared/raft/index.ts';
-import { KvStore } from '../../shared/kv/store.ts';
-import type { Observation } from '../../shared/check/index.ts';
-import type { DiskView, NodeStatus } from '../../shared/protocol/views.ts';
-import { NodeStorage } from './storage/index.ts';
-import type { DiskInfo } from './storage/index.ts';
+// One Raft node with its disk and its state machine: the host loop of shared/raft/types.ts (persist,
+// send, apply, advance), ONE copy for both worlds. The lab runs it in the node's worker thread with
+// the real write-ahead log; the simulator runs it in process with a disk in memory. What differs is
+// handed in: the disk (disk.ts), the clock that paces disk reports, how background work is
+// scheduled, and (in the lab) the direct lanes. Synchronous throughout: a host feeds it inputs and
+// calls flush() once per turn, so everything that arrived together becomes one Ready and one sync.
+import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady, type Role, type Status as RaftStatus } from '../raft/index.ts';
+import { KvStore } from '../kv/store.ts';
+import type { Observation } from '../check/observations.ts';
+import type { DiskView, EntryView, NodeStatus } from '../protocol/views.ts';
 // Direct imports, not the host index: it pulls in the protocol's zod schemas, which every worker
 // would build at start (measured: 12 → 30 MB RSS per worker).
-import { showValue, toEntryView } from '../../shared/host/entry-view.ts';
-import { applyCommitted, storeImage, type PendingProposal } from '../../shared/host/apply-committed.ts';
-import { serveReads, takeReadStates } from '../../shared/host/waiting-reads.ts';
-import { statusWorthReporting, toNodeStatus } from '../../shared/host/node-status.ts';
+import { showValue, toEntryView } from '../host/entry-view.ts';
+import { applyCommitted, storeImage, type PendingProposal } from '../host/apply-committed.ts';
+import { serveReads, takeReadStates } from '../host/waiting-reads.ts';
+import { statusWorthReporting, toNodeStatus } from '../host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
-import type { AppliedValue, ClientOutcome, ClientRequest, FromWorker, ReadQuery, ReadyReport, WorkerInit } from './worker-protocol.ts';
+import { DiskCrash, type NodeDisk, type SnapshotEncoder } from './disk.ts';
+import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, ReadQuery, ReadyReport } from './protocol.ts';
+
+/** What a host hands the runtime: its disk and the few things that differ between worlds. */
+export interface NodePorts {
+  readonly disk: NodeDisk;
+  /** Encodes a background compaction's snapshot a slice at a time (disk.ts). */
+  readonly encoder: SnapshotEncoder;
+  readonly report: (report: NodeReport) => void;
+  /** The host's milliseconds (real in a worker, virtual in the simulator): paces disk reports. */
+  readonly now: () => number;
+  /** How the host runs background work (compaction) and the host loop again. */
+  readonly hooks: CompactionHooks;
+  /** Splits messages into what goes on direct lanes (sent by `post`) and the bus's share (the lab's worker-lanes.ts). */
+  readonly lanes?: (messages: Message[]) => { viaBus: Message[]; post: () => void };
+}
 
 interface WaitingRead {
   readonly requestId: number;
@@ -24,14 +41,26 @@ interface WaitingRead {
   index: number | null;
 }
 
-/** Disk stats go to the page at most this often (real ms): they change with every batch. */
+/** Disk stats go to the page at most this often (the host's ms): they change with every batch. */
 const DISK_REPORT_MS = 250;
 
 type Outcomes = { requestId: number; outcome: ClientOutcome }[];
 
+/** What one turn of the host loop gathered, for its one report. */
+interface Turn {
+  readonly appended: EntryView[];
+  readonly applied: AppliedValue[];
+  readonly messages: Message[];
+  readonly observations: Observation[];
+  readonly snapshots: ReadyReport['snapshots'][number][];
+  readonly outcomes: Outcomes;
+  readonly persisted: { batches: number; entries: number; fsyncMs: number };
+  truncatedFrom?: number;
+}
+
 export class NodeRuntime {
   private readonly raft: RawNode;
-  private readonly storage: NodeStorage;
+  private readonly disk: NodeDisk;
   private kv: KvStore;
   private lastStoredIndex: number;
   /** Proposals (commands and membership changes) waiting for their entry to apply, by log index. */
@@ -39,9 +68,10 @@ export class NodeRuntime {
   /** Linearizable reads: by ReadIndex context until answered, then waiting for apply. */
   private readonly reads = new Map<string, WaitingRead>();
   private lastStatus: NodeStatus | undefined;
-  private lastRole: string | undefined;
-  private lastTerm = -1;
-  private lastDiskReportAt = 0;
+  /** Role and term as the Readies told them: observed before each Ready's writes. */
+  private role: Role = 'follower';
+  private term: number;
+  private lastDiskReportAt: number;
   private fsyncs = 0;
   /** The disk changed since the last disk report (a commit-only write too, though not synced). */
   private diskDirty = false;
@@ -55,21 +85,24 @@ export class NodeRuntime {
   /** Messages for the bus that did not come from this node's own Readies (turned away by a lane). */
   private readonly forBus: Message[] = [];
   private readonly compaction: BackgroundCompaction;
+  private readonly report: (report: NodeReport) => void;
+  private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void };
+  private readonly now: () => number;
 
   constructor(
-    /** The worker's init; its clock ticks are the worker's business (worker-ticker.ts), not the runtime's. */
-    private readonly init: Omit<WorkerInit, 'ticks'>,
-    private readonly report: (message: FromWorker) => void,
-    /** Splits messages into what goes on direct lanes (sent by `post`) and the bus's share (worker-lanes.ts). */
-    private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void } = (messages) => ({ viaBus: messages, post: () => {} }),
-    /** How the worker runs background work (compaction) and the host loop again. */
-    hooks: CompactionHooks = { background: () => {}, wake: () => {}, fatal: (error) => { throw error; } },
+    private readonly init: NodeInit,
+    ports: NodePorts,
   ) {
-    this.compaction = new BackgroundCompaction(hooks);
-    const { storage, restored, recovery } = NodeStorage.open(init.dir);
-    this.storage = storage;
+    this.disk = ports.disk;
+    this.report = ports.report;
+    this.now = ports.now;
+    this.lanes = ports.lanes ?? ((messages) => ({ viaBus: messages, post: () => {} }));
+    this.compaction = new BackgroundCompaction(ports.hooks, ports.encoder);
+    const { restored, tornTail } = this.disk.open();
     this.kv = restored.snapshot ? KvStore.restore(restored.snapshot.data) : new KvStore();
     this.lastStoredIndex = restored.entries.at(-1)?.index ?? restored.snapshot?.metadata.index ?? 0;
+    this.term = restored.hardState.term;
+    this.lastDiskReportAt = this.now();
     if (restored.snapshot) this.kvReset = 'recovery';
     this.raft = new RawNode(
       {
@@ -81,11 +114,11 @@ export class NodeRuntime {
         snapshotThreshold: init.snapshotThreshold,
         snapshotTrailing: init.snapshotTrailing,
         ...(init.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: init.maxEntriesPerMessage } : {}),
+        ...(init.maxInflight !== undefined ? { maxInflight: init.maxInflight } : {}),
         ...init.switches,
       },
       restored,
     );
-    const torn = recovery.tornTail;
     const status = this.status();
     this.lastStatus = status;
     this.report({
@@ -94,7 +127,7 @@ export class NodeRuntime {
       term: restored.hardState.term,
       vote: restored.hardState.vote,
       snapshotIndex: restored.snapshot?.metadata.index ?? 0,
-      tornTail: torn ? `${torn.segment}: cut ${torn.bytesTruncated} bytes at offset ${torn.offset} (${torn.reason})` : null,
+      tornTail,
       status,
       disk: this.diskView(),
       observation: {
@@ -187,7 +220,7 @@ export class NodeRuntime {
         done({ switches: this.raft.status().switches });
         break;
       case 'disk':
-        done({ disk: this.storage.describe() as unknown as Record<string, unknown> });
+        done({ disk: this.disk.details() });
         break;
       case 'snapshot-data': {
         const status = this.raft.status();
@@ -201,8 +234,13 @@ export class NodeRuntime {
     if (consistency === 'stale') return refuse({ ok: true, value: this.answerRead(key, query) });
     const status = this.raft.status();
     if (consistency === 'lease') {
-      if (status.leaseReadSafe) return refuse({ ok: true, value: this.answerRead(key, query) });
-      return refuse({ ok: false, code: 'not-leader', leader: status.leader === this.init.id ? null : status.leader, error: `${this.init.id} holds no leader lease` });
+      if (!status.leaseReadSafe) return refuse({ ok: false, code: 'not-leader', leader: status.leader === this.init.id ? null : status.leader, error: `${this.init.id} holds no leader lease` });
+      // The lease makes the commit index current, not the state machine: a message stepped in this
+      // turn may have moved the commit past what is applied (an entry another leader already
+      // answered for), so the read waits until the state machine has caught up with it.
+      if (this.kv.appliedIndex >= status.commit) return refuse({ ok: true, value: this.answerRead(key, query) });
+      this.reads.set(`${this.init.id}:r${requestId}`, { requestId, key, query, index: status.commit });
+      return;
     }
     const context = `${this.init.id}:r${requestId}`;
     this.reads.set(context, { requestId, key, query, index: null });
@@ -221,47 +259,16 @@ export class NodeRuntime {
 
   /** Runs the host loop until the core has nothing more to do, then sends one report. */
   private drain(): void {
-    const appended: ReturnType<typeof toEntryView>[] = [];
-    const applied: AppliedValue[] = [];
-    const messages: Message[] = [];
-    const observations: Observation[] = [];
-    const snapshots: ReadyReport['snapshots'][number][] = [];
-    const outcomes = this.earlyOutcomes.splice(0);
-    const persisted = { batches: 0, entries: 0, fsyncMs: 0 };
-    let truncatedFrom: number | undefined;
-
-    for (;;) {
-      // Compaction, when the core suggests it, is encoded in the background; once encoded it
-      // makes one more Ready (background-compaction.ts).
-      if (!this.raft.hasReady() && !this.compaction.poll(this.raft, this.kv)) break;
-      const ready = this.raft.ready();
-      // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
-      // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
-      // them early. Without a sync to overlap, they simply ride in the report below.
-      const early = ready.sendBeforePersist ? ready.messages.length : ready.messagesBeforePersist;
-      if (early > 0 && ready.mustSync) {
-        // Earlier Readies' messages first: they were already allowed to go, keep their order.
-        this.sendEarly([...messages.splice(0), ...ready.messages.slice(0, early)]);
-      } else {
-        messages.push(...ready.messages.slice(0, early));
-      }
-      const first = ready.entries[0];
-      if (first && first.index <= this.lastStoredIndex) {
-        truncatedFrom = Math.min(truncatedFrom ?? Infinity, first.index);
-        // Entries appended earlier in this burst from there on are replaced too.
-        while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
-      }
-      this.persist(ready, persisted, snapshots, observations);
-      this.compaction.settle();
-      const last = ready.entries.at(-1);
-      if (last) this.lastStoredIndex = last.index;
-      else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
-      appended.push(...ready.entries.map(toEntryView));
-      if (early < ready.messages.length) messages.push(...ready.messages.slice(early));
-      this.apply(ready, applied, outcomes, observations);
-      takeReadStates(ready, this.reads, () => this.raft.status().leader, outcomes);
-      this.raft.advance(ready);
+    const turn: Turn = { appended: [], applied: [], messages: [], observations: [], snapshots: [], outcomes: this.earlyOutcomes.splice(0), persisted: { batches: 0, entries: 0, fsyncMs: 0 } };
+    try {
+      this.runReadies(turn);
+    } catch (error) {
+      // A simulated crash mid-turn: what earlier Readies made durable was observed, and the checker
+      // must see it (the node itself says nothing more: its messages and answers die with it).
+      if (error instanceof DiskCrash && turn.observations.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: [], outcomes: [], persisted: null, snapshots: [], observations: turn.observations });
+      throw error;
     }
+    const { appended, applied, messages, observations, snapshots, outcomes, persisted, truncatedFrom } = turn;
     serveReads(this.reads, this.kv.appliedIndex, (read) => this.answerRead(read.key, read.query), outcomes);
     const kvReset = this.kvReset;
     this.kvReset = undefined;
@@ -273,9 +280,8 @@ export class NodeRuntime {
     const received = this.received;
     this.received = [];
     const status = this.status();
-    this.observeRole(status, observations);
     const statusChanged = statusWorthReporting(status, this.lastStatus);
-    const now = performance.now();
+    const now = this.now();
     const diskDue = (this.diskDirty || snapshots.length > 0) && now - this.lastDiskReportAt >= DISK_REPORT_MS;
     if (!kvReset && !statusChanged && !diskDue && appended.length === 0 && applied.length === 0 && forBus.length === 0 && received.length === 0 && outcomes.length === 0 && observations.length === 0) {
       direct.post();
@@ -307,6 +313,44 @@ export class NodeRuntime {
     direct.post();
   }
 
+  /** The host loop proper: every Ready the core has, persisted, sent, applied and advanced. */
+  private runReadies(turn: Turn): void {
+    const { appended, messages, observations, snapshots, outcomes, persisted } = turn;
+    for (;;) {
+      // Compaction, when the core suggests it, is encoded in the background; once encoded it
+      // makes one more Ready (background-compaction.ts).
+      if (!this.raft.hasReady() && !this.compaction.poll(this.raft, this.kv)) break;
+      const ready = this.raft.ready();
+      this.observeRole(ready, observations);
+      // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
+      // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
+      // them early. Without a sync to overlap, they simply ride in the report below.
+      const early = ready.sendBeforePersist ? ready.messages.length : ready.messagesBeforePersist;
+      if (early > 0 && ready.mustSync) {
+        // Earlier Readies' messages first: they were already allowed to go, keep their order.
+        this.sendEarly([...messages.splice(0), ...ready.messages.slice(0, early)]);
+      } else {
+        messages.push(...ready.messages.slice(0, early));
+      }
+      const first = ready.entries[0];
+      if (first && first.index <= this.lastStoredIndex) {
+        turn.truncatedFrom = Math.min(turn.truncatedFrom ?? Infinity, first.index);
+        // Entries appended earlier in this burst from there on are replaced too.
+        while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
+      }
+      this.persist(ready, persisted, snapshots, observations);
+      this.compaction.settle();
+      const last = ready.entries.at(-1);
+      if (last) this.lastStoredIndex = last.index;
+      else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
+      appended.push(...ready.entries.map(toEntryView));
+      if (early < ready.messages.length) messages.push(...ready.messages.slice(early));
+      this.apply(ready, turn.applied, outcomes, observations);
+      takeReadStates(ready, this.reads, () => this.raft.status().leader, outcomes);
+      this.raft.advance(ready);
+    }
+  }
+
   /** One Append per follower for everything this burst appended, one answer per leader (coalesce.ts). */
   private coalesce(messages: Message[]): Message[] {
     return coalesceMessages(messages, Math.max(1, this.init.maxEntriesPerMessage ?? DEFAULT_MAX_ENTRIES_PER_MESSAGE));
@@ -324,13 +368,13 @@ export class NodeRuntime {
     const node = this.init.id;
     const snapshot = ready.snapshot;
     if (snapshot && ready.snapshotSource === 'local') {
-      this.compaction.persistLocal(this.storage, snapshot, () => void (this.diskDirty = true));
+      this.compaction.persistLocal(this.disk, snapshot, () => void (this.diskDirty = true));
       snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
     }
     const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;
     if (ready.entries.length > 0 || ready.hardState || installed) {
-      // A batch that only moves the commit index is written without fdatasync (storage decides).
-      const stats = this.storage.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
+      // A batch that only moves the commit index is written without fdatasync (the disk decides).
+      const stats = this.disk.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
       persisted.entries += ready.entries.length;
       this.diskDirty = true;
       if (stats.synced) {
@@ -359,11 +403,27 @@ export class NodeRuntime {
     if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';
   }
 
-  private observeRole(status: NodeStatus, observations: Observation[]): void {
-    if (status.role === this.lastRole && status.term === this.lastTerm) return;
-    this.lastRole = status.role;
-    this.lastTerm = status.term;
-    observations.push({ kind: 'role', node: this.init.id, term: status.term, role: status.role });
+  /**
+   * Role first, before the Ready's writes: a leader that steps down in this Ready and truncates its
+   * log below gives way as a follower (the checker's leader-append-only property reads this order).
+   */
+  private observeRole(ready: RaftReady, observations: Observation[]): void {
+    const term = ready.hardState?.term ?? this.term;
+    const role = ready.softState?.role ?? this.role;
+    if (term === this.term && role === this.role) return;
+    this.term = term;
+    this.role = role;
+    observations.push({ kind: 'role', node: this.init.id, term, role });
+  }
+
+  /** The core's own status, for a host that judges the node from outside (the simulator's checks). */
+  raftStatus(): RaftStatus {
+    return this.raft.status();
+  }
+
+  /** The state machine's snapshot text (the simulator compares replicas with it). */
+  storeText(): string {
+    return this.kv.snapshot();
   }
 
   private status(): NodeStatus {
@@ -371,24 +431,6 @@ export class NodeRuntime {
   }
 
   private diskView(): DiskView {
-    return toDiskView(this.storage.describe(), this.fsyncs);
+    return { ...this.disk.describe(), fsyncs: this.fsyncs };
   }
-}
-
-function toDiskView(disk: DiskInfo, fsyncs: number): DiskView {
-  return {
-    term: disk.hardState.term,
-    vote: disk.hardState.vote,
-    commit: disk.hardState.commit,
-    firstIndex: disk.log.firstIndex,
-    lastIndex: disk.log.lastIndex,
-    lastTerm: disk.log.lastTerm,
-    segments: disk.segments.length,
-    walRecords: disk.totals.walRecords,
-    walBytes: disk.totals.walBytes,
-    snapshotIndex: disk.snapshot?.index ?? 0,
-    snapshotTerm: disk.snapshot?.term ?? 0,
-    snapshotBytes: disk.snapshot?.bytes ?? 0,
-    fsyncs,
-  };
 }

@@ -6,16 +6,15 @@
 //      goes on stepping, persisting and applying.
 //   2. Encoded: hand the text to the core (compact() at the captured index, which is still applied
 //      and committed), which makes one more Ready carrying the local snapshot.
-//   3. That snapshot's file is written off the thread (NodeStorage.compactInBackground); the WAL it
-//      covers is deleted once the file is durable. Only then can the next compaction start.
+//   3. That snapshot's file is written in the background (NodeDisk.compactInBackground: libuv's
+//      pool for the real WAL, a later step for the simulator's disk); the log it covers is deleted
+//      once the file is durable. Only then can the next compaction start.
 // "Snapshot now" stays synchronous: a person asked for it and waits for its answer.
-import type { RawNode, Snapshot } from '../../shared/raft/index.ts';
-import type { KvStore } from '../../shared/kv/store.ts';
-import type { NodeStorage } from './storage/index.ts';
-import { SnapshotEncoder } from './storage/snapshot-encoder.ts';
-
-/** Real ms of encoding per event-loop turn: what a slice adds to the node's answers meanwhile. */
-export const COMPACTION_SLICE_MS = 2;
+// The same stages run in the worker and in the simulator: only the disk and the encoder's slice
+// (time for a worker, pieces for the simulator) differ.
+import type { RawNode, Snapshot } from '../raft/index.ts';
+import type { KvStore } from '../kv/store.ts';
+import type { EncodedSnapshot, NodeDisk, SnapshotEncoder, SnapshotEncoding } from './disk.ts';
 
 export interface CompactionHooks {
   /** Call work() soon (on a later turn) until it returns false. */
@@ -29,10 +28,14 @@ export interface CompactionHooks {
 type Stage = 'encoding' | 'encoded' | 'handed' | 'writing';
 
 export class BackgroundCompaction {
-  private encoder: SnapshotEncoder | null = null;
+  private encoding: SnapshotEncoding | null = null;
+  private encoded: EncodedSnapshot | null = null;
   private stage: Stage | null = null;
 
-  constructor(private readonly hooks: CompactionHooks) {}
+  constructor(
+    private readonly hooks: CompactionHooks,
+    private readonly encoder: SnapshotEncoder,
+  ) {}
 
   /**
    * For the host loop when the core has no Ready: starts the compaction the core suggests, or hands
@@ -41,14 +44,14 @@ export class BackgroundCompaction {
   poll(raft: RawNode, kv: KvStore): boolean {
     if (this.stage === null) {
       if (!raft.status().snapshotSuggested) return false;
-      this.encoder = new SnapshotEncoder(kv.capture());
+      this.encoding = this.encoder(kv.capture());
       this.stage = 'encoding';
       this.hooks.background();
       return false;
     }
-    if (this.stage !== 'encoded' || !this.encoder?.done) return false;
+    if (this.stage !== 'encoded' || !this.encoded) return false;
     const before = raft.status().snapshotIndex;
-    raft.compact(this.encoder.done.index, this.encoder.done.text);
+    raft.compact(this.encoded.index, this.encoded.text);
     // Refused: a newer snapshot (an install, "snapshot now") arrived while this one was encoded.
     if (raft.status().snapshotIndex === before) {
       this.reset();
@@ -59,9 +62,12 @@ export class BackgroundCompaction {
   }
 
   /** One slice of encoding. True while more remains (call again on a later turn). */
-  work(budgetMs = COMPACTION_SLICE_MS): boolean {
-    if (this.stage !== 'encoding' || !this.encoder) return false;
-    if (this.encoder.step(performance.now() + budgetMs) === null) return true;
+  work(): boolean {
+    if (this.stage !== 'encoding' || !this.encoding) return false;
+    const done = this.encoding.step();
+    if (done === null) return true;
+    this.encoded = done;
+    this.encoding = null;
     this.stage = 'encoded';
     this.hooks.wake();
     return false;
@@ -71,18 +77,16 @@ export class BackgroundCompaction {
    * Persists a Ready's local snapshot: in the background when it is the one encoded here, at once
    * otherwise ("snapshot now"). `durable` runs when a background file is on disk.
    */
-  persistLocal(storage: NodeStorage, snapshot: Snapshot, durable: () => void): void {
-    const encoded = this.encoder?.done;
-    if (this.stage !== 'handed' || !encoded || encoded.index !== snapshot.metadata.index) return storage.compact(snapshot);
+  persistLocal(disk: NodeDisk, snapshot: Snapshot, durable: () => void): void {
+    const encoded = this.encoded;
+    if (this.stage !== 'handed' || !encoded || encoded.index !== snapshot.metadata.index) return disk.compact(snapshot);
     this.stage = 'writing';
-    storage.compactInBackground(snapshot, encoded.prepared).then(
-      () => {
-        this.reset();
-        durable();
-        this.hooks.wake();
-      },
-      (error: unknown) => this.hooks.fatal(error),
-    );
+    disk.compactInBackground(snapshot, encoded.prepared, (error) => {
+      if (error !== undefined) return this.hooks.fatal(error);
+      this.reset();
+      durable();
+      this.hooks.wake();
+    });
   }
 
   /** After each Ready: a snapshot handed to the core that this Ready did not carry was superseded. */
@@ -91,7 +95,8 @@ export class BackgroundCompaction {
   }
 
   private reset(): void {
-    this.encoder = null;
+    this.encoding = null;
+    this.encoded = null;
     this.stage = null;
   }
 }

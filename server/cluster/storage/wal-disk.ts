@@ -1,0 +1,79 @@
+// The real disk behind the node runtime's port (shared/node/disk.ts): NodeStorage's write-ahead log,
+// hard state and snapshot files in the node's directory, and the snapshot encoder whose slices are
+// bounded in real time. The worker hands these to NodeRuntime; nothing else differs from the
+// simulator's node.
+import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder } from '../../../shared/node/disk.ts';
+import type { Snapshot } from '../../../shared/raft/types.ts';
+import { NodeStorage } from './node-storage.ts';
+import { SnapshotEncoder as Encoder } from './snapshot-encoder.ts';
+import type { PreparedSnapshotData } from './snapshots.ts';
+
+/** Real ms of encoding per event-loop turn: what a slice adds to the node's answers meanwhile. */
+export const COMPACTION_SLICE_MS = 2;
+
+/** Encodes in slices of COMPACTION_SLICE_MS of this thread's time, with the file's bytes and CRC. */
+export const timeSlicedEncoder: SnapshotEncoder = (image) => {
+  const encoder = new Encoder(image);
+  return { step: () => encoder.step(performance.now() + COMPACTION_SLICE_MS) };
+};
+
+export class WalDisk implements NodeDisk {
+  private storage: NodeStorage | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  open(): OpenedDisk {
+    const { storage, restored, recovery } = NodeStorage.open(this.dir);
+    this.storage = storage;
+    const torn = recovery.tornTail;
+    return {
+      restored,
+      tornTail: torn ? `${torn.segment}: cut ${torn.bytesTruncated} bytes at offset ${torn.offset} (${torn.reason})` : null,
+    };
+  }
+
+  persist(batch: PersistBatch): PersistOutcome {
+    const stats = this.opened().persist(batch);
+    return { synced: stats.synced, fsyncMs: stats.fsyncMs };
+  }
+
+  compact(snapshot: Snapshot): void {
+    this.opened().compact(snapshot);
+  }
+
+  compactInBackground(snapshot: Snapshot, prepared: unknown, done: (error?: unknown) => void): void {
+    this.opened()
+      .compactInBackground(snapshot, prepared as PreparedSnapshotData)
+      .then(
+        () => done(),
+        (error: unknown) => done(error ?? new Error('the snapshot file could not be written')),
+      );
+  }
+
+  describe(): DiskDescription {
+    const disk = this.opened().describe();
+    return {
+      term: disk.hardState.term,
+      vote: disk.hardState.vote,
+      commit: disk.hardState.commit,
+      firstIndex: disk.log.firstIndex,
+      lastIndex: disk.log.lastIndex,
+      lastTerm: disk.log.lastTerm,
+      segments: disk.segments.length,
+      walRecords: disk.totals.walRecords,
+      walBytes: disk.totals.walBytes,
+      snapshotIndex: disk.snapshot?.index ?? 0,
+      snapshotTerm: disk.snapshot?.term ?? 0,
+      snapshotBytes: disk.snapshot?.bytes ?? 0,
+    };
+  }
+
+  details(): Record<string, unknown> {
+    return this.opened().describe() as unknown as Record<string, unknown>;
+  }
+
+  private opened(): NodeStorage {
+    if (!this.storage) throw new Error('the disk is not open yet');
+    return this.storage;
+  }
+}

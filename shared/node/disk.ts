@@ -1,0 +1,75 @@
+// The node runtime's disk, as a port. The worker gives it the real write-ahead log
+// (server/cluster/storage/wal-disk.ts: framed records, CRC32C, fdatasync, atomic hard state); the
+// simulator gives it a disk in memory (memory-disk.ts). The runtime persists a Ready here before it
+// sends what the Ready promises, so whatever a disk keeps across a crash is what the node knew.
+import type { SnapshotImage } from '../kv/snapshot.ts';
+import type { Entry, HardState, Snapshot } from '../raft/types.ts';
+import type { DiskView } from '../protocol/views.ts';
+
+/** What the node restarts from, and what recovery had to cut. */
+export interface OpenedDisk {
+  readonly restored: { readonly hardState: HardState; readonly entries: Entry[]; readonly snapshot?: Snapshot };
+  /** The torn or corrupt tail that recovery cut off, said for a person; null if the log ended cleanly. */
+  readonly tornTail: string | null;
+}
+
+/** One Ready batch to make durable. */
+export interface PersistBatch {
+  readonly entries: readonly Entry[];
+  readonly hardState?: HardState;
+  /** A snapshot installed from the leader (a local one goes through compact). */
+  readonly snapshot?: Snapshot;
+}
+
+export interface PersistOutcome {
+  /** The batch was synced (an fdatasync); a batch that only moves the commit index is not. */
+  readonly synced: boolean;
+  /** Time spent syncing, in the disk's own milliseconds (0 for a disk in memory). */
+  readonly fsyncMs: number;
+}
+
+/** What a disk holds, for the page's disk panel (the runtime adds its fsync count). */
+export type DiskDescription = Omit<DiskView, 'fsyncs'>;
+
+export interface NodeDisk {
+  /** Recovers what is on the disk. Called once, by the runtime, before anything else. */
+  open(): OpenedDisk;
+  /** Makes one Ready batch durable before the runtime sends what it promises. */
+  persist(batch: PersistBatch): PersistOutcome;
+  /** A snapshot of the node's own state machine, written now (a person's "snapshot now"). */
+  compact(snapshot: Snapshot): void;
+  /**
+   * A background compaction's snapshot, written while the node goes on; `done` once it is durable
+   * (the log it covers may then go), or with the error that broke the disk. `prepared` is what the
+   * disk's own encoder made of it (SnapshotEncoding).
+   */
+  compactInBackground(snapshot: Snapshot, prepared: unknown, done: (error?: unknown) => void): void;
+  describe(): DiskDescription;
+  /** Everything the disk can tell about itself, for the `disk` request (files, segments…). */
+  details(): Record<string, unknown>;
+}
+
+/** A snapshot's text, encoded a slice at a time, and what the disk needs to write it. */
+export interface EncodedSnapshot {
+  /** The applied index of the captured store: the snapshot's index. */
+  readonly index: number;
+  readonly text: string;
+  readonly prepared: unknown;
+}
+
+/** One compaction's encoding; each step is one slice (a worker bounds it in time, the simulator in pieces). */
+export interface SnapshotEncoding {
+  /** Encodes one slice; the finished snapshot, or null while more remains. */
+  step(): EncodedSnapshot | null;
+}
+
+export type SnapshotEncoder = (image: SnapshotImage) => SnapshotEncoding;
+
+/**
+ * A simulated crash at a persist: the simulator's disk throws it to stop its node there, before or
+ * after the batch is written (memory-disk.ts crashPlan). The runtime lets it through after telling
+ * the checker what earlier Readies of the same turn made durable; the host then kills the node.
+ */
+export class DiskCrash extends Error {
+  override readonly name = 'DiskCrash';
+}
