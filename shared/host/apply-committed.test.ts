@@ -26,7 +26,7 @@ describe('applyCommitted', () => {
     expect(out.applied).toEqual([{ index: 2, key: 'a', value: 'x', version: 1 }]);
     expect(out.outcomes).toEqual([
       { requestId: 7, outcome: { ok: true, value: { index: 2, term: 1, key: 'a', version: 1, op: 'put' } } },
-      { requestId: 8, outcome: { ok: false, code: 'conflict', error: expect.stringMatching(/asked 5, current 1/) } },
+      { requestId: 8, outcome: { ok: false, code: 'conflict', error: expect.stringMatching(/asked 5, current 1/), current: 1 } },
     ]);
     expect(out.observations).toHaveLength(3);
     expect(pending.size).toBe(0);

@@ -38,6 +38,26 @@ export function statusWorthReporting(now: NodeStatus, before: NodeStatus | undef
   ) {
     return true;
   }
-  if (JSON.stringify(now.config) !== JSON.stringify(before.config)) return true;
-  return JSON.stringify(now.progress) !== JSON.stringify(before.progress);
+  const a = now.config;
+  const b = before.config;
+  if (!sameList(a.voters, b.voters) || !sameList(a.learners, b.learners) || !sameList(a.votersOutgoing, b.votersOutgoing)) return true;
+  return !sameProgress(now.progress, before.progress);
+}
+
+// Field by field rather than JSON.stringify: this runs after every turn of every node.
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameProgress(a: NodeStatus['progress'], b: NodeStatus['progress']): boolean {
+  const ids = Object.keys(a);
+  if (ids.length !== Object.keys(b).length) return false;
+  for (const id of ids) {
+    const p = a[id]!;
+    const q = b[id];
+    if (!q || p.match !== q.match || p.next !== q.next || p.state !== q.state || p.inflight !== q.inflight) return false;
+  }
+  return true;
 }

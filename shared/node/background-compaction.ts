@@ -43,7 +43,7 @@ export class BackgroundCompaction {
    */
   poll(raft: RawNode, kv: KvStore): boolean {
     if (this.stage === null) {
-      if (!raft.status().snapshotSuggested) return false;
+      if (!raft.snapshotSuggested()) return false;
       this.encoding = this.encoder(kv.capture());
       this.stage = 'encoding';
       this.hooks.background();

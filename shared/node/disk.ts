@@ -72,4 +72,11 @@ export type SnapshotEncoder = (image: SnapshotImage) => SnapshotEncoding;
  */
 export class DiskCrash extends Error {
   override readonly name = 'DiskCrash';
+
+  constructor(
+    /** The batch was written (and is durable) before the crash. */
+    readonly afterWrite: boolean,
+  ) {
+    super(afterWrite ? 'crashed right after writing a batch' : 'crashed before writing a batch');
+  }
 }

@@ -4,6 +4,7 @@ import { encodeSnapshot } from '../kv/snapshot.ts';
 import { encodeCommand } from '../kv/index.ts';
 import type { Entry, Snapshot } from '../raft/types.ts';
 import { MemoryDisk, pieceEncoder, SIM_SNAPSHOT_PIECES_PER_STEP } from './memory-disk.ts';
+import { DiskCrash } from './disk.ts';
 
 const entry = (index: number, term: number): Entry => ({ index, term, type: 'normal', data: `e${index}t${term}` });
 const snapshot = (index: number, term: number): Snapshot => ({ metadata: { index, term, config: { voters: ['n1'], learners: [], votersOutgoing: [] } }, data: `s${index}` }) as Snapshot;
@@ -92,5 +93,32 @@ describe('pieceEncoder: a background compaction in fixed steps', () => {
     expect(steps).toBeGreaterThanOrEqual(3);
     expect(done.index).toBe(keys);
     expect(done.text).toBe(encodeSnapshot(store.capture()));
+  });
+});
+
+describe('MemoryDisk crash plans: a node stopped at a persist', () => {
+  it('before the write: nothing of the batch is kept, and the plan is spent', () => {
+    const disk = new MemoryDisk();
+    disk.persist({ entries: [entry(1, 1)], hardState: { term: 1, vote: 'n1', commit: 0 } });
+    disk.crashPlan = 'before-persist';
+    // A commit-only write does not need a sync: the plan waits for one that does.
+    disk.persist({ entries: [], hardState: { term: 1, vote: 'n1', commit: 1 } });
+    expect(() => disk.persist({ entries: [entry(2, 1)] })).toThrow(DiskCrash);
+    expect(disk.open().restored.entries.map((e) => e.index)).toEqual([1]);
+    expect(disk.crashPlan).toBeNull();
+  });
+
+  it('after the write: the batch is durable and the crash says so', () => {
+    const disk = new MemoryDisk();
+    disk.crashPlan = 'after-persist';
+    let thrown: unknown;
+    try {
+      disk.persist({ entries: [entry(1, 1)], hardState: { term: 1, vote: 'n1', commit: 0 } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DiskCrash);
+    expect((thrown as DiskCrash).afterWrite).toBe(true);
+    expect(disk.open().restored.entries.map((e) => e.index)).toEqual([1]);
   });
 });

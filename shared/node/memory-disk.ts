@@ -65,7 +65,7 @@ export class MemoryDisk implements NodeDisk {
 
   private crashNow(plan: 'before-persist' | 'after-persist'): never {
     this.crashPlan = null;
-    throw new DiskCrash(`crashed ${plan === 'before-persist' ? 'before' : 'after'} writing a batch`);
+    throw new DiskCrash(plan === 'after-persist');
   }
 
   compact(snapshot: Snapshot): void {

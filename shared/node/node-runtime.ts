@@ -41,6 +41,10 @@ interface WaitingRead {
   index: number | null;
 }
 
+const nothingToPost = (): void => {};
+/** No direct lanes (the simulator): every message goes to the bus. Made once: this runs every turn. */
+const everythingViaBus = (messages: Message[]): { viaBus: Message[]; post: () => void } => ({ viaBus: messages, post: nothingToPost });
+
 /** Disk stats go to the page at most this often (the host's ms): they change with every batch. */
 const DISK_REPORT_MS = 250;
 
@@ -96,7 +100,7 @@ export class NodeRuntime {
     this.disk = ports.disk;
     this.report = ports.report;
     this.now = ports.now;
-    this.lanes = ports.lanes ?? ((messages) => ({ viaBus: messages, post: () => {} }));
+    this.lanes = ports.lanes ?? everythingViaBus;
     this.compaction = new BackgroundCompaction(ports.hooks, ports.encoder);
     const { restored, tornTail } = this.disk.open();
     this.kv = restored.snapshot ? KvStore.restore(restored.snapshot.data) : new KvStore();
@@ -372,21 +376,31 @@ export class NodeRuntime {
       snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
     }
     const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;
+    let crashedAfterWrite: DiskCrash | null = null;
     if (ready.entries.length > 0 || ready.hardState || installed) {
       // A batch that only moves the commit index is written without fdatasync (the disk decides).
-      const stats = this.disk.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
-      persisted.entries += ready.entries.length;
-      this.diskDirty = true;
-      if (stats.synced) {
-        persisted.batches += 1;
-        persisted.fsyncMs += stats.fsyncMs;
-        this.fsyncs += 1;
+      try {
+        const stats = this.disk.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
+        persisted.entries += ready.entries.length;
+        this.diskDirty = true;
+        if (stats.synced) {
+          persisted.batches += 1;
+          persisted.fsyncMs += stats.fsyncMs;
+          this.fsyncs += 1;
+        }
+      } catch (error) {
+        // A crash after the batch was written: it is durable, so the checker must still see it
+        // (a replaced suffix especially); nothing after it happens.
+        if (!(error instanceof DiskCrash) || !error.afterWrite) throw error;
+        crashedAfterWrite = error;
       }
     }
     if (installed) {
-      this.kv = KvStore.restore(installed.data);
-      this.kvReset = 'snapshot';
-      snapshots.push({ index: installed.metadata.index, term: installed.metadata.term, source: 'leader' });
+      if (!crashedAfterWrite) {
+        this.kv = KvStore.restore(installed.data);
+        this.kvReset = 'snapshot';
+        snapshots.push({ index: installed.metadata.index, term: installed.metadata.term, source: 'leader' });
+      }
       observations.push({ kind: 'snapshot', node, index: installed.metadata.index, term: installed.metadata.term });
     }
     // Order matters to the checker: a Ready's commit index refers to the log *after* its entries
@@ -397,7 +411,9 @@ export class NodeRuntime {
       observations.push({ kind: 'hard-state', node, term, vote, commit });
       observations.push({ kind: 'commit', node, commit });
     }
+    if (crashedAfterWrite) throw crashedAfterWrite;
   }
+
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
     if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';

@@ -221,6 +221,12 @@ export class RawNode {
     };
   }
 
+  /** status().snapshotSuggested without building the whole status (the host asks after every turn). */
+  snapshotSuggested(): boolean {
+    const r = this.raft;
+    return r.applied - (r.log.snapshot?.metadata.index ?? 0) >= r.snapshotThreshold;
+  }
+
   /** The snapshot the leader would send (for hosts that serve snapshot downloads). */
   latestSnapshot(): RaftReady['snapshot'] | null {
     return this.raft.log.snapshot;

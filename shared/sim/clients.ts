@@ -2,9 +2,9 @@
 // few keys through whichever node they believe leads. Every request becomes one operation in the
 // history the linearizability checker reads (retries of the same request stay one operation).
 import type { KvOpInput, KvOpOutput, Op } from '../check/index.ts';
-import { encodeCommand, type KvApplyResult, type KvCommand } from '../kv/index.ts';
+import { encodeCommand, type KvCommand } from '../kv/index.ts';
 import { randomInt, type Prng } from '../net/index.ts';
-import type { SimNode } from './host.ts';
+import type { ClientOutcome, NodeRequest } from '../node/protocol.ts';
 
 /** Give up on a request (its outcome stays unknown) after this many ticks. */
 const REQUEST_TIMEOUT = 150;
@@ -17,13 +17,14 @@ interface Pending {
   readonly opIndex: number;
   readonly key: string;
   readonly input: KvOpInput;
-  /** Entry text of a write (unique: it carries client and seq), so applies can be matched to it. */
+  /** Entry text of a write (it carries client and seq, so a retry is applied once). */
   readonly command: string | null;
   node: string | null;
-  context: string | null;
   attempts: number;
   retryAt: number;
   readonly deadline: number;
+  /** The node this read went to held no lease: ask with ReadIndex from now on. */
+  noLease: boolean;
 }
 
 interface Client {
@@ -39,16 +40,19 @@ interface Client {
  *  machine as it is (stale reads, used to show that the linearizability checker catches them). */
 export type ReadMode = 'linearizable' | 'local';
 
+/** The cluster as a client sees it: nodes that are up, and requests to them. */
 export interface Cluster {
-  readonly nodes: readonly SimNode[];
+  readonly ids: readonly string[];
+  isUp(node: string): boolean;
+  /** Sends a request; `answer` hears its outcome, perhaps before send returns. False if the node is down. */
+  send(node: string, request: NodeRequest, answer: (outcome: ClientOutcome) => void): boolean;
   nowMs(): number;
 }
 
 export class ClientLoad {
   readonly history: Array<Omit<Op, 'output'> & { output?: KvOpOutput }> = [];
   private readonly clients: Client[];
-  private readonly byCommand = new Map<string, Client>();
-  private readonly byContext = new Map<string, Client>();
+  private tickNow = 0;
 
   constructor(
     private readonly rng: Prng,
@@ -70,6 +74,7 @@ export class ClientLoad {
   }
 
   tick(tick: number, rate: number): void {
+    this.tickNow = tick;
     for (const client of this.clients) {
       const pending = client.pending;
       if (pending !== null) {
@@ -94,48 +99,58 @@ export class ClientLoad {
     return op !== undefined && op.output !== undefined;
   }
 
-  applied(node: SimNode, entryData: string, result: KvApplyResult | undefined): void {
-    const client = this.byCommand.get(entryData);
-    const pending = client?.pending;
-    if (client === undefined || pending === null || pending === undefined || pending.node !== node.id || result === undefined) return;
-    if (!result.ok && (result.code === 'stale-session' || result.code === 'invalid-command' || result.code === 'store-full' || result.code === 'version-limit')) return;
-    let output: KvOpOutput;
-    if (pending.input.op === 'delete') output = { op: 'delete', version: result.ok ? result.version : 0 };
-    else if (result.ok) output = { op: 'put', ok: true, version: result.version };
-    else output = { op: 'put', ok: false, ...(result.code === 'cas-mismatch' ? { current: result.current } : {}) };
-    if (result.ok) client.versions.set(pending.key, result.version);
-    this.finish(client, output);
+  /** A node's answer to one attempt: the operation's outcome, or a reason to try again. */
+  private answered(client: Client, opIndex: number, outcome: ClientOutcome): void {
+    const pending = client.pending;
+    // An answer to an earlier attempt still settles the operation (a retry is the same write).
+    if (pending === null || pending.opIndex !== opIndex) return;
+    if (outcome.ok) return this.finish(client, this.output(client, pending, outcome.value));
+    switch (outcome.code) {
+      case 'conflict':
+        if (pending.input.op === 'put' && outcome.current !== undefined) return this.finish(client, { op: 'put', ok: false, current: outcome.current });
+        return;
+      case 'not-leader':
+        if (pending.input.op === 'get' && outcome.leader === null && pending.node !== null) {
+          // The leader itself, without a lease: ask it again with ReadIndex.
+          pending.noLease = true;
+        } else {
+          client.target = outcome.leader ?? null;
+        }
+        pending.node = null;
+        pending.retryAt = this.tickNow + 2;
+        return;
+      case 'lost':
+        pending.node = null;
+        pending.retryAt = 0; // overwritten by another leader's entry: next tick, elsewhere
+        client.target = null;
+        return;
+      default:
+        // Refused by the store (a full store, a stale session): no answer to record; the retry or
+        // the deadline decides.
+        return;
+    }
   }
 
-  readReady(node: SimNode, context: string): void {
-    const client = this.byContext.get(context);
-    const pending = client?.pending;
-    if (client === undefined || pending === null || pending === undefined || pending.context !== context || pending.node !== node.id) return;
-    const entry = node.kv.get(pending.key);
-    const output: KvOpOutput =
-      entry === undefined
-        ? { op: 'get', version: 0, deleted: false, value: null }
-        : { op: 'get', version: entry.version, deleted: entry.deleted, value: entry.data === null ? null : JSON.stringify(entry.data) };
-    client.versions.set(pending.key, entry?.version ?? 0);
-    this.finish(client, output);
-  }
-
-  readFailed(node: SimNode, context: string): void {
-    const client = this.byContext.get(context);
-    if (client?.pending?.context !== context) return;
-    client.pending.node = null;
-    client.pending.retryAt = 0; // next tick, at another node
-    client.target = null;
+  private output(client: Client, pending: Pending, value: Record<string, unknown>): KvOpOutput {
+    const version = typeof value['version'] === 'number' ? value['version'] : 0;
+    if (pending.input.op === 'get') {
+      client.versions.set(pending.key, version);
+      const data = value['data'];
+      return { op: 'get', version, deleted: value['deleted'] === true, value: data === undefined || data === null ? null : JSON.stringify(data) };
+    }
+    client.versions.set(pending.key, version);
+    if (pending.input.op === 'delete') return { op: 'delete', version };
+    return { op: 'put', ok: true, version };
   }
 
   /** A node went down: requests waiting on it are re-sent elsewhere on the next tick. */
-  crashed(node: SimNode): void {
+  crashed(node: string): void {
     for (const client of this.clients) {
-      if (client.pending?.node === node.id) {
+      if (client.pending?.node === node) {
         client.pending.node = null;
         client.pending.retryAt = 0;
       }
-      if (client.target === node.id) client.target = null;
+      if (client.target === node) client.target = null;
     }
   }
 
@@ -161,58 +176,43 @@ export class ClientLoad {
           ? { op: 'put', data: JSON.parse(input.value) as Record<string, unknown>, ...(input.cas === undefined ? {} : { cas: input.cas }), ...base }
           : { op: 'delete', ...base };
       command = encodeCommand(kv);
-      this.byCommand.set(command, client);
     }
     this.history.push({ id: this.history.length, client: client.id, key, call: this.cluster.nowMs(), return: null, input });
-    client.pending = { opIndex: this.history.length - 1, key, input, command, node: null, context: null, attempts: 0, retryAt: tick, deadline: tick + REQUEST_TIMEOUT };
+    client.pending = { opIndex: this.history.length - 1, key, input, command, node: null, attempts: 0, retryAt: tick, deadline: tick + REQUEST_TIMEOUT, noLease: false };
     this.issue(client, client.pending, tick);
   }
 
   private issue(client: Client, pending: Pending, tick: number): void {
     const node = this.pickNode(client);
     pending.attempts++;
-    if (node === undefined || node.raw === null) {
+    const request: NodeRequest | null = node === null ? null : pending.command !== null ? { kind: 'propose', command: pending.command } : { kind: 'read', key: pending.key, consistency: this.consistency(pending) };
+    if (node === null || request === null) {
       pending.retryAt = tick + 2;
       return;
     }
-    if (pending.command !== null) {
-      const outcome = node.raw.propose(pending.command);
-      if (outcome.ok) {
-        pending.node = node.id;
-        pending.retryAt = tick + RETRY_AFTER;
-      } else {
-        client.target = outcome.leaderHint;
-        pending.node = null;
-        pending.retryAt = tick + 2;
-      }
-    } else {
-      if (pending.context !== null) this.byContext.delete(pending.context);
-      pending.context = `${client.id}#${client.seq}#${pending.attempts}`;
-      this.byContext.set(pending.context, client);
-      pending.node = node.id;
-      pending.retryAt = tick + RETRY_AFTER;
-      const status = this.reads === 'local' || this.rng() < LEASE_SHARE ? node.raw.status() : null;
-      if (this.reads === 'local') {
-        // Stale reads: the local state machine as it is (deliberately not linearizable).
-        node.readAt(pending.context, 0);
-      } else if (status?.leaseReadSafe === true) {
-        // Lease read: the leader holds a lease and has committed in its term, so its commit index
-        // is current; serve once applied reaches it, with no heartbeat round.
-        node.readAt(pending.context, status.commit);
-      } else {
-        node.raw.readIndex(pending.context);
-      }
+    // Where it went and when to try again are set first: the answer may come before send returns.
+    pending.node = node;
+    pending.retryAt = tick + RETRY_AFTER;
+    const { opIndex } = pending;
+    if (!this.cluster.send(node, request, (outcome) => this.answered(client, opIndex, outcome))) {
+      pending.node = null;
+      pending.retryAt = tick + 2;
     }
   }
 
-  private pickNode(client: Client): SimNode | undefined {
-    const nodes = this.cluster.nodes;
-    const target = nodes.find((n) => n.id === client.target && n.up);
-    if (target !== undefined) return target;
-    const up = nodes.filter((n) => n.up);
-    if (up.length === 0) return undefined;
+  /** Stale reads show that the checker catches them; a lease read falls back to ReadIndex without a lease. */
+  private consistency(pending: Pending): 'stale' | 'lease' | 'linearizable' {
+    if (this.reads === 'local') return 'stale';
+    return !pending.noLease && this.rng() < LEASE_SHARE ? 'lease' : 'linearizable';
+  }
+
+  private pickNode(client: Client): string | null {
+    const cluster = this.cluster;
+    if (client.target !== null && cluster.isUp(client.target)) return client.target;
+    const up = cluster.ids.filter((id) => cluster.isUp(id));
+    if (up.length === 0) return null;
     const chosen = up[randomInt(this.rng, 0, up.length - 1)]!;
-    client.target = chosen.id;
+    client.target = chosen;
     return chosen;
   }
 
@@ -221,8 +221,6 @@ export class ClientLoad {
     if (pending === null) return;
     const op = this.history[pending.opIndex]!;
     this.history[pending.opIndex] = output === undefined ? op : { ...op, return: this.cluster.nowMs(), output };
-    if (pending.command !== null) this.byCommand.delete(pending.command);
-    if (pending.context !== null) this.byContext.delete(pending.context);
     client.pending = null;
   }
 }

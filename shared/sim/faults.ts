@@ -3,7 +3,7 @@
 // scheduled when a fault starts, so every fault is temporary.
 import { randomInt, type NetworkModel, type Prng } from '../net/index.ts';
 import type { ConfChangeSingle } from '../raft/index.ts';
-import type { SimNode } from './host.ts';
+import type { SeedCluster } from './seed-cluster.ts';
 import type { FaultProfile } from './options.ts';
 
 interface Scheduled {
@@ -23,7 +23,7 @@ export class FaultSchedule {
   constructor(
     private readonly rng: Prng,
     private readonly profile: FaultProfile,
-    private readonly nodes: readonly SimNode[],
+    private readonly cluster: SeedCluster,
     private readonly net: NetworkModel,
   ) {}
 
@@ -45,21 +45,20 @@ export class FaultSchedule {
     if (rng() < p.transfer) this.transfer(tick);
     if (rng() < p.membership) this.changeMembership(tick);
     if (rng() < p.crashLeader) {
-      const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
-      if (leader !== undefined) this.crashOne(tick, leader);
+      const leader = this.cluster.leader();
+      if (leader !== null) this.crashOne(tick, leader);
     }
   }
 
   /** Called on every applied entry: a leader applying an earlier term's entry may crash now. */
-  afterApply(node: SimNode, entryTerm: number, tick: number): void {
-    if (!this.active || node.role !== 'leader' || entryTerm >= node.term) return;
+  afterApply(node: string, entryTerm: number, tick: number): void {
+    const { role, term } = this.cluster.roleOf(node);
+    if (!this.active || role !== 'leader' || entryTerm >= term || !this.cluster.isUp(node)) return;
     if (this.rng() >= this.profile.crashAfterOldTermCommit) return;
-    node.crash();
+    this.cluster.crash(node);
     const back = tick + randomInt(this.rng, ...this.profile.restartAfter);
-    this.log.push(`${tick}: crash leader ${node.id} right after it applied an entry of term ${entryTerm}`);
-    this.at(back, () => {
-      if (!node.up) node.start();
-    });
+    this.log.push(`${tick}: crash leader ${node} right after it applied an entry of term ${entryTerm}`);
+    this.at(back, () => this.cluster.start(node));
   }
 
   /** Liveness phase: every fault ends now and the network is calm. */
@@ -68,34 +67,37 @@ export class FaultSchedule {
     this.scheduled = [];
     this.net.reset();
     this.net.setDefaults(CALM_LINK);
-    for (const node of this.nodes) {
-      node.crashPlan = null;
-      if (!node.up) node.start();
+    for (const node of this.cluster.ids) {
+      this.cluster.planCrash(node, null);
+      this.cluster.start(node);
     }
     this.log.push(`${tick}: heal everything, restart every node`);
   }
 
-  private crashOne(tick: number, chosen?: SimNode): void {
-    const up = this.nodes.filter((n) => n.up && n.crashPlan === null);
+  private crashOne(tick: number, chosen?: string): void {
+    const cluster = this.cluster;
+    const up = cluster.ids.filter((id) => cluster.isUp(id) && !cluster.crashPlanned(id));
     if (up.length === 0) return;
     const node = chosen ?? up[randomInt(this.rng, 0, up.length - 1)]!;
     const inReady = this.rng() < this.profile.crashInReady;
     const [min, max] = this.profile.restartAfter;
     const downFor = randomInt(this.rng, min, max);
     if (inReady) {
-      node.crashPlan = this.rng() < 0.8 ? 'before-persist' : 'after-persist';
-      this.log.push(`${tick}: ${node.id} will crash in its next Ready (${node.crashPlan})`);
+      const point = this.rng() < 0.8 ? 'before-persist' : 'after-persist';
+      cluster.planCrash(node, point);
+      this.log.push(`${tick}: ${node} will crash at its next persist (${point})`);
     } else {
-      node.crash();
-      this.log.push(`${tick}: crash ${node.id}`);
+      cluster.crash(node);
+      this.log.push(`${tick}: crash ${node}`);
     }
     this.at(tick + downFor, () => {
-      if (node.up && node.crashPlan !== null) {
-        node.crash(); // it had no Ready since: crash it now
+      if (cluster.isUp(node) && cluster.crashPlanned(node)) {
+        cluster.planCrash(node, null);
+        cluster.crash(node); // it persisted nothing since: crash it now
       }
-      if (!node.up) {
-        node.start();
-        this.log.push(`${tick + downFor}: restart ${node.id}`);
+      if (!cluster.isUp(node)) {
+        cluster.start(node);
+        this.log.push(`${tick + downFor}: restart ${node}`);
       }
     });
   }
@@ -110,11 +112,11 @@ export class FaultSchedule {
   }
 
   private isolateLeader(tick: number): void {
-    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
-    if (leader === undefined) return;
-    this.net.isolate(leader.id, this.nodes.map((n) => n.id));
+    const leader = this.cluster.leader();
+    if (leader === null) return;
+    this.net.isolate(leader, [...this.cluster.ids]);
     this.counts.partitions++;
-    this.log.push(`${tick}: isolate leader ${leader.id}`);
+    this.log.push(`${tick}: isolate leader ${leader}`);
     this.healPartitionLater(tick);
   }
 
@@ -148,12 +150,12 @@ export class FaultSchedule {
   }
 
   private transfer(tick: number): void {
-    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
-    const others = this.nodes.filter((n) => n !== leader && n.up);
-    if (leader?.raw == null || others.length === 0) return;
+    const leader = this.cluster.leader();
+    const others = this.cluster.ids.filter((id) => id !== leader && this.cluster.isUp(id));
+    if (leader === null || others.length === 0) return;
     const to = others[randomInt(this.rng, 0, others.length - 1)]!;
-    leader.raw.transferLeadership(to.id);
-    this.log.push(`${tick}: transfer leadership ${leader.id}→${to.id}`);
+    this.cluster.transfer(leader, to);
+    this.log.push(`${tick}: transfer leadership ${leader}→${to}`);
   }
 
   /**
@@ -162,12 +164,12 @@ export class FaultSchedule {
    * Removed nodes keep running, as a decommissioned server might.
    */
   private changeMembership(tick: number): void {
-    const leader = this.nodes.find((n) => n.raw?.status().role === 'leader');
-    if (leader?.raw == null) return;
-    const { config } = leader.raw.status();
+    const leader = this.cluster.leader();
+    const config = this.cluster.leaderConfig();
+    if (leader === null || config === null) return;
     if (config.votersOutgoing.length > 0) return;
     const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[randomInt(this.rng, 0, items.length - 1)]);
-    const outsiders = this.nodes.map((n) => n.id).filter((id) => !config.voters.includes(id) && !config.learners.includes(id));
+    const outsiders = this.cluster.ids.filter((id) => !config.voters.includes(id) && !config.learners.includes(id));
     const changes: ConfChangeSingle[] = [];
     const r = this.rng();
     const outsider = pick(outsiders);
@@ -178,12 +180,12 @@ export class FaultSchedule {
     else if (r < 0.85 && voter !== undefined) changes.push({ op: 'remove-voter', node: voter });
     else if (voter !== undefined && outsider !== undefined) changes.push({ op: 'remove-voter', node: voter }, { op: 'add-voter', node: outsider });
     if (changes.length === 0) return;
-    const outcome = leader.raw.proposeConfChange({ changes });
-    this.log.push(`${tick}: ${leader.id} proposes ${changes.map((c) => `${c.op} ${c.node}`).join(' + ')}${outcome.ok ? '' : ` (refused: ${outcome.reason})`}`);
+    this.cluster.proposeConfChange(leader, { changes });
+    this.log.push(`${tick}: ${leader} proposes ${changes.map((c) => `${c.op} ${c.node}`).join(' + ')}`);
   }
 
   private shuffledIds(): string[] {
-    const ids = this.nodes.map((n) => n.id);
+    const ids = [...this.cluster.ids];
     for (let i = ids.length - 1; i > 0; i--) {
       const j = randomInt(this.rng, 0, i);
       [ids[i], ids[j]] = [ids[j]!, ids[i]!];

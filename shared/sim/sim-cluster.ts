@@ -21,7 +21,7 @@ import { SimRequests } from './cluster/requests.ts';
 import { Roster } from '../host/roster.ts';
 import { runClientCommand, runMessageCommand } from '../host/shared-commands.ts';
 import { SimBus } from './cluster/sim-bus.ts';
-import { SimNode } from './cluster/sim-node.ts';
+import { SimNode } from './sim-node.ts';
 import { MemoryDisk } from '../node/memory-disk.ts';
 import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 
@@ -520,7 +520,7 @@ export class SimCluster implements ScenarioTarget {
     if (!machine && create) {
       machine = new SimNode(node, {
         report: (id, report) => foldReport(id, report, this.sinks),
-        failed: (id) => this.nodeStopped(id),
+        stopped: (id) => this.nodeStopped(id),
         now: () => this.now,
       });
       const prepared = this.preparedDisks.get(node);

@@ -1,13 +1,13 @@
-// The deterministic simulator: N real RawNodes on virtual time, the shared network model, in-memory
-// disks, client load and a fault schedule, all derived from one seed. A safety phase under faults
+// The deterministic simulator: N nodes of the lab's own runtime on virtual time, the shared network
+// model, memory disks, client load and a fault schedule, all derived from one seed. A safety phase under faults
 // is followed by a liveness phase that heals everything and demands progress within a bound.
 import { checkLinearizability, InvariantMonitor, type LinearizabilityResult, type Violation } from '../check/index.ts';
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
-import { mulberry32, seedFor, type Message, type RaftConfig } from '../raft/index.ts';
+import { seedFor } from '../raft/index.ts';
+import type { NodeInit } from '../node/protocol.ts';
 import { ClientLoad } from './clients.ts';
 import { CALM_LINK, FaultSchedule } from './faults.ts';
-import { SimNode, type HostListener } from './host.ts';
-import { DeliveryQueue } from './queue.ts';
+import { SeedCluster } from './seed-cluster.ts';
 import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, mixOf, TICK_MS, type SimOptions } from './options.ts';
 
 export interface SimFailure {
@@ -62,9 +62,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   const monitor = new InvariantMonitor();
   const net = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
   net.setDefaults(CALM_LINK);
-  const queue = new DeliveryQueue<Message>();
   let tick = 0;
-  let messages = 0;
   const nowMs = () => tick * TICK_MS;
 
   const profile = faultProfile(options);
@@ -79,62 +77,42 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   // optional protections, and the core must stay safe either way.
   const preVote = profile.preVote && shape() >= 0.2;
   const checkQuorum = profile.checkQuorum && shape() >= 0.2;
-  const configFor = (id: string): (() => RaftConfig) => {
-    let boot = 0;
-    return () => ({
+  const boots = new Map<string, number>();
+  const initFor = (id: string): NodeInit => {
+    const boot = boots.get(id) ?? 0;
+    boots.set(id, boot + 1);
+    return {
       id,
       initialConfig: { voters: ids, learners: [], votersOutgoing: [] },
-      electionTicks: 10,
-      heartbeatTicks: 3,
+      timing: { electionTicks: 10, heartbeatTicks: 3 },
       // A fresh stream per boot, still determined by the seed.
-      random: mulberry32(seedFor(deriveSeed(seed, `boot-${boot++}`), id)),
+      seed: seedFor(deriveSeed(seed, `boot-${boot}`), id),
       maxEntriesPerMessage,
       maxInflight,
       snapshotThreshold: 40,
       snapshotTrailing: 3,
-      bugs,
-      preVote,
-      checkQuorum,
-    });
+      switches: { bugs, preVote, checkQuorum },
+    };
   };
 
   let clients: ClientLoad | null = null;
   let faults: FaultSchedule | null = null;
-  // Index 1 is the bootstrap configuration, not a change.
-  const configChanges = new Set<number>();
-  const listener: HostListener = {
-    send(outgoing) {
-      for (const m of outgoing) {
-        messages++;
-        for (const at of net.route(m.from, m.to, nowMs()).deliveries) queue.push(at, m);
-      }
-    },
-    applied: (node, entry, result) => {
-      if (entry.type === 'config' && entry.index > 1) configChanges.add(entry.index);
-      clients?.applied(node, entry.data, result);
-      faults?.afterApply(node, entry.term, tick);
-    },
-    readReady: (node, context) => clients?.readReady(node, context),
-    readFailed: (node, context) => clients?.readFailed(node, context),
+  const cluster = new SeedCluster(ids, monitor, net, nowMs, {
+    initFor,
+    applied: (node, term) => faults?.afterApply(node, term, tick),
     crashed: (node) => clients?.crashed(node),
-  };
-  const nodes = ids.map((id) => new SimNode(id, configFor(id), monitor, listener));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { nodes, nowMs }, options.reads);
-  faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, nodes, net);
-  for (const node of nodes) node.start();
+  });
+  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { ids, isUp: (id) => cluster.isUp(id), send: (id, request, answer) => cluster.send(id, request, answer), nowMs }, options.reads);
+  faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, cluster, net);
+  for (const id of ids) cluster.start(id);
 
   const step = (clientRate: number, withFaults: boolean) => {
-    const now = nowMs();
-    // Everything due this tick is stepped first and each node then handles ONE Ready for the lot,
-    // as a real host batches one fsync per Ready.
-    for (let d = queue.popDue(now); d !== undefined; d = queue.popDue(now)) byId.get(d.item.to)?.raw?.step(d.item);
+    // Everything due this tick is stepped first and each node then flushes ONE Ready for the lot,
+    // as a real host batches one fsync per turn.
+    cluster.deliverDue();
     if (withFaults) faults.tick(tick);
     clients!.tick(tick, clientRate);
-    for (const node of nodes) {
-      node.raw?.tick();
-      node.drain();
-    }
+    cluster.tickAll();
     tick++;
   };
 
@@ -151,7 +129,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
     while (tick < livenessStart + LIVENESS_TICKS && monitor.violations.length === 0) {
       step(0.05, false);
       if (probe === null) probe = clients.startWrite(0, 'liveness-probe', tick);
-      if (probe !== null && clients.isDone(probe) && allConverged(nodes)) {
+      if (probe !== null && clients.isDone(probe) && allConverged(cluster)) {
         converged = true;
         break;
       }
@@ -161,9 +139,9 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
         kind: 'liveness',
         invariant: 'liveness',
         explanation: `After every fault was healed, the cluster did not elect a leader, converge and commit a new write within ${LIVENESS_TICKS} ticks.`,
-        details: nodes.map((n) => {
-          const s = n.raw?.status();
-          return { node: n.id, role: s?.role, term: s?.term, commit: s?.commit, applied: n.kv.appliedIndex };
+        details: ids.map((id) => {
+          const s = cluster.status(id);
+          return { node: id, role: s?.role, term: s?.term, commit: s?.commit, applied: s?.applied };
         }),
       });
     }
@@ -184,13 +162,13 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
     replay: replayCommand(options),
     stats: {
       ticks: tick,
-      messages,
+      messages: cluster.messages,
       operations: clients.ops.length,
       completedOperations: clients.ops.filter((o) => o.output !== undefined).length,
       committedIndex: monitor.committedIndex,
       livenessTicks: tick - livenessStart,
-      ...sumCounts(nodes),
-      membershipChanges: configChanges.size,
+      ...cluster.counts,
+      membershipChanges: cluster.configChanges.size,
       ...faults.counts,
     },
     faultLog: faults.log,
@@ -202,28 +180,22 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
  * commit and applied index, and hold identical KV state. (Nodes removed by a membership change
  * keep running but are not expected to follow.)
  */
-function allConverged(nodes: readonly SimNode[]): boolean {
-  const leaders = nodes.filter((n) => n.raw?.status().role === 'leader');
+function allConverged(cluster: SeedCluster): boolean {
+  const leaders = cluster.ids.filter((id) => cluster.status(id)?.role === 'leader');
   if (leaders.length === 0) return false;
-  const config = leaders[0]!.raw!.status().config;
+  const config = cluster.status(leaders[0]!)!.config;
   const memberIds = new Set([...config.voters, ...config.learners, ...config.votersOutgoing]);
-  const members = nodes.filter((n) => memberIds.has(n.id));
-  if (leaders.filter((l) => memberIds.has(l.id)).length !== 1) return false;
+  const members = cluster.ids.filter((id) => memberIds.has(id));
+  if (leaders.filter((l) => memberIds.has(l)).length !== 1) return false;
   let commit = -1;
-  for (const node of members) {
-    if (node.raw === null) return false;
-    const status = node.raw.status();
+  for (const id of members) {
+    const status = cluster.status(id);
+    if (status === null) return false;
     if (commit === -1) commit = status.commit;
-    if (status.commit !== commit || node.kv.appliedIndex !== commit) return false;
+    if (status.commit !== commit || status.applied !== commit) return false;
   }
-  const image = members[0]!.kv.snapshot();
-  return members.every((n) => n.kv.snapshot() === image);
-}
-
-function sumCounts(nodes: readonly SimNode[]): SimNode['counts'] {
-  const total = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
-  for (const node of nodes) for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += node.counts[key];
-  return total;
+  const image = cluster.storeText(members[0]!);
+  return members.every((id) => cluster.storeText(id) === image);
 }
 
 function fromViolation(v: Violation): SimFailure {

@@ -1,0 +1,194 @@
+// The seed simulator's cluster: N nodes of the lab's own runtime (sim-node.ts) on memory disks, the
+// shared network model and a delivery queue, on virtual ticks. What the nodes report is folded
+// here: messages onto the network, observations into the invariant monitor, answers to the client
+// load, and the counts that say what a run exercised. The fault schedule and the client load act
+// on it through the same requests a worker's host sends (propose, read, transfer, conf-change).
+import type { InvariantMonitor, Observation } from '../check/index.ts';
+import type { NetworkModel } from '../net/index.ts';
+import type { ConfChange, MembershipConfig, Message, Status } from '../raft/index.ts';
+import type { ClientOutcome, NodeInit, NodeReport, NodeRequest } from '../node/protocol.ts';
+import { DeliveryQueue } from './queue.ts';
+import { SimNode } from './sim-node.ts';
+
+export type CrashPoint = 'before-persist' | 'after-persist';
+
+/** What a run exercised, counted from what the nodes reported. */
+export interface NodeCounts {
+  elections: number;
+  snapshotsInstalled: number;
+  compactions: number;
+  crashes: number;
+  restarts: number;
+}
+
+export interface SeedClusterHooks {
+  /** The init of a node's next incarnation (a fresh PRNG stream per boot). */
+  initFor(node: string): NodeInit;
+  /** An entry of `term` applied on `node` (the fault schedule may crash a leader right after). */
+  applied(node: string, term: number): void;
+  /** A node went down (a kill or its crash plan): its requests will not be answered. */
+  crashed(node: string): void;
+}
+
+export class SeedCluster {
+  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
+  /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
+  readonly configChanges = new Set<string>();
+  messages = 0;
+  private readonly nodes: Map<string, SimNode>;
+  private readonly queue = new DeliveryQueue<Message>();
+  /** Role and term per node as its observations told them. */
+  private readonly roles = new Map<string, { role: string; term: number }>();
+  /** Config entries seen appended, by index:term, to count them when they apply. */
+  private readonly configEntries = new Set<string>();
+  private nextRequestId = 1;
+  /** Who waits for each request's answer, and at which node (a crash forgets them). */
+  private readonly waiting = new Map<number, { readonly node: string; readonly answer: (outcome: ClientOutcome) => void }>();
+
+  constructor(
+    readonly ids: readonly string[],
+    private readonly monitor: InvariantMonitor,
+    private readonly net: NetworkModel,
+    private readonly nowMs: () => number,
+    private readonly hooks: SeedClusterHooks,
+  ) {
+    this.nodes = new Map(
+      ids.map((id) => [
+        id,
+        new SimNode(id, {
+          report: (node, report) => this.take(node, report),
+          stopped: (node) => this.down(node),
+          now: nowMs,
+        }, true),
+      ]),
+    );
+  }
+
+  isUp(node: string): boolean {
+    return this.node(node).running;
+  }
+
+  start(node: string): void {
+    const sim = this.node(node);
+    if (sim.running) return;
+    if (sim.disk.records > 0) this.counts.restarts += 1;
+    this.roles.set(node, { role: 'follower', term: sim.disk.hardState.term });
+    sim.start(this.hooks.initFor(node));
+  }
+
+  crash(node: string): void {
+    const sim = this.node(node);
+    if (!sim.running) return;
+    sim.kill();
+    this.down(node);
+  }
+
+  /** Crash inside the node's next persist that must sync (memory-disk.ts). */
+  planCrash(node: string, point: CrashPoint | null): void {
+    this.node(node).disk.crashPlan = point;
+  }
+
+  crashPlanned(node: string): boolean {
+    return this.node(node).disk.crashPlan !== null;
+  }
+
+  /** Sends a request to a running node; `answer` hears its outcome (perhaps at once). False if it is down. */
+  send(node: string, request: NodeRequest, answer: (outcome: ClientOutcome) => void = () => {}): boolean {
+    const sim = this.node(node);
+    if (!sim.running) return false;
+    const requestId = this.nextRequestId++;
+    this.waiting.set(requestId, { node, answer });
+    sim.client({ ...request, requestId });
+    return true;
+  }
+
+  transfer(leader: string, to: string): void {
+    this.send(leader, { kind: 'transfer', to });
+  }
+
+  proposeConfChange(leader: string, change: ConfChange): void {
+    this.send(leader, { kind: 'conf-change', change });
+  }
+
+  /** A running node that believes it leads (the first in roster order). */
+  leader(): string | null {
+    return this.ids.find((id) => this.node(id).node?.raftStatus().role === 'leader') ?? null;
+  }
+
+  leaderConfig(): MembershipConfig | null {
+    const leader = this.leader();
+    return leader === null ? null : this.node(leader).node!.raftStatus().config;
+  }
+
+  /** What the node's observations last said of its role and term. */
+  roleOf(node: string): { role: string; term: number } {
+    return this.roles.get(node) ?? { role: 'follower', term: 0 };
+  }
+
+  status(node: string): Status | null {
+    return this.node(node).node?.raftStatus() ?? null;
+  }
+
+  storeText(node: string): string | null {
+    return this.node(node).node?.storeText() ?? null;
+  }
+
+  /** Steps the messages due now into their nodes; the tick's flush makes one turn of them. */
+  deliverDue(): void {
+    const now = this.nowMs();
+    for (let due = this.queue.popDue(now); due !== undefined; due = this.queue.popDue(now)) this.nodes.get(due.item.to)?.deliver([due.item]);
+  }
+
+  /** Every node's tick and its one flush for everything that arrived this tick. */
+  tickAll(): void {
+    for (const id of this.ids) this.node(id).tick();
+  }
+
+  private take(node: string, report: NodeReport): void {
+    if (report.type === 'recovered') return this.observe(node, [report.observation]);
+    if (report.type === 'fatal') return;
+    for (const entry of report.appended) if (entry.type === 'config' && entry.index > 1) this.configEntries.add(`${entry.index}:${entry.term}`);
+    this.observe(node, report.observations);
+    for (const snapshot of report.snapshots) {
+      if (snapshot.source === 'leader') this.counts.snapshotsInstalled += 1;
+      else this.counts.compactions += 1;
+    }
+    const now = this.nowMs();
+    for (const message of report.messages as readonly Message[]) {
+      this.messages += 1;
+      for (const at of this.net.route(message.from, message.to, now).deliveries) this.queue.push(at, message);
+    }
+    for (const { requestId, outcome } of report.outcomes) {
+      const waiting = this.waiting.get(requestId);
+      this.waiting.delete(requestId);
+      waiting?.answer(outcome);
+    }
+    for (const observation of report.observations) if (observation.kind === 'apply') this.hooks.applied(node, observation.entry.term);
+  }
+
+  private observe(node: string, observations: readonly Observation[]): void {
+    for (const observation of observations) {
+      this.monitor.observe(observation);
+      if (observation.kind === 'role') {
+        if (observation.role === 'leader') this.counts.elections += 1;
+        this.roles.set(node, { role: observation.role, term: observation.term });
+      } else if (observation.kind === 'apply') {
+        const key = `${observation.entry.index}:${observation.entry.term}`;
+        if (this.configEntries.has(key)) this.configChanges.add(key);
+      }
+    }
+  }
+
+  private down(node: string): void {
+    for (const [requestId, waiting] of this.waiting) if (waiting.node === node) this.waiting.delete(requestId);
+    this.counts.crashes += 1;
+    this.monitor.observe({ kind: 'crash', node });
+    this.hooks.crashed(node);
+  }
+
+  private node(id: string): SimNode {
+    const sim = this.nodes.get(id);
+    if (!sim) throw new Error(`no node ${id} in the simulation`);
+    return sim;
+  }
+}
