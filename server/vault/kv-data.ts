@@ -1,4 +1,5 @@
-// KV v2 data: /v1/secret/data/{path}. GET reads (?version=N for an older one), PUT/POST writes
+// KV v2 data: /v1/secret/data/{path}. GET reads (?version=N for an older one; a deleted version is
+// a 404 that still carries its metadata, as in Vault), PUT/POST writes
 // {"data": {...}, "options": {"cas": N}}, DELETE soft-deletes the latest version. Writes go through
 // Raft; sent to a follower's URL they are forwarded to the leader, as Vault's standbys do.
 import { z } from 'zod';
@@ -35,14 +36,22 @@ async function read(request: VaultRequest, target: VaultTarget, key: string): Pr
   if (!Number.isSafeInteger(version) || version < 0) throw badRequest(`version must be a non-negative integer, got ${raw ?? ''}`);
   if (version > 0) {
     const entry = await readVersion(target, key, version);
-    if (!entry || entry.deleted) throw new VaultError(404, []);
+    if (!entry) throw new VaultError(404, []);
+    if (entry.deleted) return deletedVersion(entry.version, entry.createdTime, entry.deletionTime);
     return vaultOk({ data: entry.data, metadata: vaultVersionMetadata(entry.version, entry.createdTime, entry.deletionTime) }, { mount_type: 'kv' });
   }
   const latest = await readLatest(target, key);
+  if (latest.data === null && latest.deletionTime !== null && latest.createdTime !== null) return deletedVersion(latest.version, latest.createdTime, latest.deletionTime);
   if (latest.data === null) throw new VaultError(404, []);
   const created = latest.createdTime;
   const metadata = created === null ? { ...vaultVersionMetadata(latest.version, 0, null), created_time: '' } : vaultVersionMetadata(latest.version, created, null);
   return vaultOk({ data: latest.data, metadata }, { mount_type: 'kv' });
+}
+
+/** Vault's answer for a deleted version: 404, with the version's metadata (its deletion_time is
+ *  what `vault kv get` prints for a deleted secret) and no data. */
+function deletedVersion(version: number, createdTime: number, deletionTime: number | null): VaultResponse {
+  return { ...vaultOk({ data: null, metadata: vaultVersionMetadata(version, createdTime, deletionTime) }, { mount_type: 'kv' }), status: 404 };
 }
 
 async function write(request: VaultRequest, target: VaultTarget, key: string): Promise<VaultResponse> {

@@ -1,7 +1,9 @@
 // /v1/sys/storage/raft/configuration (GET: the leader's membership, as `vault operator raft
 // list-peers` shows it) and /v1/sys/storage/raft/remove-peer (POST {"server_id": "n3"}: the
-// remove-node command, a membership change through Raft).
+// remove-node command, a membership change through Raft, answered once the leader's
+// configuration no longer has the server, as Vault answers once the change is committed).
 import { z } from 'zod';
+import { ATTEMPTS } from '../../shared/host/until-definite.ts';
 import { CommandError, describeValidationError } from '../../shared/protocol/commands.ts';
 import { nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import type { NodeView } from '../../shared/protocol/views.ts';
@@ -42,7 +44,35 @@ export async function removePeer(request: VaultRequest, target: VaultTarget): Pr
   if (request.method !== 'POST' && request.method !== 'PUT') throw unsupported(request);
   const parsed = removePeerSchema.safeParse(await parseBody(request));
   if (!parsed.success) throw badRequest(describeValidationError(parsed.error));
-  const result = await target.session.cluster.execute({ type: 'remove-node', node: parsed.data.server_id });
+  const node = parsed.data.server_id;
+  const result = await target.session.cluster.execute({ type: 'remove-node', node });
   if (!result.ok) throw fromCommandError(new CommandError(result.code, result.error));
+  // The command records the wish; the membership controller makes the change through the leader.
+  if (!(await configurationWithout(target, node))) {
+    throw new CommandError('unavailable', `the removal of ${node} is asked for but not committed in time (no quorum?); it goes on in the background`);
+  }
   return NO_CONTENT;
+}
+
+/** Resolves true once a leader's configuration lacks `node`, false after a client operation's
+ *  bound (its attempts' timeouts together). */
+function configurationWithout(target: VaultTarget, node: string): Promise<boolean> {
+  const { cluster } = target.session;
+  const gone = (): boolean => {
+    const leader = cluster.leader();
+    const config = leader ? cluster.view.nodes.find((candidate) => candidate.id === leader)?.config : undefined;
+    return config !== undefined && ![...config.voters, ...config.votersOutgoing, ...config.learners].includes(node);
+  };
+  if (gone()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const finish = (value: boolean): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish(false), ATTEMPTS * cluster.attemptTimeoutMs());
+    const unsubscribe = cluster.events.subscribe(() => {
+      if (gone()) finish(true);
+    });
+  });
 }

@@ -60,7 +60,9 @@ export function pickForBalancer(nodes: readonly NodeView[], leader: string | nul
   );
 }
 
-/** Vault's query overrides: standbyok, activecode, standbycode, sealedcode (used for "down"). */
+/** Vault's query overrides: standbyok, activecode, standbycode, sealedcode (used for "down").
+ *  As in Vault (http/sys_health.go) every one given is parsed, whatever the node's state, and a
+ *  malformed one is a 400. */
 function statusFor(query: URLSearchParams, state: NodeHealth): number {
   const code = (name: string, fallback: number): number => {
     const raw = query.get(name);
@@ -69,10 +71,25 @@ function statusFor(query: URLSearchParams, state: NodeHealth): number {
     if (!Number.isInteger(value) || value < 100 || value > 599) throw badRequest(`${name} must be an HTTP status code, got ${raw.slice(0, 20)}`);
     return value;
   };
-  const standbyOk = ['true', '1', ''].includes((query.get('standbyok') ?? 'false').toLowerCase());
-  if (state === 'active') return code('activecode', 200);
-  if (state === 'standby') return standbyOk ? code('activecode', 200) : code('standbycode', 429);
-  return code('sealedcode', 503);
+  const standbyOk = goBool(query, 'standbyok');
+  const activeCode = code('activecode', 200);
+  const standbyCode = code('standbycode', 429);
+  const sealedCode = code('sealedcode', 503);
+  if (state === 'active') return activeCode;
+  if (state === 'standby') return standbyOk ? activeCode : standbyCode;
+  return sealedCode;
+}
+
+const GO_TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const GO_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/** A flag as Vault's parseutil.ParseBool reads a query value: Go's strconv.ParseBool, with an
+ *  empty value false; anything else is a 400. */
+function goBool(query: URLSearchParams, name: string): boolean {
+  const raw = query.get(name);
+  if (raw === null || raw === '' || GO_FALSE.has(raw)) return false;
+  if (GO_TRUE.has(raw)) return true;
+  throw badRequest(`bad value for ${name} parameter: ${raw.slice(0, 20)} is not a boolean`);
 }
 
 /** A stable UUID-shaped id per cluster name, as Vault's cluster_id looks. */
