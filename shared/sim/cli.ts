@@ -1,14 +1,17 @@
-// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--list-bugs]
+// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--record FILE] [--list-bugs]
 // npm run sim -- --scenario ID [--seed S] [--latency MS] [--jitter MS] | --list-scenarios  (scenario-cli.ts)
 // Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
 // line (with the first failure's seed and property, and how often each kind of fault fired).
 // `--mix` runs a bug's fault mix without the bug. Exit code: without --bug, 1 if any seed failed;
 // with --bug (or --stale-reads), 1 unless a safety checker caught it (a liveness timeout is no
-// catch: it does not say which rule was broken).
+// catch: it does not say which rule was broken). `--record FILE` writes the first failing seed (or
+// the first seed, if none failed) as a recording the page opens (Recordings → Import).
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
 import { runScenarioCli } from './scenario-cli.ts';
+import { recordSeed } from './record.ts';
+import { writeFileSync } from 'node:fs';
 
 // One scenario of the library in the simulator: its own options and report.
 const cliArgs = process.argv.slice(2);
@@ -26,10 +29,11 @@ interface CliArgs {
   staleReads: boolean;
   listBugs: boolean;
   stopOnFailure: boolean;
+  record: string | null;
 }
 
 function parse(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], mix: null, faults: true, staleReads: false, listBugs: false, stopOnFailure: false };
+  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], mix: null, faults: true, staleReads: false, listBugs: false, stopOnFailure: false, record: null };
   let seedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -81,6 +85,9 @@ function parse(argv: readonly string[]): CliArgs {
       case '--stop':
         args.stopOnFailure = true;
         break;
+      case '--record':
+        args.record = value();
+        break;
       case '--list-bugs':
         args.listBugs = true;
         break;
@@ -94,7 +101,7 @@ function parse(argv: readonly string[]): CliArgs {
 
 function fail(message: string): never {
   console.error(`sim: ${message}`);
-  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--stop] | --list-bugs');
+  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--stop] [--record FILE] | --list-bugs');
   process.exit(2);
 }
 
@@ -161,6 +168,12 @@ console.log(
     exercised,
   }),
 );
+if (args.record !== null) {
+  const seed = firstFailingSeed ?? args.seed;
+  const { result, recording } = recordSeed({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
+  writeFileSync(args.record, JSON.stringify(recording));
+  console.error(`sim: recorded seed ${seed} (${result.ok ? 'no failure' : result.failures.map((f) => f.invariant).join(', ')}; ${recording.events.length} events) to ${args.record}: open it on the page with Recordings → Import`);
+}
 // A run that plants a defect (a bug switch, or stale reads) succeeds when the checkers catch it.
 const planted = args.bugs.length > 0 || args.staleReads;
 process.exit(planted ? (safetyViolations > 0 ? 0 : 1) : violations > 0 ? 1 : 0);

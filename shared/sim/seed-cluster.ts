@@ -1,13 +1,18 @@
 // The seed simulator's cluster: N nodes of the lab's own runtime (sim-node.ts) on memory disks, the
-// shared network model and a delivery queue, on virtual ticks. What the nodes report is folded
-// here: messages onto the network, observations into the invariant monitor, answers to the client
-// load, and the counts that say what a run exercised. The fault schedule and the client load act
-// on it through the same requests a worker's host sends (propose, read, transfer, conf-change).
+// simulator's bus over the shared network model, on virtual ticks. What the nodes report goes
+// through the same fold as the lab's (shared/node/report-fold.ts): messages onto the bus,
+// observations into the invariant monitor, answers to the client load, and, when the run is
+// recorded, the lab's own events, so a failing seed opens on the page as a recording. The fault
+// schedule and the client load act on it through the requests a worker's host sends.
 import type { InvariantMonitor, Observation } from '../check/index.ts';
 import type { NetworkModel } from '../net/index.ts';
 import type { ConfChange, MembershipConfig, Message, Status } from '../raft/index.ts';
 import type { ClientOutcome, NodeInit, NodeReport, NodeRequest } from '../node/protocol.ts';
-import { DeliveryQueue } from './queue.ts';
+import { foldReport, type ReportSinks } from '../node/report-fold.ts';
+import type { UnstampedEvent } from '../protocol/events.ts';
+import { networkView } from '../host/network-commands.ts';
+import { SimBus } from './cluster/sim-bus.ts';
+import { SimEventLog } from './cluster/event-log.ts';
 import { SimNode } from './sim-node.ts';
 
 export type CrashPoint = 'before-persist' | 'after-persist';
@@ -34,14 +39,19 @@ export class SeedCluster {
   readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
   /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
   readonly configChanges = new Set<string>();
-  messages = 0;
   private readonly nodes: Map<string, SimNode>;
-  private readonly queue = new DeliveryQueue<Message>();
+  private readonly bus: SimBus;
+  /** The lab's events for this run, when it is recorded. */
+  readonly events: SimEventLog | null;
+  private readonly sinks: ReportSinks;
+  private lastNetwork = '';
   /** Role and term per node as its observations told them. */
   private readonly roles = new Map<string, { role: string; term: number }>();
   /** Config entries seen appended, by index:term, to count them when they apply. */
   private readonly configEntries = new Set<string>();
   private nextRequestId = 1;
+  /** The node whose report is being folded. */
+  private reporting = '';
   /** Who waits for each request's answer, and at which node (a crash forgets them). */
   private readonly waiting = new Map<number, { readonly node: string; readonly answer: (outcome: ClientOutcome) => void }>();
 
@@ -51,17 +61,63 @@ export class SeedCluster {
     private readonly net: NetworkModel,
     private readonly nowMs: () => number,
     private readonly hooks: SeedClusterHooks,
+    record: { readonly name: string; readonly tickMs: number } | null = null,
   ) {
+    this.events = record ? new SimEventLog(record.name, record.tickMs, nowMs, Infinity) : null;
+    const emit = this.events ? (event: UnstampedEvent) => void this.events!.emit(event) : () => {};
+    this.bus = new SimBus(
+      {
+        now: nowMs,
+        deliver: (to, messages) => {
+          const sim = this.nodes.get(to);
+          if (!sim?.running) return false;
+          sim.deliver(messages);
+          return true;
+        },
+        flush: () => {}, // the tick's flush makes one turn of everything delivered
+        isPaused: () => false,
+        emit,
+      },
+      net,
+    );
+    this.sinks = {
+      emit,
+      observe: (observations) => this.observe(this.reporting, observations),
+      // Only our own runtime runs here: its messages are the core's Message.
+      send: (messages) => this.bus.send(messages as readonly Message[]),
+      record: () => {},
+      resolve: (requestId, outcome) => this.resolve(requestId, outcome),
+      persisted: () => {},
+      leaderReported: () => {},
+    };
+    emit({ type: 'clock', clock: { now: 0, speed: 1, paused: false } });
+    this.noteNetwork();
     this.nodes = new Map(
       ids.map((id) => [
         id,
         new SimNode(id, {
           report: (node, report) => this.take(node, report),
-          stopped: (node) => this.down(node),
+          stopped: (node, reason) => this.down(node, reason === 'crash-plan' ? 'crashed at a write (the fault schedule)' : 'its disk failed'),
           now: nowMs,
         }, true),
       ]),
     );
+    for (const id of ids) emit({ type: 'node-added', node: id });
+  }
+
+  /** Messages sent so far (every copy the network made counts once, as on the lab's bus). */
+  get messages(): number {
+    return this.bus.counters.sent;
+  }
+
+  /** After a fault changed the network: the recording shows the new links. */
+  noteNetwork(): void {
+    if (!this.events) return;
+    const view = networkView(this.net);
+    const text = JSON.stringify(view);
+    if (text === this.lastNetwork) return;
+    this.lastNetwork = text;
+    this.events.emit({ type: 'network', network: view });
   }
 
   isUp(node: string): boolean {
@@ -73,6 +129,7 @@ export class SeedCluster {
     if (sim.running) return;
     if (sim.disk.records > 0) this.counts.restarts += 1;
     this.roles.set(node, { role: 'follower', term: sim.disk.hardState.term });
+    this.events?.emit({ type: 'node-starting', node });
     sim.start(this.hooks.initFor(node));
   }
 
@@ -80,7 +137,7 @@ export class SeedCluster {
     const sim = this.node(node);
     if (!sim.running) return;
     sim.kill();
-    this.down(node);
+    this.down(node, 'killed');
   }
 
   /** Crash inside the node's next persist that must sync (memory-disk.ts). */
@@ -135,8 +192,7 @@ export class SeedCluster {
 
   /** Steps the messages due now into their nodes; the tick's flush makes one turn of them. */
   deliverDue(): void {
-    const now = this.nowMs();
-    for (let due = this.queue.popDue(now); due !== undefined; due = this.queue.popDue(now)) this.nodes.get(due.item.to)?.deliver([due.item]);
+    this.bus.deliverDue(this.nowMs());
   }
 
   /** Every node's tick and its one flush for everything that arrived this tick. */
@@ -145,30 +201,29 @@ export class SeedCluster {
   }
 
   private take(node: string, report: NodeReport): void {
-    if (report.type === 'recovered') return this.observe(node, [report.observation]);
-    if (report.type === 'fatal') return;
-    for (const entry of report.appended) if (entry.type === 'config' && entry.index > 1) this.configEntries.add(`${entry.index}:${entry.term}`);
-    this.observe(node, report.observations);
-    for (const snapshot of report.snapshots) {
-      if (snapshot.source === 'leader') this.counts.snapshotsInstalled += 1;
-      else this.counts.compactions += 1;
+    if (report.type === 'ready') {
+      for (const entry of report.appended) if (entry.type === 'config' && entry.index > 1) this.configEntries.add(`${entry.index}:${entry.term}`);
+      for (const snapshot of report.snapshots) {
+        if (snapshot.source === 'leader') this.counts.snapshotsInstalled += 1;
+        else this.counts.compactions += 1;
+      }
     }
-    const now = this.nowMs();
-    for (const message of report.messages as readonly Message[]) {
-      this.messages += 1;
-      for (const at of this.net.route(message.from, message.to, now).deliveries) this.queue.push(at, message);
-    }
-    for (const { requestId, outcome } of report.outcomes) {
-      const waiting = this.waiting.get(requestId);
-      this.waiting.delete(requestId);
-      waiting?.answer(outcome);
-    }
+    this.reporting = node;
+    foldReport(node, report, this.sinks);
+    if (report.type !== 'ready') return;
     for (const observation of report.observations) if (observation.kind === 'apply') this.hooks.applied(node, observation.entry.term);
+  }
+
+  private resolve(requestId: number, outcome: ClientOutcome): void {
+    const waiting = this.waiting.get(requestId);
+    this.waiting.delete(requestId);
+    waiting?.answer(outcome);
   }
 
   private observe(node: string, observations: readonly Observation[]): void {
     for (const observation of observations) {
-      this.monitor.observe(observation);
+      const found = this.monitor.observe(observation);
+      if (this.events) for (const violation of found) this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation });
       if (observation.kind === 'role') {
         if (observation.role === 'leader') this.counts.elections += 1;
         this.roles.set(node, { role: observation.role, term: observation.term });
@@ -179,10 +234,12 @@ export class SeedCluster {
     }
   }
 
-  private down(node: string): void {
+  private down(node: string, reason: string): void {
     for (const [requestId, waiting] of this.waiting) if (waiting.node === node) this.waiting.delete(requestId);
     this.counts.crashes += 1;
+    this.events?.emit({ type: 'node-killed', node, reason });
     this.monitor.observe({ kind: 'crash', node });
+    this.bus.dropTo(node, `${node} is down`);
     this.hooks.crashed(node);
   }
 

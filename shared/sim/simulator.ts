@@ -5,6 +5,7 @@ import { checkLinearizability, InvariantMonitor, type LinearizabilityResult, typ
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
 import { seedFor } from '../raft/index.ts';
 import type { NodeInit } from '../node/protocol.ts';
+import type { ClusterEvent } from '../protocol/events.ts';
 import { ClientLoad } from './clients.ts';
 import { CALM_LINK, FaultSchedule } from './faults.ts';
 import { SeedCluster } from './seed-cluster.ts';
@@ -42,6 +43,13 @@ export interface SimResult {
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
+  /** The lab's events of the run, when it was recorded (runSimulation's `record`). */
+  readonly events?: readonly ClusterEvent[];
+}
+
+export interface RunControl {
+  /** Record the run as the lab's events (for a recording the page opens). */
+  readonly record?: boolean;
 }
 
 const KEYS = ['k1', 'k2', 'k3'];
@@ -55,7 +63,12 @@ export function replayCommand(options: SimOptions): string {
   return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${mix}${faults}${reads}`;
 }
 
-export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
+/** The cluster name a recording of the run carries: "sim-s17-forgetVoteOnRestart". */
+export function recordingName(options: Pick<SimOptions, 'seed' | 'bugs'>): string {
+  return [`sim-s${options.seed}`, ...options.bugs].join('-').slice(0, 64);
+}
+
+export function runSimulation(partial: Partial<SimOptions> = {}, control: RunControl = {}): SimResult {
   const options: SimOptions = { ...DEFAULT_OPTIONS, ...partial };
   const { seed } = options;
   const ids = Array.from({ length: options.nodes }, (_, i) => `n${i + 1}`);
@@ -101,7 +114,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
     initFor,
     applied: (node, term) => faults?.afterApply(node, term, tick),
     crashed: (node) => clients?.crashed(node),
-  });
+  }, control.record ? { name: recordingName(options), tickMs: TICK_MS } : null);
   clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { ids, isUp: (id) => cluster.isUp(id), send: (id, request, answer) => cluster.send(id, request, answer), nowMs }, options.reads);
   faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, cluster, net);
   for (const id of ids) cluster.start(id);
@@ -110,7 +123,10 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
     // Everything due this tick is stepped first and each node then flushes ONE Ready for the lot,
     // as a real host batches one fsync per turn.
     cluster.deliverDue();
-    if (withFaults) faults.tick(tick);
+    if (withFaults) {
+      faults.tick(tick);
+      cluster.noteNetwork();
+    }
     clients!.tick(tick, clientRate);
     cluster.tickAll();
     tick++;
@@ -125,6 +141,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   let converged = monitor.violations.length > 0; // no liveness verdict after a safety failure
   if (!converged) {
     faults.healAll(tick);
+    cluster.noteNetwork();
     let probe: number | null = null;
     while (tick < livenessStart + LIVENESS_TICKS && monitor.violations.length === 0) {
       step(0.05, false);
@@ -151,6 +168,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
   if (monitor.violations.length === 0) {
     linearizability = checkLinearizability(clients.ops);
     if (!linearizability.ok) {
+      cluster.events?.emit({ type: 'violation', invariant: 'linearizability', explanation: linearizability.explanation });
       failures.push({ kind: 'linearizability', invariant: 'linearizability', explanation: linearizability.explanation, details: { key: linearizability.key, ops: linearizability.minimalBadHistory } });
     }
   }
@@ -172,6 +190,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}): SimResult {
       ...faults.counts,
     },
     faultLog: faults.log,
+    ...(cluster.events ? { events: cluster.events.history } : {}),
   };
 }
 

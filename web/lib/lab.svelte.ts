@@ -4,7 +4,7 @@
 import { applyEvent, type ClusterView, type CommandResult, type LabCommand } from '../../shared/protocol/index.ts';
 import { LiveCluster } from './live-cluster.svelte.ts';
 import { Recorder } from './recorder.ts';
-import { makeRecording, type Recording } from './recording-file.ts';
+import { makeRecording, type Recording } from '../../shared/protocol/recording.ts';
 
 export interface Notice {
   readonly id: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Recorder } from './recorder.ts';
-import { parseRecording, makeRecording, recordingFileName } from './recording-file.ts';
+import { parseRecording, makeRecording, recordingFileName } from '../../shared/protocol/recording.ts';
 import { startView, stamp, status } from './fixtures.test-helpers.ts';
 
 const events = stamp([

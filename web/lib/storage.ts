@@ -1,7 +1,7 @@
 // IndexedDB (idb-keyval): saved recordings and the person's preferences, each in its own store so
 // listing recordings never loads every event of every recording.
 import { createStore, del, entries, get, set } from 'idb-keyval';
-import type { Recording } from './recording-file.ts';
+import type { Recording } from '../../shared/protocol/recording.ts';
 
 const recordingStore = createStore('raftlab-recordings', 'recordings');
 const indexStore = createStore('raftlab-recording-index', 'index');

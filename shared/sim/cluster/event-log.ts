@@ -17,6 +17,8 @@ export class SimEventLog {
     name: string,
     tickMs: number,
     private readonly now: () => number,
+    /** Events kept; a recording keeps them all. */
+    private readonly historyLimit = HISTORY_LIMIT,
   ) {
     this.view = emptyClusterView(name, 'production', tickMs);
   }
@@ -25,7 +27,7 @@ export class SimEventLog {
     const stamped = { ...event, seq: ++this.seq, time: this.now() } as ClusterEvent;
     applyEvent(this.view, stamped);
     this.history.push(stamped);
-    if (this.history.length > HISTORY_LIMIT * 1.2) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length > this.historyLimit * 1.2) this.history.splice(0, this.history.length - this.historyLimit);
     return stamped;
   }
 }

@@ -1,8 +1,11 @@
 // A recording as a file: what the page saw of a cluster (a starting view and every event after it),
+// in the same shape whether the page saved it or the simulator wrote it (npm run sim -- --record),
 // validated on import with the protocol's own schemas, so a hand-edited or truncated file is refused
 // with a sentence instead of breaking the replay.
 import { z } from 'zod';
-import { clusterEventSchema, clusterViewSchema, describeValidationError, type ClusterEvent, type ClusterView } from '../../shared/protocol/index.ts';
+import { clusterEventSchema, type ClusterEvent } from './events.ts';
+import { clusterViewSchema, type ClusterView } from './views.ts';
+import { describeValidationError } from './commands.ts';
 
 export const RECORDING_FORMAT = 'raftlab-recording';
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -15,6 +18,8 @@ export const recordingSchema = z.object({
   cluster: z.string().max(64),
   start: clusterViewSchema,
   events: z.array(clusterEventSchema).max(1_000_000),
+  /** What a person should know before watching (the simulator says what shrinking removed). */
+  note: z.string().max(4000).optional(),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 
