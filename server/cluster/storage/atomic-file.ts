@@ -4,9 +4,13 @@
 // The sequence is the classic one: write "<name>.tmp", fsync it, rename over "<name>", fsync
 // the directory. After a crash the reader sees either the old file or the new one, never a mix;
 // a leftover ".tmp" is garbage from an interrupted write and is deleted on open.
+//
+// Each sync first asks the ledger whether the power is still on (durability-ledger.ts); the caller
+// records what the whole sequence made durable once it returns.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 
 export const TEMP_SUFFIX = '.tmp';
 
@@ -19,9 +23,10 @@ export function writeFully(fd: number, buf: Uint8Array, position: number): void 
 }
 
 /** Makes creations, renames and unlinks inside `dir` durable. */
-export function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string, ledger: DiskLedger = NO_LEDGER): void {
   const fd = fs.openSync(dir, 'r');
   try {
+    ledger.beforeSync();
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -29,25 +34,27 @@ export function fsyncDir(dir: string): void {
 }
 
 /** Atomically replaces `dir/name` with `data`. Returns the number of bytes written. */
-export function writeFileAtomic(dir: string, name: string, data: string | Buffer): number {
+export function writeFileAtomic(dir: string, name: string, data: string | Buffer, ledger: DiskLedger = NO_LEDGER): number {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = path.join(dir, name + TEMP_SUFFIX);
   const fd = fs.openSync(tmp, 'w');
   try {
     writeFully(fd, bytes, 0);
+    ledger.beforeSync();
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, path.join(dir, name));
-  fsyncDir(dir);
+  fsyncDir(dir, ledger);
   return bytes.length;
 }
 
 /** Makes creations, renames and unlinks inside `dir` durable, without blocking the thread. */
-export async function fsyncDirAsync(dir: string): Promise<void> {
+export async function fsyncDirAsync(dir: string, ledger: DiskLedger = NO_LEDGER): Promise<void> {
   const handle = await fs.promises.open(dir, 'r');
   try {
+    ledger.beforeSync();
     await handle.sync();
   } finally {
     await handle.close();
@@ -60,7 +67,7 @@ const WRITE_BATCH_BYTES = 1 << 20;
  * writeFileAtomic for large files, off the calling thread: the same write, fsync, rename and
  * directory fsync, each on libuv's pool. Returns the number of bytes written.
  */
-export async function writeFileAtomicAsync(dir: string, name: string, chunks: readonly Uint8Array[]): Promise<number> {
+export async function writeFileAtomicAsync(dir: string, name: string, chunks: readonly Uint8Array[], ledger: DiskLedger = NO_LEDGER): Promise<number> {
   // Its own temporary name: a synchronous write of the same file meanwhile cannot interleave with it.
   const tmp = path.join(dir, `${name}.async${TEMP_SUFFIX}`);
   const handle = await fs.promises.open(tmp, 'w');
@@ -82,11 +89,12 @@ export async function writeFileAtomicAsync(dir: string, name: string, chunks: re
       }
       position += size;
     }
+    ledger.beforeSync();
     await handle.sync();
   } finally {
     await handle.close();
   }
   await fs.promises.rename(tmp, path.join(dir, name));
-  await fsyncDirAsync(dir);
+  await fsyncDirAsync(dir, ledger);
   return position;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NodeId } from '../../../shared/raft/types.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { StorageFileError } from './errors.ts';
 
 export const HARD_STATE_FILE = 'hardstate.json';
@@ -48,6 +49,10 @@ export function readHardState(dir: string): TermVote | null {
 }
 
 /** Durably replaces the stored term and vote (temp file, fsync, rename, directory fsync). */
-export function writeHardState(dir: string, state: TermVote): number {
-  return writeFileAtomic(dir, HARD_STATE_FILE, JSON.stringify({ version: 1, term: state.term, vote: state.vote }) + '\n');
+export function writeHardState(dir: string, state: TermVote, ledger: DiskLedger = NO_LEDGER): number {
+  const bytes = Buffer.from(JSON.stringify({ version: 1, term: state.term, vote: state.vote }) + '\n', 'utf8');
+  writeFileAtomic(dir, HARD_STATE_FILE, bytes, ledger);
+  // Only now, after the directory sync, is the new content the one a power cut leaves.
+  ledger.hardStateDurable(bytes);
+  return bytes.length;
 }

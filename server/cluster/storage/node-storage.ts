@@ -24,19 +24,23 @@
 //      written for entries already durable and committed), which the leader raises again; and
 //      the next synced batch makes it durable anyway, since fdatasync flushes the whole file.
 //   4. deletion of files the new snapshot makes redundant, then one directory fsync.
+//
+// What each sync made durable is told to the ledger, if the node keeps one (durability-ledger.ts):
+// a power cut cuts the files back to that, where a kill leaves them as the page cache has them.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Entry, HardState, Snapshot } from '../../../shared/raft/types.ts';
 import { TEMP_SUFFIX, fsyncDir } from './atomic-file.ts';
+import { NO_LEDGER, type DiskLedger, type DirectoryFound } from './durability-ledger.ts';
 import type { WalRecord } from './frames.ts';
 import { HARD_STATE_FILE, readHardState, writeHardState } from './hard-state.ts';
 import type { TermVote } from './hard-state.ts';
 import { LogReplay } from './replay.ts';
-import { readSnapshot, removeSnapshotsExcept, snapshotFilesNewestFirst, writeSnapshot, writeSnapshotPrepared } from './snapshots.ts';
+import { parseSnapshotFileName, readSnapshot, removeSnapshotsExcept, snapshotFilesNewestFirst, writeSnapshot, writeSnapshotPrepared } from './snapshots.ts';
 import type { PreparedSnapshotData, SnapshotFileInfo } from './snapshots.ts';
 import type { DiskInfo, PersistBatch, PersistStats, RecoveryReport, RestoredState, StorageOptions } from './types.ts';
-import { Wal } from './wal.ts';
+import { Wal, segmentBase } from './wal.ts';
 
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 
@@ -54,6 +58,7 @@ export class NodeStorage {
   private constructor(
     private readonly dir: string,
     private readonly wal: Wal,
+    private readonly ledger: DiskLedger,
     init: { termVote: TermVote; hardStateBytes: number; commit: number; snap: SnapshotFileInfo | null; terms: number[] },
   ) {
     this.termVote = init.termVote;
@@ -67,6 +72,7 @@ export class NodeStorage {
   static open(dir: string, options: StorageOptions = {}): { storage: NodeStorage; restored: RestoredState; recovery: RecoveryReport } {
     const t0 = performance.now();
     const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    const ledger = options.ledger ?? NO_LEDGER;
     if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 1) throw new RangeError(`segmentBytes must be a positive integer, got ${segmentBytes}`);
 
     // mkdir returns the top-most directory it had to create; every new directory entry from
@@ -76,7 +82,7 @@ export class NodeStorage {
     if (firstCreated !== undefined) {
       const top = path.resolve(firstCreated);
       for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-        fsyncDir(path.dirname(d));
+        fsyncDir(path.dirname(d), ledger);
         if (d === top) break;
       }
     }
@@ -93,14 +99,18 @@ export class NodeStorage {
     // Newest snapshot only; an older one is a leftover of a crash before its deletion.
     const newest = snapshotFilesNewestFirst(names)[0];
     const loaded = newest === undefined ? null : readSnapshot(dir, newest);
-    removedFiles.push(...removeSnapshotsExcept(dir, newest ?? null));
-    if (removedFiles.length > 0) fsyncDir(dir);
+    removedFiles.push(...removeSnapshotsExcept(dir, newest ?? null, ledger));
+    // Synced even when nothing was removed: a killed predecessor may have created a segment or
+    // renamed hardstate.json without syncing the directory, and this node is about to build on
+    // what it reads (a vote above all). From here every name in the directory is durable.
+    fsyncDir(dir, ledger);
+    ledger.opened(directoryFound(dir));
 
     const stored = readHardState(dir);
     const hardStateBytes = stored ? fs.statSync(path.join(dir, HARD_STATE_FILE)).size : 0;
 
     const replay = new LogReplay();
-    const { wal, tornTail, records } = Wal.open(dir, segmentBytes, (record, at) => replay.apply(record, at));
+    const { wal, tornTail, records } = Wal.open(dir, segmentBytes, (record, at) => replay.apply(record, at), ledger);
     let result;
     try {
       result = replay.finish(loaded ? { index: loaded.info.index, term: loaded.info.term } : null);
@@ -110,7 +120,7 @@ export class NodeStorage {
     }
 
     const termVote = stored ?? { term: 0, vote: null };
-    const storage = new NodeStorage(dir, wal, {
+    const storage = new NodeStorage(dir, wal, ledger, {
       termVote,
       hardStateBytes,
       commit: result.commit,
@@ -200,11 +210,11 @@ export class NodeStorage {
     // --- write, in crash-safe order (see the top of this file) ---
     try {
       if (termVoteChanged) {
-        this.hardStateBytes = writeHardState(this.dir, { term: hs.term, vote: hs.vote });
+        this.hardStateBytes = writeHardState(this.dir, { term: hs.term, vote: hs.vote }, this.ledger);
         this.termVote = { term: hs.term, vote: hs.vote };
       }
       let snapInfo: SnapshotFileInfo | null = null;
-      if (install) snapInfo = writeSnapshot(this.dir, install.snapshot);
+      if (install) snapInfo = writeSnapshot(this.dir, install.snapshot, this.ledger);
 
       let append = { bytes: 0, fsyncMs: 0, rolled: false, synced: false };
       if (records.length > 0) {
@@ -257,7 +267,7 @@ export class NodeStorage {
     if (index <= this.snapIndex) return; // already covered by a newer or equal snapshot
     this.checkCompactable(index, term);
     try {
-      this.adoptSnapshot(writeSnapshot(this.dir, snapshot));
+      this.adoptSnapshot(writeSnapshot(this.dir, snapshot, this.ledger));
     } catch (err) {
       this.failure = err as Error;
       throw err;
@@ -277,10 +287,13 @@ export class NodeStorage {
     if (index <= this.snapIndex) return false;
     this.checkCompactable(index, term);
     try {
-      const info = await writeSnapshotPrepared(this.dir, snapshot.metadata, prepared);
+      const info = await writeSnapshotPrepared(this.dir, snapshot.metadata, prepared, this.ledger);
       if (this.failure) return false; // closed meanwhile: the file is valid and the next open sorts it out
       if (index <= this.snapIndex) {
-        if (info.file !== this.snap?.file) fs.rmSync(path.join(this.dir, info.file), { force: true });
+        if (info.file !== this.snap?.file) {
+          fs.rmSync(path.join(this.dir, info.file), { force: true });
+          this.ledger.snapshotDeleted(info.index, info.term);
+        }
         return false;
       }
       this.adoptSnapshot(info);
@@ -307,12 +320,12 @@ export class NodeStorage {
 
   /** Deletes superseded snapshot files and WAL segments the (durable) snapshot makes redundant. */
   private dropCovered(snap: SnapshotFileInfo, logDiscarded: boolean): number {
-    removeSnapshotsExcept(this.dir, snap.file);
+    removeSnapshotsExcept(this.dir, snap.file, this.ledger);
     // After a discarding install the active segment begins with the snapshot record that clears
     // the log, so every segment before it is dead. Otherwise a segment may go once every entry
     // in it is at or below the snapshot index.
     const deleted = this.wal.deleteLeading((seg) => logDiscarded || seg.lastIndex === null || seg.lastIndex <= snap.index);
-    fsyncDir(this.dir);
+    fsyncDir(this.dir, this.ledger);
     return deleted.length;
   }
 
@@ -358,6 +371,19 @@ export function wipe(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   const parent = path.dirname(path.resolve(dir));
   if (fs.existsSync(parent)) fsyncDir(parent);
+}
+
+/** Every name in a just-synced directory, for the ledger: segments with their sizes, the hard
+ *  state's bytes, the snapshots. */
+function directoryFound(dir: string): DirectoryFound {
+  const names = fs.readdirSync(dir);
+  const segments = names.flatMap((name) => {
+    const base = segmentBase(name);
+    return base === null ? [] : [{ base, bytes: fs.statSync(path.join(dir, name)).size }];
+  });
+  const snapshots = names.flatMap((name) => parseSnapshotFileName(name) ?? []);
+  const hardState = names.includes(HARD_STATE_FILE) ? fs.readFileSync(path.join(dir, HARD_STATE_FILE)) : null;
+  return { segments, hardState, snapshots };
 }
 
 function checkHardState(hs: HardState): void {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { MembershipConfig, Snapshot } from '../../../shared/raft/types.ts';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file.ts';
 import { crc32c, crc32cOfText } from './crc32c.ts';
+import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { StorageFileError } from './errors.ts';
 
 export interface SnapshotFileInfo {
@@ -52,11 +53,12 @@ function fileHeader(metadata: Snapshot['metadata'], dataCrc32c: number, dataByte
 }
 
 /** Durably writes the snapshot file; the caller deletes older ones once this returns. */
-export function writeSnapshot(dir: string, snapshot: Snapshot): SnapshotFileInfo {
+export function writeSnapshot(dir: string, snapshot: Snapshot, ledger: DiskLedger = NO_LEDGER): SnapshotFileInfo {
   const { index, term } = snapshot.metadata;
   const file = snapshotFileName(index, term);
   const data = Buffer.from(snapshot.data, 'utf8');
-  const bytes = writeFileAtomic(dir, file, Buffer.concat([fileHeader(snapshot.metadata, crc32c(data), data.length), data]));
+  const bytes = writeFileAtomic(dir, file, Buffer.concat([fileHeader(snapshot.metadata, crc32c(data), data.length), data]), ledger);
+  ledger.snapshotDurable(index, term);
   return { file, index, term, bytes };
 }
 
@@ -64,11 +66,12 @@ export function writeSnapshot(dir: string, snapshot: Snapshot): SnapshotFileInfo
  * The same file as writeSnapshot, from data prepared ahead of time, written off the calling thread
  * (libuv's pool): the node goes on stepping while 26 MB reach the disk. Same atomic sequence.
  */
-export async function writeSnapshotPrepared(dir: string, metadata: Snapshot['metadata'], prepared: PreparedSnapshotData): Promise<SnapshotFileInfo> {
+export async function writeSnapshotPrepared(dir: string, metadata: Snapshot['metadata'], prepared: PreparedSnapshotData, ledger: DiskLedger = NO_LEDGER): Promise<SnapshotFileInfo> {
   const { index, term } = metadata;
   const file = snapshotFileName(index, term);
   const dataBytes = prepared.chunks.reduce((n, chunk) => n + chunk.length, 0);
-  const bytes = await writeFileAtomicAsync(dir, file, [fileHeader(metadata, prepared.crc32c, dataBytes), ...prepared.chunks]);
+  const bytes = await writeFileAtomicAsync(dir, file, [fileHeader(metadata, prepared.crc32c, dataBytes), ...prepared.chunks], ledger);
+  ledger.snapshotDurable(index, term);
   return { file, index, term, bytes };
 }
 
@@ -142,11 +145,13 @@ export function snapshotFilesNewestFirst(names: readonly string[]): string[] {
 }
 
 /** Deletes every snapshot file except `keep`; the caller fsyncs the directory. */
-export function removeSnapshotsExcept(dir: string, keep: string | null): string[] {
+export function removeSnapshotsExcept(dir: string, keep: string | null, ledger: DiskLedger = NO_LEDGER): string[] {
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir)) {
-    if (name !== keep && parseSnapshotFileName(name) !== null) {
+    const named = parseSnapshotFileName(name);
+    if (name !== keep && named !== null) {
       fs.unlinkSync(path.join(dir, name));
+      ledger.snapshotDeleted(named.index, named.term);
       removed.push(name);
     }
   }

@@ -2,12 +2,15 @@
 
 import type { Entry, HardState, Snapshot } from '../../../shared/raft/types.ts';
 import type { SegmentInfo, TornTail } from './wal.ts';
+import type { DiskLedger } from './durability-ledger.ts';
 
 export type { SegmentInfo, TornTail } from './wal.ts';
 
 export interface StorageOptions {
   /** Roll to a new WAL segment when the next batch would pass this size. Default 4 MiB. */
   readonly segmentBytes?: number;
+  /** Told what each sync made durable, so a power cut can drop the rest (durability-ledger.ts). */
+  readonly ledger?: DiskLedger;
 }
 
 /** What the Raft core restarts from. Compatible with the core's restore input. */

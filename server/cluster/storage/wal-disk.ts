@@ -5,6 +5,7 @@
 import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder } from '../../../shared/node/disk.ts';
 import type { Snapshot } from '../../../shared/raft/types.ts';
 import { NodeStorage } from './node-storage.ts';
+import type { DiskLedger } from './durability-ledger.ts';
 import { SnapshotEncoder as Encoder } from './snapshot-encoder.ts';
 import type { PreparedSnapshotData } from './snapshots.ts';
 
@@ -20,10 +21,14 @@ export const timeSlicedEncoder: SnapshotEncoder = (image) => {
 export class WalDisk implements NodeDisk {
   private storage: NodeStorage | null = null;
 
-  constructor(private readonly dir: string) {}
+  /** `ledger`: told what each sync made durable, for a power cut (durability-ledger.ts). */
+  constructor(
+    private readonly dir: string,
+    private readonly ledger?: DiskLedger,
+  ) {}
 
   open(): OpenedDisk {
-    const { storage, restored, recovery } = NodeStorage.open(this.dir);
+    const { storage, restored, recovery } = NodeStorage.open(this.dir, this.ledger ? { ledger: this.ledger } : {});
     this.storage = storage;
     const torn = recovery.tornTail;
     return {

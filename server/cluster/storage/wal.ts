@@ -12,10 +12,18 @@
 //     It was never acknowledged (the fdatasync had not returned), so it is cut off (ftruncate +
 //     fsync) and reported.
 //   - anywhere else: durable data was damaged. Throw CorruptLogError; never skip it.
+// Then it syncs the last segment: what a killed predecessor wrote but never synced is still in the
+// page cache, and the node is about to acknowledge it (a heartbeat's answer needs no new write).
+//
+// Only the last segment can hold unsynced bytes (a commit-only batch is written without a sync):
+// rolling syncs the old one first, so a power cut can never tear a record in an older segment,
+// where recovery would have to refuse it as damage. After every sync the ledger hears what is
+// durable (durability-ledger.ts).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFully, fsyncDir } from './atomic-file.ts';
+import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { CorruptLogError } from './errors.ts';
 import { decodeRecord, encodeRecords, findValidFrame, readFrame } from './frames.ts';
 import type { WalRecord } from './frames.ts';
@@ -53,6 +61,8 @@ interface Segment {
   readonly name: string;
   readonly base: number;
   bytes: number;
+  /** Bytes made durable by a sync: `bytes` less a trailing unsynced commit-only batch. */
+  synced: number;
   records: number;
   firstIndex: number | null;
   lastIndex: number | null;
@@ -66,6 +76,12 @@ export function segmentFileName(base: number): string {
 
 export function isSegmentFileName(name: string): boolean {
   return SEGMENT_NAME.test(name);
+}
+
+/** The base index a segment's name carries, or null for a name that is not a segment's. */
+export function segmentBase(name: string): number | null {
+  const match = SEGMENT_NAME.exec(name);
+  return match ? Number(match[1]) : null;
 }
 
 function noteEntries(seg: Segment, records: readonly WalRecord[]): void {
@@ -89,6 +105,7 @@ export class Wal {
     private readonly segmentBytes: number,
     segs: Segment[],
     fd: number | null,
+    private readonly ledger: DiskLedger,
   ) {
     this.segs = segs;
     this.fd = fd;
@@ -103,6 +120,7 @@ export class Wal {
     dir: string,
     segmentBytes: number,
     visit: (record: WalRecord, at: RecordLocation) => void,
+    ledger: DiskLedger = NO_LEDGER,
   ): { wal: Wal; tornTail: TornTail | null; records: number } {
     const names = fs.readdirSync(dir).filter(isSegmentFileName).sort();
     const segs: Segment[] = [];
@@ -111,7 +129,7 @@ export class Wal {
     names.forEach((name, n) => {
       const isLast = n === names.length - 1;
       const buf = fs.readFileSync(path.join(dir, name));
-      const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, records: 0, firstIndex: null, lastIndex: null };
+      const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, synced: 0, records: 0, firstIndex: null, lastIndex: null };
       let offset = 0;
       while (offset < buf.length) {
         const frame = readFrame(buf, offset);
@@ -131,6 +149,7 @@ export class Wal {
         offset = frame.end;
       }
       seg.bytes = offset;
+      seg.synced = offset;
       segs.push(seg);
     });
 
@@ -138,14 +157,18 @@ export class Wal {
     const last = segs[segs.length - 1];
     if (last) {
       fd = fs.openSync(path.join(dir, last.name), 'r+');
+      ledger.beforeSync();
       if (tornTail) {
         // Cut the torn bytes so the next append starts on a frame boundary; fsync (not just
         // fdatasync) because the change is to the file size.
         fs.ftruncateSync(fd, last.bytes);
         fs.fsyncSync(fd);
+      } else {
+        fs.fdatasyncSync(fd);
       }
+      ledger.segmentSynced(last.base, last.bytes);
     }
-    return { wal: new Wal(dir, segmentBytes, segs, fd), tornTail, records: total };
+    return { wal: new Wal(dir, segmentBytes, segs, fd, ledger), tornTail, records: total };
   }
 
   /**
@@ -169,13 +192,17 @@ export class Wal {
       writeFully(this.fd!, buf, seg.bytes);
       let fsyncMs = 0;
       if (sync) {
+        this.ledger.beforeSync();
         const t0 = performance.now();
         fs.fdatasyncSync(this.fd!);
         fsyncMs = performance.now() - t0;
       }
       // A new file's directory entry must be durable too, or the whole segment can vanish.
-      if (rolled) fsyncDir(this.dir);
+      if (rolled) fsyncDir(this.dir, this.ledger);
       seg.bytes += buf.length;
+      if (sync) seg.synced = seg.bytes;
+      // Only now may the ledger say so; a new segment counts once its name is durable.
+      if (sync || rolled) this.ledger.segmentSynced(seg.base, seg.synced);
       seg.records += records.length;
       noteEntries(seg, records);
       return { bytes: buf.length, fsyncMs, rolled, synced: sync };
@@ -189,12 +216,20 @@ export class Wal {
 
   private roll(base: number): Segment {
     const prev = this.segs[this.segs.length - 1];
+    if (prev && this.fd !== null && prev.synced < prev.bytes) {
+      // A commit-only batch at its end was never synced; sync it before it stops being the last
+      // segment, or a power cut could leave a torn record in the middle of the log.
+      this.ledger.beforeSync();
+      fs.fdatasyncSync(this.fd);
+      prev.synced = prev.bytes;
+      this.ledger.segmentSynced(prev.base, prev.bytes);
+    }
     const name = segmentFileName(prev ? Math.max(base, prev.base + 1) : base);
     // 'wx' = O_CREAT | O_EXCL: never clobber an existing segment.
     const fd = fs.openSync(path.join(this.dir, name), 'wx');
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = fd;
-    const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, records: 0, firstIndex: null, lastIndex: null };
+    const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, synced: 0, records: 0, firstIndex: null, lastIndex: null };
     this.segs.push(seg);
     return seg;
   }
@@ -210,6 +245,7 @@ export class Wal {
     while (this.segs.length > 1 && covered(this.segs[0]!)) {
       const seg = this.segs.shift()!;
       fs.unlinkSync(path.join(this.dir, seg.name));
+      this.ledger.segmentDeleted(seg.base);
       deleted.push(seg.name);
     }
     return deleted;
