@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { InvariantName } from '../check/index.ts';
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS, faultProfile, type SimOptions } from './options.ts';
-import { runSimulation, type SimFailure } from './simulator.ts';
+import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
+import { shrinkSchedule } from './shrink-schedule.ts';
 
 // A checker that never fails is a defect: every bug switch of the core must be caught, by the
 // safety property that bug breaks. "Some seed failed" is not enough: a liveness timeout, or a
@@ -38,10 +39,10 @@ describe('simulator catches every bug switch of the core', () => {
     const withoutBug: Partial<SimOptions> = { ticks: TICKS, bugs: [], mix: [bug] };
     expect(faultProfile({ ...DEFAULT_OPTIONS, ...withoutBug })).toEqual(faultProfile({ ...DEFAULT_OPTIONS, ...withBug }));
 
-    let caught: { seed: number; failure: SimFailure | undefined } | null = null;
+    let caught: { seed: number; failure: SimFailure | undefined; result: SimResult } | null = null;
     for (let seed = 1; seed <= MAX_SEEDS && caught === null; seed++) {
       const result = runSimulation({ ...withBug, seed });
-      if (!result.ok) caught = { seed, failure: result.failures[0] };
+      if (!result.ok) caught = { seed, failure: result.failures[0], result };
     }
     console.log(`${bug}: ${caught === null ? 'NOT caught' : `first failure at seed ${caught.seed} (${caught.failure?.kind} ${caught.failure?.invariant})`}`);
     expect(caught, `${bug} not caught within ${MAX_SEEDS} seeds`).not.toBeNull();
@@ -49,6 +50,12 @@ describe('simulator catches every bug switch of the core', () => {
     const { seed: catching, failure } = caught!;
     expect(failure?.kind, describeFailure(catching, failure)).toBe('invariant');
     expect(BROKEN_BY[bug], describeFailure(catching, failure)).toContain(failure?.invariant);
+    // Its schedule shrinks to faults that still break the same property on their own.
+    const shrunk = shrinkSchedule({ ...withBug, seed: catching }, caught!.result);
+    expect(shrunk?.property).toBe(failure?.invariant);
+    expect(shrunk!.faultsAfter).toBeLessThanOrEqual(shrunk!.faultsBefore);
+    expect(runSimulation({ ...withBug, seed: catching }, { script: shrunk!.script }).failures.map((f) => f.invariant)).toContain(failure?.invariant);
+    console.log(`${bug}: seed ${catching}'s schedule shrunk from ${shrunk!.faultsBefore} faults to ${shrunk!.faultsAfter} (${shrunk!.trials} trials)`);
 
     // The correct core under the same mix, seed for seed up to the catching one (and a few more):
     // nothing fails, so the failure above is the bug's and not the faults'.

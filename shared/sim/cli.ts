@@ -5,7 +5,8 @@
 // `--mix` runs a bug's fault mix without the bug. Exit code: without --bug, 1 if any seed failed;
 // with --bug (or --stale-reads), 1 unless a safety checker caught it (a liveness timeout is no
 // catch: it does not say which rule was broken). `--record FILE` writes the first failing seed (or
-// the first seed, if none failed) as a recording the page opens (Recordings → Import).
+// the first seed, if none failed) as a recording the page opens (Recordings → Import), its fault
+// schedule first shrunk to the fewest faults that still break the same property.
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
@@ -170,8 +171,9 @@ console.log(
 );
 if (args.record !== null) {
   const seed = firstFailingSeed ?? args.seed;
-  const { result, recording } = recordSeed({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
+  const { result, recording, shrunk } = recordSeed({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) }, { shrink: true });
   writeFileSync(args.record, JSON.stringify(recording));
+  if (shrunk) console.error(`sim: shrunk seed ${seed}'s schedule from ${shrunk.faultsBefore} faults to ${shrunk.faultsAfter} that still break ${shrunk.property} (${shrunk.trials} trials)`);
   console.error(`sim: recorded seed ${seed} (${result.ok ? 'no failure' : result.failures.map((f) => f.invariant).join(', ')}; ${recording.events.length} events) to ${args.record}: open it on the page with Recordings → Import`);
 }
 // A run that plants a defect (a bug switch, or stale reads) succeeds when the checkers catch it.

@@ -1,37 +1,87 @@
 // The fault schedule: each tick, draws from the fault stream decide whether to crash or restart a
 // node, cut links, partition, change loss/duplication/reordering, or move leadership. Heals are
-// scheduled when a fault starts, so every fault is temporary.
+// scheduled when a fault starts, so every fault is temporary. Every fault is fired as data
+// (fault-actions.ts) and kept in `script`, so a run's faults can be replayed without the stream
+// (ScriptedFaults) and a failing seed's schedule shrunk (shrink-schedule.ts).
 import { randomInt, type NetworkModel, type Prng } from '../net/index.ts';
 import type { ConfChangeSingle } from '../raft/index.ts';
 import type { SeedCluster } from './seed-cluster.ts';
 import type { FaultProfile } from './options.ts';
+import { describeAction, perform, type FaultAction, type FaultStep } from './fault-actions.ts';
 
 interface Scheduled {
   readonly at: number;
-  readonly run: () => void;
+  readonly fault: number;
+  readonly actions: () => readonly FaultAction[];
 }
 
-export class FaultSchedule {
-  private scheduled: Scheduled[] = [];
-  /** False once the liveness phase began. */
-  private active = true;
-  /** Human-readable record of what happened, for a failing seed's report. */
+/** What the simulator asks of a schedule, random or scripted. */
+export interface Faults {
+  tick(tick: number): void;
+  /** Called on every applied entry: a leader applying an earlier term's entry may crash now. */
+  afterApply(node: string, entryTerm: number, tick: number): void;
+  /** Liveness phase: every fault ends now and the network is calm. */
+  healAll(tick: number): void;
+  readonly log: readonly string[];
+  readonly counts: { readonly partitions: number; readonly linkCuts: number };
+  /** Every action that took effect, in order. */
+  readonly script: readonly FaultStep[];
+}
+
+/** Fires actions: performs, logs and records each one that took effect. */
+abstract class FiringSchedule implements Faults {
   readonly log: string[] = [];
   /** Network faults that fired (node faults are counted by the nodes themselves). */
   readonly counts = { partitions: 0, linkCuts: 0 };
+  readonly script: FaultStep[] = [];
+  protected active = true;
+
+  constructor(
+    protected readonly cluster: SeedCluster,
+    protected readonly net: NetworkModel,
+  ) {}
+
+  abstract tick(tick: number): void;
+  abstract afterApply(node: string, entryTerm: number, tick: number): void;
+
+  healAll(tick: number): void {
+    this.active = false;
+    this.net.reset();
+    this.net.setDefaults(CALM_LINK);
+    for (const node of this.cluster.ids) {
+      this.cluster.planCrash(node, null);
+      this.cluster.start(node);
+    }
+    this.log.push(`${tick}: heal everything, restart every node`);
+  }
+
+  protected fire(tick: number, phase: FaultStep['phase'], fault: number, action: FaultAction, note = ''): boolean {
+    if (!perform(action, this.cluster, this.net, this.counts)) return false;
+    this.script.push({ tick, phase, fault, action });
+    this.log.push(`${tick}: ${describeAction(action)}${note}`);
+    return true;
+  }
+}
+
+/** The random schedule of a seed. */
+export class FaultSchedule extends FiringSchedule {
+  private scheduled: Scheduled[] = [];
+  private nextFault = 1;
 
   constructor(
     private readonly rng: Prng,
     private readonly profile: FaultProfile,
-    private readonly cluster: SeedCluster,
-    private readonly net: NetworkModel,
-  ) {}
+    cluster: SeedCluster,
+    net: NetworkModel,
+  ) {
+    super(cluster, net);
+  }
 
   tick(tick: number): void {
     const due = this.scheduled.length === 0 ? [] : this.scheduled.filter((s) => s.at <= tick);
     if (due.length > 0) {
       this.scheduled = this.scheduled.filter((s) => s.at > tick);
-      for (const s of due) s.run();
+      for (const s of due) for (const action of s.actions()) this.fire(tick, 'tick', s.fault, action);
     }
     const p = this.profile;
     // Seven draws every tick, in a fixed order; a fault's own choices come after. (The stream still
@@ -50,28 +100,18 @@ export class FaultSchedule {
     }
   }
 
-  /** Called on every applied entry: a leader applying an earlier term's entry may crash now. */
   afterApply(node: string, entryTerm: number, tick: number): void {
     const { role, term } = this.cluster.roleOf(node);
     if (!this.active || role !== 'leader' || entryTerm >= term || !this.cluster.isUp(node)) return;
     if (this.rng() >= this.profile.crashAfterOldTermCommit) return;
-    this.cluster.crash(node);
-    const back = tick + randomInt(this.rng, ...this.profile.restartAfter);
-    this.log.push(`${tick}: crash leader ${node} right after it applied an entry of term ${entryTerm}`);
-    this.at(back, () => this.cluster.start(node));
+    const fault = this.nextFault++;
+    this.fire(tick, 'apply', fault, { type: 'crash', node }, ` (the leader, right after it applied an entry of term ${entryTerm})`);
+    this.at(tick + randomInt(this.rng, ...this.profile.restartAfter), fault, () => [{ type: 'restart', node }]);
   }
 
-  /** Liveness phase: every fault ends now and the network is calm. */
-  healAll(tick: number): void {
-    this.active = false;
+  override healAll(tick: number): void {
     this.scheduled = [];
-    this.net.reset();
-    this.net.setDefaults(CALM_LINK);
-    for (const node of this.cluster.ids) {
-      this.cluster.planCrash(node, null);
-      this.cluster.start(node);
-    }
-    this.log.push(`${tick}: heal everything, restart every node`);
+    super.healAll(tick);
   }
 
   private crashOne(tick: number, chosen?: string): void {
@@ -82,71 +122,47 @@ export class FaultSchedule {
     const inReady = this.rng() < this.profile.crashInReady;
     const [min, max] = this.profile.restartAfter;
     const downFor = randomInt(this.rng, min, max);
-    if (inReady) {
-      const point = this.rng() < 0.8 ? 'before-persist' : 'after-persist';
-      cluster.planCrash(node, point);
-      this.log.push(`${tick}: ${node} will crash at its next persist (${point})`);
-    } else {
-      cluster.crash(node);
-      this.log.push(`${tick}: crash ${node}`);
-    }
-    this.at(tick + downFor, () => {
-      if (cluster.isUp(node) && cluster.crashPlanned(node)) {
-        cluster.planCrash(node, null);
-        cluster.crash(node); // it persisted nothing since: crash it now
-      }
-      if (!cluster.isUp(node)) {
-        cluster.start(node);
-        this.log.push(`${tick + downFor}: restart ${node}`);
-      }
-    });
+    const fault = this.nextFault++;
+    if (inReady) this.fire(tick, 'tick', fault, { type: 'plan-crash', node, point: this.rng() < 0.8 ? 'before-persist' : 'after-persist' });
+    else this.fire(tick, 'tick', fault, { type: 'crash', node });
+    this.at(tick + downFor, fault, () => [{ type: 'crash-if-planned', node }, { type: 'restart', node }]);
   }
 
   private partition(tick: number): void {
     const ids = this.shuffledIds();
     const cut = randomInt(this.rng, 1, ids.length - 1);
-    this.net.partition([ids.slice(0, cut), ids.slice(cut)]);
-    this.counts.partitions++;
-    this.log.push(`${tick}: partition ${ids.slice(0, cut).join(',')} | ${ids.slice(cut).join(',')}`);
-    this.healPartitionLater(tick);
+    const fault = this.nextFault++;
+    this.fire(tick, 'tick', fault, { type: 'partition', groups: [ids.slice(0, cut), ids.slice(cut)] });
+    this.healPartitionLater(tick, fault);
   }
 
   private isolateLeader(tick: number): void {
     const leader = this.cluster.leader();
     if (leader === null) return;
-    this.net.isolate(leader, [...this.cluster.ids]);
-    this.counts.partitions++;
-    this.log.push(`${tick}: isolate leader ${leader}`);
-    this.healPartitionLater(tick);
+    const fault = this.nextFault++;
+    this.fire(tick, 'tick', fault, { type: 'isolate', node: leader });
+    this.healPartitionLater(tick, fault);
   }
 
-  private healPartitionLater(tick: number): void {
+  private healPartitionLater(tick: number, fault: number): void {
     const [min, max] = this.profile.partitionFor;
-    const until = tick + randomInt(this.rng, min, max);
-    this.at(until, () => {
-      this.net.healPartition();
-      this.log.push(`${until}: heal partition`);
-    });
+    this.at(tick + randomInt(this.rng, min, max), fault, () => [{ type: 'heal-partition' }]);
   }
 
   private cutLink(tick: number): void {
     const [from, to] = this.shuffledIds();
     if (from === undefined || to === undefined) return;
     const direction = this.rng() < 0.5 ? 'one-way' : 'both';
-    this.net.cut(from, to, direction);
-    this.counts.linkCuts++;
-    const until = tick + randomInt(this.rng, ...this.profile.partitionFor);
-    this.log.push(`${tick}: cut ${from}→${to} ${direction}`);
-    this.at(until, () => this.net.uncut(from, to, direction));
+    const fault = this.nextFault++;
+    this.fire(tick, 'tick', fault, { type: 'cut', from, to, direction });
+    this.at(tick + randomInt(this.rng, ...this.profile.partitionFor), fault, () => [{ type: 'uncut', from, to, direction }]);
   }
 
   private changeNetwork(tick: number): void {
     const p = this.profile;
-    const settings = { loss: this.rng() * p.maxLoss, duplicate: this.rng() * p.maxDuplicate, reorder: this.rng() * p.maxReorder };
-    this.net.setDefaults(settings);
-    this.log.push(`${tick}: network loss=${settings.loss.toFixed(2)} dup=${settings.duplicate.toFixed(2)} reorder=${settings.reorder.toFixed(2)}`);
-    const until = tick + randomInt(this.rng, 50, 300);
-    this.at(until, () => this.net.setDefaults({ loss: 0, duplicate: 0, reorder: 0 }));
+    const fault = this.nextFault++;
+    this.fire(tick, 'tick', fault, { type: 'network', loss: this.rng() * p.maxLoss, duplicate: this.rng() * p.maxDuplicate, reorder: this.rng() * p.maxReorder });
+    this.at(tick + randomInt(this.rng, 50, 300), fault, () => [{ type: 'network', loss: 0, duplicate: 0, reorder: 0 }]);
   }
 
   private transfer(tick: number): void {
@@ -154,8 +170,7 @@ export class FaultSchedule {
     const others = this.cluster.ids.filter((id) => id !== leader && this.cluster.isUp(id));
     if (leader === null || others.length === 0) return;
     const to = others[randomInt(this.rng, 0, others.length - 1)]!;
-    this.cluster.transfer(leader, to);
-    this.log.push(`${tick}: transfer leadership ${leader}→${to}`);
+    this.fire(tick, 'tick', this.nextFault++, { type: 'transfer', from: leader, to });
   }
 
   /**
@@ -180,8 +195,7 @@ export class FaultSchedule {
     else if (r < 0.85 && voter !== undefined) changes.push({ op: 'remove-voter', node: voter });
     else if (voter !== undefined && outsider !== undefined) changes.push({ op: 'remove-voter', node: voter }, { op: 'add-voter', node: outsider });
     if (changes.length === 0) return;
-    this.cluster.proposeConfChange(leader, { changes });
-    this.log.push(`${tick}: ${leader} proposes ${changes.map((c) => `${c.op} ${c.node}`).join(' + ')}`);
+    this.fire(tick, 'tick', this.nextFault++, { type: 'membership', leader, changes });
   }
 
   private shuffledIds(): string[] {
@@ -193,8 +207,41 @@ export class FaultSchedule {
     return ids;
   }
 
-  private at(tick: number, run: () => void): void {
-    this.scheduled.push({ at: tick, run });
+  private at(tick: number, fault: number, actions: () => readonly FaultAction[]): void {
+    this.scheduled.push({ at: tick, fault, actions });
+  }
+}
+
+/** A recorded schedule played back as it was fired (or with some faults left out), no stream needed. */
+export class ScriptedFaults extends FiringSchedule {
+  private next = 0;
+  private readonly pendingApply: FaultStep[] = [];
+
+  constructor(
+    private readonly steps: readonly FaultStep[],
+    cluster: SeedCluster,
+    net: NetworkModel,
+  ) {
+    super(cluster, net);
+  }
+
+  tick(tick: number): void {
+    // Apply-phase steps of an earlier tick that found no matching apply are given up.
+    this.pendingApply.length = 0;
+    while (this.next < this.steps.length && this.steps[this.next]!.tick <= tick) {
+      const step = this.steps[this.next++]!;
+      if (step.tick < tick) continue;
+      if (step.phase === 'apply') this.pendingApply.push(step);
+      else this.fire(tick, 'tick', step.fault, step.action);
+    }
+  }
+
+  afterApply(node: string, _entryTerm: number, tick: number): void {
+    if (!this.active) return;
+    const at = this.pendingApply.findIndex((step) => step.tick === tick && step.action.type === 'crash' && step.action.node === node);
+    if (at === -1) return;
+    const [step] = this.pendingApply.splice(at, 1);
+    this.fire(tick, 'apply', step!.fault, step!.action);
   }
 }
 

@@ -7,7 +7,8 @@ import { seedFor } from '../raft/index.ts';
 import type { NodeInit } from '../node/protocol.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { ClientLoad } from './clients.ts';
-import { CALM_LINK, FaultSchedule } from './faults.ts';
+import { CALM_LINK, FaultSchedule, ScriptedFaults, type Faults } from './faults.ts';
+import type { FaultStep } from './fault-actions.ts';
 import { SeedCluster } from './seed-cluster.ts';
 import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, mixOf, TICK_MS, type SimOptions } from './options.ts';
 
@@ -43,6 +44,8 @@ export interface SimResult {
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
+  /** The same, as data: replayable with RunControl.script. */
+  readonly script: readonly FaultStep[];
   /** The lab's events of the run, when it was recorded (runSimulation's `record`). */
   readonly events?: readonly ClusterEvent[];
 }
@@ -50,6 +53,8 @@ export interface SimResult {
 export interface RunControl {
   /** Record the run as the lab's events (for a recording the page opens). */
   readonly record?: boolean;
+  /** Play these faults instead of the seed's random schedule (a shrunk schedule). */
+  readonly script?: readonly FaultStep[];
 }
 
 const KEYS = ['k1', 'k2', 'k3'];
@@ -109,14 +114,14 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
   };
 
   let clients: ClientLoad | null = null;
-  let faults: FaultSchedule | null = null;
+  let faults: Faults | null = null;
   const cluster = new SeedCluster(ids, monitor, net, nowMs, {
     initFor,
     applied: (node, term) => faults?.afterApply(node, term, tick),
     crashed: (node) => clients?.crashed(node),
   }, control.record ? { name: recordingName(options), tickMs: TICK_MS } : null);
   clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { ids, isUp: (id) => cluster.isUp(id), send: (id, request, answer) => cluster.send(id, request, answer), nowMs }, options.reads);
-  faults = new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, cluster, net);
+  faults = control.script ? new ScriptedFaults(control.script, cluster, net) : new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, cluster, net);
   for (const id of ids) cluster.start(id);
 
   const step = (clientRate: number, withFaults: boolean) => {
@@ -190,6 +195,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
       ...faults.counts,
     },
     faultLog: faults.log,
+    script: faults.script,
     ...(cluster.events ? { events: cluster.events.history } : {}),
   };
 }
