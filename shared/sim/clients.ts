@@ -52,6 +52,8 @@ export interface Cluster {
 export class ClientLoad {
   readonly history: Array<Omit<Op, 'output'> & { output?: KvOpOutput }> = [];
   private readonly clients: Client[];
+  /** Reads answered from a leader's lease (no ReadIndex round): an interesting state reached. */
+  leaseReads = 0;
   private tickNow = 0;
 
   constructor(
@@ -194,7 +196,12 @@ export class ClientLoad {
     pending.node = node;
     pending.retryAt = tick + RETRY_AFTER;
     const { opIndex } = pending;
-    if (!this.cluster.send(node, request, (outcome) => this.answered(client, opIndex, outcome))) {
+    const lease = request.kind === 'read' && request.consistency === 'lease';
+    const answer = (outcome: ClientOutcome): void => {
+      if (lease && outcome.ok) this.leaseReads += 1;
+      this.answered(client, opIndex, outcome);
+    };
+    if (!this.cluster.send(node, request, answer)) {
       pending.node = null;
       pending.retryAt = tick + 2;
     }

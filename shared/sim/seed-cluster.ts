@@ -24,6 +24,11 @@ export interface NodeCounts {
   compactions: number;
   crashes: number;
   restarts: number;
+  /** Interesting states reached (so "0 violations" says what was tried): a node that had led cut
+   *  entries off its log (uncommitted ones, after losing leadership); */
+  leaderTruncations: number;
+  /** a joint configuration (C_old,new) in force on a leader; */
+  jointConfigs: number;
 }
 
 export interface SeedClusterHooks {
@@ -36,7 +41,7 @@ export interface SeedClusterHooks {
 }
 
 export class SeedCluster {
-  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0 };
+  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0, leaderTruncations: 0, jointConfigs: 0 };
   /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
   readonly configChanges = new Set<string>();
   private readonly nodes: Map<string, SimNode>;
@@ -47,6 +52,10 @@ export class SeedCluster {
   private lastNetwork = '';
   /** Role and term per node as its observations told them. */
   private readonly roles = new Map<string, { role: string; term: number }>();
+  /** Nodes that have been leader at some point (a later truncation of theirs is interesting). */
+  private readonly haveLed = new Set<string>();
+  /** Leaders last seen in a joint configuration. */
+  private readonly inJoint = new Set<string>();
   /** Config entries seen appended, by index:term, to count them when they apply. */
   private readonly configEntries = new Set<string>();
   private nextRequestId = 1;
@@ -202,6 +211,14 @@ export class SeedCluster {
 
   private take(node: string, report: NodeReport): void {
     if (report.type === 'ready') {
+      if (report.truncatedFrom !== undefined && this.haveLed.has(node)) this.counts.leaderTruncations += 1;
+      const status = report.status;
+      if (status) {
+        const joint = status.role === 'leader' && status.config.votersOutgoing.length > 0;
+        if (joint && !this.inJoint.has(node)) this.counts.jointConfigs += 1;
+        if (joint) this.inJoint.add(node);
+        else this.inJoint.delete(node);
+      }
       for (const entry of report.appended) if (entry.type === 'config' && entry.index > 1) this.configEntries.add(`${entry.index}:${entry.term}`);
       for (const snapshot of report.snapshots) {
         if (snapshot.source === 'leader') this.counts.snapshotsInstalled += 1;
@@ -225,7 +242,10 @@ export class SeedCluster {
       const found = this.monitor.observe(observation);
       if (this.events) for (const violation of found) this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation });
       if (observation.kind === 'role') {
-        if (observation.role === 'leader') this.counts.elections += 1;
+        if (observation.role === 'leader') {
+          this.counts.elections += 1;
+          this.haveLed.add(node);
+        }
         this.roles.set(node, { role: observation.role, term: observation.term });
       } else if (observation.kind === 'apply') {
         const key = `${observation.entry.index}:${observation.entry.term}`;

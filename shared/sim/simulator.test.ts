@@ -21,13 +21,19 @@ const FLOORS = {
   /** Elections beyond each seed's first: leaders were lost and replaced. */
   reElections: 50,
   completedOperations: 1500,
+  /** Interesting states: a former leader cutting its uncommitted entries, a read served by lease. */
+  leaderTruncations: 15,
+  leaseReads: 100,
 } as const;
+
+/** Rarer states, counted over all the chunks: a joint configuration in force on a leader. */
+let jointConfigs = 0;
 
 describe('simulator: safety and liveness of the correct core', () => {
   for (let start = 1; start <= SEEDS; start += CHUNK) {
     it(`seeds ${start}–${start + CHUNK - 1} (${TICKS} ticks, 5 nodes, faults on): no violation, and every kind of fault happened`, () => {
       const failing: string[] = [];
-      const exercised = { crashes: 0, restarts: 0, partitions: 0, snapshotsInstalled: 0, membershipChanges: 0, reElections: 0, completedOperations: 0 };
+      const exercised = { crashes: 0, restarts: 0, partitions: 0, snapshotsInstalled: 0, membershipChanges: 0, reElections: 0, completedOperations: 0, leaderTruncations: 0, leaseReads: 0 };
       for (let seed = start; seed < start + CHUNK; seed++) {
         const result = runSimulation({ seed, ticks: TICKS, nodes: seed % 4 === 0 ? 3 : 5 });
         if (!result.ok) failing.push(`seed=${seed} ${result.failures[0]?.invariant}: ${result.failures[0]?.explanation}\n  replay: ${result.replay}`);
@@ -39,6 +45,9 @@ describe('simulator: safety and liveness of the correct core', () => {
         exercised.membershipChanges += stats.membershipChanges;
         exercised.reElections += Math.max(0, stats.elections - 1);
         exercised.completedOperations += stats.completedOperations;
+        exercised.leaderTruncations += stats.leaderTruncations;
+        exercised.leaseReads += stats.leaseReads;
+        jointConfigs += stats.jointConfigs;
       }
       console.log(`seeds ${start}–${start + CHUNK - 1}: ${JSON.stringify(exercised)}`);
       expect(failing).toEqual([]);
@@ -46,6 +55,9 @@ describe('simulator: safety and liveness of the correct core', () => {
       expect(short).toEqual([]);
     });
   }
+  it(`reached a joint configuration on a leader in the ${SEEDS} seeds`, () => {
+    expect(jointConfigs).toBeGreaterThan(0);
+  });
 });
 
 describe('simulator: determinism and reporting', () => {

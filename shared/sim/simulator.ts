@@ -41,6 +41,11 @@ export interface SimResult {
     /** Partitions started (a split or an isolated leader) and single links cut. */
     readonly partitions: number;
     readonly linkCuts: number;
+    /** Interesting states reached: a former leader truncating its log, a joint configuration on a
+     *  leader, a read served by lease. */
+    readonly leaderTruncations: number;
+    readonly jointConfigs: number;
+    readonly leaseReads: number;
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
@@ -191,6 +196,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
       committedIndex: monitor.committedIndex,
       livenessTicks: tick - livenessStart,
       ...cluster.counts,
+      leaseReads: clients.leaseReads,
       membershipChanges: cluster.configChanges.size,
       ...faults.counts,
     },
