@@ -41,9 +41,12 @@ test('power loss takes every node down; restart all brings back a leader', async
   await lab.waitForLeader();
   const actions = page.getByRole('toolbar', { name: 'Cluster actions' });
   await actions.getByRole('button', { name: 'Power loss' }).click();
-  for (const id of await lab.nodeIds()) await expect(lab.nodeState(id)).toHaveText('down');
+  for (const id of await lab.nodeIds()) {
+    await expect(lab.nodeState(id)).toHaveText('down');
+    await expect(lab.node(id)).toContainText('power cut: unsynced writes lost');
+  }
   await expect(lab.status).toContainText('No leader');
   await actions.getByRole('button', { name: 'Restart all' }).click();
   await lab.waitForLeader();
-  await expect(page.getByRole('table', { name: 'Incidents' })).toContainText('killed');
+  await expect(page.getByRole('table', { name: 'Incidents' })).toContainText('lost power');
 });

@@ -1,9 +1,10 @@
 // Bug switches on real nodes (worker threads, real files): each bug, turned on with the lab's own
 // `switches` command and driven into the one situation it gets wrong, must make the live checker
 // name the property it breaks. commitByCounting has its tour (the figure-8 scenario); these are
-// the others. ackBeforePersist has no test here: on real nodes the early send and the write that
-// would make it good happen in one synchronous turn of the worker, and a kill (worker.terminate)
-// leaves everything written in the page cache, so no command can land a crash between the two.
+// the others. ackBeforePersist is not here: on real nodes the early send and the write that would
+// make it good happen in one synchronous turn of the worker, and a kill (worker.terminate) leaves
+// everything written in the page cache; a power cut at the node's next sync catches it
+// (power-cut-acks.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BugName } from '../../shared/raft/index.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';

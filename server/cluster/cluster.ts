@@ -9,7 +9,7 @@ import { KvStore } from '../../shared/kv/store.ts';
 import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts';
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
-import { CommandError, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
+import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
 import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
 import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from './bus.ts';
@@ -22,7 +22,7 @@ import { LiveChecker } from './live-checker.ts';
 import { Membership } from './membership.ts';
 import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
-import { NodeHost } from './node-host.ts';
+import { NodeHost, type StopKind } from './node-host.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { TickCell, monotonicMs } from './tick-cell.ts';
@@ -199,7 +199,7 @@ export class Cluster {
   }
 
   /** The one entry point for control: REST and WebSocket commands both land here. */
-  async execute(command: Command): Promise<CommandResult> {
+  async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
       const result = await this.run(command);
       return result === undefined ? { ok: true } : { ok: true, result };
@@ -209,7 +209,7 @@ export class Cluster {
     }
   }
 
-  private async run(command: Command): Promise<Record<string, unknown> | undefined> {
+  private async run(command: ClusterCommand): Promise<Record<string, unknown> | undefined> {
     switch (command.type) {
       case 'kill':
         return void (await this.kill(command.node));
@@ -221,8 +221,10 @@ export class Cluster {
         return void this.resumeNode(command.node);
       case 'wipe-node':
         return void (await this.wipeNode(command.node));
+      case 'power-cut':
+        return this.powerCut(command.node, command.at ?? 'now');
       case 'power-loss':
-        await Promise.all(this.nodeIds().filter((id) => this.isRunning(id)).map((id) => this.host(id).kill()));
+        await Promise.all(this.nodeIds().map((id) => this.powerCut(id, 'now')));
         return undefined;
       case 'restart-all':
         for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
@@ -298,6 +300,21 @@ export class Cluster {
         throw new CommandError('bad-request', `unknown command ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** A power cut: the node stops and keeps only what it had synced; a node already down loses what
+   *  the page cache still held for it. `next-sync` arms the cut for the node's next sync. */
+  private async powerCut(node: string, at: 'now' | 'next-sync'): Promise<Record<string, unknown>> {
+    const host = this.host(node);
+    if (at === 'next-sync') {
+      if (!host.running) throw new CommandError('conflict', `${node} is not running: it will not sync again`);
+      host.powerCutAtNextSync();
+      return { armed: true };
+    }
+    const wasDead = !host.running && this.events.view.nodes.find((n) => n.id === node)?.life === 'dead';
+    const cut = await host.powerCut();
+    if (wasDead) this.events.emit({ type: 'node-killed', node, reason: 'power-cut' });
+    return { ...cut };
   }
 
   /** Leaves half a WAL record at the end of a stopped node's log, as a power cut mid-write does. */
@@ -508,7 +525,7 @@ export class Cluster {
   private startNode(id: string, bootstrap: boolean): void {
     let host = this.hosts.get(id);
     if (!host) {
-      host = new NodeHost(id, { onReport: this.intake, onExit: (node, expected, error) => this.onExit(node, expected, error) });
+      host = new NodeHost(id, { onReport: this.intake, onExit: (node, stop, error) => this.onExit(node, stop, error) });
       this.hosts.set(id, host);
       this.events.emit({ type: 'node-added', node: id });
     }
@@ -546,9 +563,9 @@ export class Cluster {
     this.events.emit({ type: 'node-removed', node });
   }
 
-  private onExit(node: string, expected: boolean, error: string | null): void {
+  private onExit(node: string, stop: StopKind | null, error: string | null): void {
     const life = this.events.view.nodes.find((n) => n.id === node)?.life;
-    if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: expected ? 'killed' : `crashed: ${error ?? 'unknown'}` });
+    if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: stop ?? `crashed: ${error ?? 'unknown'}` });
     this.checker.crashed(node);
     this.lanes.stopped(node);
     this.bus.dropTo(node, `${node} is down`);

@@ -1,4 +1,8 @@
-// The main thread's handle on one node: starts its worker, posts to it, pauses and kills it.
+// The main thread's handle on one node: starts its worker, posts to it, pauses, kills it and cuts
+// its power. It keeps the node's durability ledger (storage/durability-ledger.ts) across workers,
+// as the disk outlives the machine: after a power cut it cuts the node's files back to what the
+// ledger says was synced, before anything can start the node again.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
@@ -6,6 +10,9 @@ import type { ClientRequest, FromWorker, ToWorker, WorkerInit } from './worker-p
 import { closeFilesUnder } from './leaked-files.ts';
 import type { LaneEnd } from './lanes.ts';
 import type { Posted } from './report-batcher.ts';
+import { createPrng } from '../../shared/net/index.ts';
+import { DurabilityLedger, Power } from './storage/durability-ledger.ts';
+import { NOTHING_LOST, cutPower, type PowerCutReport } from './storage/power-cut.ts';
 
 /** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
 function workerEntry(): URL {
@@ -13,15 +20,26 @@ function workerEntry(): URL {
   return existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-boot.mjs', import.meta.url);
 }
 
+/** How a worker we stopped stopped: a process crash, or a power cut that took its unsynced bytes. */
+export type StopKind = 'killed' | 'power-cut';
+
+/** A power cut's outcome, with the seed that chose its torn records. */
+export type PowerCutOutcome = PowerCutReport & { readonly seed: number };
+
 export interface NodeHostEvents {
   onReport(node: string, message: FromWorker): void;
-  /** The worker is gone: killed by us (expected) or crashed (with an error). */
-  onExit(node: string, expected: boolean, error: string | null): void;
+  /** The worker is gone: stopped by us (`stop`), or crashed on its own (stop null, with an error). */
+  onExit(node: string, stop: StopKind | null, error: string | null): void;
 }
 
 export class NodeHost implements LaneEnd {
   private worker: Worker | null = null;
   private stopping = false;
+  /** What the node's disk has synced, across all its workers, and its power switch. */
+  private readonly ledger = new DurabilityLedger();
+  /** The node's directory, once it has been started. */
+  private dir: string | null = null;
+  private lastCut: PowerCutOutcome | null = null;
   private frozen = false;
   /** Client requests that arrived while paused; handled on resume. */
   private readonly waiting: ToWorker[] = [];
@@ -46,9 +64,11 @@ export class NodeHost implements LaneEnd {
     return this.frozen && this.worker !== null;
   }
 
-  start(init: WorkerInit): void {
+  start(init: Omit<WorkerInit, 'durability'>): void {
     if (this.worker) throw new Error(`${this.id} is already running`);
-    const worker = new Worker(workerEntry(), { workerData: init });
+    this.ledger.switchOn();
+    this.dir = init.dir;
+    const worker = new Worker(workerEntry(), { workerData: { ...init, durability: this.ledger.buffer } satisfies WorkerInit });
     this.worker = worker;
     this.stopping = false;
     this.frozen = false;
@@ -66,10 +86,22 @@ export class NodeHost implements LaneEnd {
     worker.on('exit', (code) => {
       closeFilesUnder(init.dir);
       if (this.worker !== worker) return;
+      // The power went off (now, or at the node's next sync): its files lose what it never synced,
+      // here, before a restart could read them. An armed cut that never came is a plain kill.
+      const power = this.ledger.power;
+      let stop: StopKind | null = this.stopping ? 'killed' : null;
+      if (power === Power.Off || power === Power.WentOffAtSync) {
+        try {
+          this.cutDisk(init.dir);
+          stop = 'power-cut';
+        } catch (error) {
+          stop = null;
+          crash = `the power cut could not be applied to its disk: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
       this.worker = null;
       this.outbox = [];
-      const expected = this.stopping;
-      this.events.onExit(this.id, expected, expected ? null : (crash ?? `worker exited with code ${code}`));
+      this.events.onExit(this.id, stop, stop ? null : (crash ?? `worker exited with code ${code}`));
     });
   }
 
@@ -120,7 +152,7 @@ export class NodeHost implements LaneEnd {
     for (const message of this.waiting.splice(0)) this.worker?.postMessage(message);
   }
 
-  /** Power cut: terminate the thread. Whatever it had not fsynced is gone. */
+  /** A process crash: terminate the thread. What it wrote stays, in the page cache. */
   async kill(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
@@ -128,5 +160,31 @@ export class NodeHost implements LaneEnd {
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     await worker.terminate();
     await exited;
+  }
+
+  /**
+   * A power cut now: the thread stops and the node's files keep only what it had synced. A node
+   * already down loses what the page cache still held of its files.
+   */
+  async powerCut(): Promise<PowerCutOutcome> {
+    const worker = this.worker;
+    if (!worker) return this.dir ? this.cutDisk(this.dir) : { ...NOTHING_LOST, seed: 0 };
+    this.ledger.switchOff('now');
+    this.lastCut = null;
+    await this.kill();
+    if (!this.lastCut) throw new Error(`${this.id} stopped, but its power cut was not applied`);
+    return this.lastCut;
+  }
+
+  /** The power goes when the node next syncs, before that sync (the exit reports it as a power cut). */
+  powerCutAtNextSync(): void {
+    if (!this.worker) throw new Error(`${this.id} is not running`);
+    this.ledger.switchOff('next-sync');
+  }
+
+  private cutDisk(dir: string): PowerCutOutcome {
+    const seed = randomBytes(4).readUInt32LE(0);
+    this.lastCut = { ...cutPower(dir, this.ledger, createPrng(seed)), seed };
+    return this.lastCut;
   }
 }

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from '../../shared/node/node-runtime.ts';
 import { WalDisk, timeSlicedEncoder } from './storage/wal-disk.ts';
+import { DurabilityLedger } from './storage/durability-ledger.ts';
 import { WorkerLanes } from './worker-lanes.ts';
 import { ReportBatcher } from './report-batcher.ts';
 import { TickCell } from './tick-cell.ts';
@@ -67,8 +68,10 @@ const lanes = new WorkerLanes((_from, messages, accepted) => {
 let runtime: NodeRuntime;
 try {
   const init = workerData as WorkerInit;
+  // When the power goes (at a sync, see the ledger) the thread stops there: nothing after it runs.
+  const ledger = new DurabilityLedger(init.durability, () => process.exit(0));
   runtime = new NodeRuntime(init, {
-    disk: new WalDisk(init.dir),
+    disk: new WalDisk(init.dir, ledger),
     encoder: timeSlicedEncoder,
     report: post,
     now: () => performance.now(),

@@ -12,6 +12,9 @@ export interface WorkerInit extends NodeInit {
   readonly dir: string;
   /** The lab clock's ticks (tick-cell.ts) and how fast they come now. */
   readonly ticks: WorkerTicks;
+  /** The node's durability ledger (storage/durability-ledger.ts): what its disk has synced, kept by
+   *  the main thread across the node's workers, and its power switch. The host adds it. */
+  readonly durability: SharedArrayBuffer;
 }
 
 export interface WorkerTicks {

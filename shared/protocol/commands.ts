@@ -15,7 +15,8 @@ const messageId = z.object({ id: z.number().int().positive() });
 
 export const commandSchema = z.discriminatedUnion('type', [
   // ── Node lifecycle ──────────────────────────────────────────────────────────────────────────
-  /** Power off a node: its worker is terminated, whatever it had not fsynced is gone. */
+  /** A process crash: the node's worker is terminated; what it wrote survives in the page cache
+   *  (power-cut is the fault that loses what was not synced). */
   z.object({ type: z.literal('kill'), ...node.shape }),
   /** Start a new worker that recovers from the node's directory alone. */
   z.object({ type: z.literal('restart'), ...node.shape }),
@@ -24,7 +25,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume-node'), ...node.shape }),
   /** Kill the node, delete its directory, start it empty: it rejoins and is caught up by the leader. */
   z.object({ type: z.literal('wipe-node'), ...node.shape }),
-  /** Every node loses power at once. */
+  /** Every node loses power at once (a power-cut of each, those already down included). */
   z.object({ type: z.literal('power-loss') }),
   /** Restart every node that is down. */
   z.object({ type: z.literal('restart-all') }),
@@ -123,6 +124,18 @@ export const commandSchema = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
 
+/** Faults only the lab's real disks take so far (server/cluster/storage): the simulator's cluster
+ *  runs Command, and its disk in memory would need a power cut of its own. */
+export const diskFaultCommandSchema = z.discriminatedUnion('type', [
+  /** Cut one node's power: it stops, and its files keep only what it had synced; what it had only
+   *  written is gone (a torn record may be left). `next-sync`: the power goes when the node next
+   *  syncs, before that sync, so whatever it sent ahead of its disk is a promise the disk breaks. */
+  z.object({ type: z.literal('power-cut'), ...node.shape, at: z.enum(['now', 'next-sync']).optional() }),
+]);
+export type DiskFaultCommand = z.infer<typeof diskFaultCommandSchema>;
+/** What a cluster of real nodes runs. */
+export type ClusterCommand = Command | DiskFaultCommand;
+
 /** Commands about who sees what on this server, not about the cluster's nodes: the server runs
  *  them itself (the simulator, which has no watchers, never sees them). */
 export const serverCommandSchema = z.discriminatedUnion('type', [
@@ -132,7 +145,7 @@ export const serverCommandSchema = z.discriminatedUnion('type', [
 export type ServerCommand = z.infer<typeof serverCommandSchema>;
 
 /** Every command a page or a REST client may send. */
-export const labCommandSchema = z.discriminatedUnion('type', [...commandSchema.options, ...serverCommandSchema.options]);
+export const labCommandSchema = z.discriminatedUnion('type', [...commandSchema.options, ...diskFaultCommandSchema.options, ...serverCommandSchema.options]);
 export type LabCommand = z.infer<typeof labCommandSchema>;
 
 export const errorCodeSchema = z.enum([

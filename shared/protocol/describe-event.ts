@@ -2,6 +2,14 @@
 // the core's describe formatter produced, so the feed, the inspector and the tests read the same.
 import type { ClusterEvent } from './events.ts';
 
+/** Why a node is down (a node-killed reason), for its card: a kill keeps what the node wrote, a
+ *  power cut only what it had synced. */
+export function describeStop(reason: string): string {
+  if (reason === 'killed') return 'killed: a process crash, what it wrote survives';
+  if (reason === 'power-cut') return 'power cut: unsynced writes lost';
+  return reason;
+}
+
 /** Returns null for events too frequent to list one by one (deliveries, heartbeats, disk stats). */
 export function describeEvent(event: ClusterEvent): string | null {
   switch (event.type) {
@@ -20,7 +28,9 @@ export function describeEvent(event: ClusterEvent): string | null {
       return `${event.node} recovered term ${event.term}, vote ${event.vote ?? 'none'}, ${found}${torn}`;
     }
     case 'node-killed':
-      return `${event.node} ${event.reason === 'killed' ? 'was killed (power cut: unsynced data is gone)' : event.reason}`;
+      if (event.reason === 'killed') return `${event.node} was killed (a process crash: what it wrote survives in the page cache)`;
+      if (event.reason === 'power-cut') return `${event.node} lost power (power cut: unsynced writes lost)`;
+      return `${event.node} ${event.reason}`;
     case 'node-failed':
       return `${event.node} stopped: ${event.reason}`;
     case 'node-paused':

@@ -25,7 +25,7 @@ export function networkBreakKey(network: NetworkView): string {
 function failureLabel(event: ClusterEvent, previousNetwork: { key: string }): string | null {
   switch (event.type) {
     case 'node-killed':
-      return `${event.node} killed`;
+      return `${event.node} ${event.reason === 'power-cut' ? 'lost power' : 'killed'}`;
     case 'node-failed':
       return `${event.node} failed`;
     case 'node-paused':

@@ -75,7 +75,7 @@ export function spaceTime(events: readonly ClusterEvent[], from: number, to: num
       }
       case 'node-killed':
       case 'node-failed':
-        if (visible) markers.push({ kind: 'crash', node: event.node, time: event.time, label: `${event.node} ${event.type === 'node-killed' ? 'killed' : 'failed'}` });
+        if (visible) markers.push({ kind: 'crash', node: event.node, time: event.time, label: `${event.node} ${event.type === 'node-failed' ? 'failed' : event.reason === 'power-cut' ? 'lost power' : 'killed'}` });
         break;
       case 'node-recovered':
         if (visible) markers.push({ kind: 'restart', node: event.node, time: event.time, label: `${event.node} recovered` });
