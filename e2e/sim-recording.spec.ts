@@ -2,7 +2,15 @@
 // page's own format (npm run sim -- --record), the page opens it, and the invariant monitor is
 // green before the moment the simulator's monitor caught the bug and red from then on.
 import { recordSeed } from '../shared/sim/record.ts';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+
+/** Replay starts playing: hold it still (if it has not reached its end), so a moment set stays put. */
+async function holdStill(page: Page): Promise<void> {
+  const pause = page.getByRole('button', { name: 'Pause replay' });
+  if (await pause.isVisible()) await pause.click();
+  await expect(page.getByRole('button', { name: 'Play recording' })).toBeVisible();
+}
 
 test("a failing seed's recording opens on the page and turns its invariant red at the moment it broke", async ({ page, lab }) => {
   const { result, recording } = recordSeed({ seed: 1, bugs: ['forgetVoteOnRestart'] });
@@ -16,6 +24,7 @@ test("a failing seed's recording opens on the page and turns its invariant red a
   const list = page.getByRole('list', { name: 'Saved recordings' });
   await list.getByRole('button', { name: `Replay ${recording.name}` }).click();
   await expect(page.getByRole('banner')).toContainText(`recording “${recording.name}”`);
+  await holdStill(page);
   // The simulated cluster's five nodes are on the ring.
   await expect(page.getByRole('region', { name: /^Node n\d$/ })).toHaveCount(5);
 
@@ -32,4 +41,45 @@ test("a failing seed's recording opens on the page and turns its invariant red a
 
   await page.getByRole('button', { name: 'LIVE' }).click();
   await list.getByRole('button', { name: `Delete ${recording.name}` }).click();
+});
+
+test('what if: branch off a moment of a simulator recording, and the branch opens beside the original', async ({ page, lab }) => {
+  const { recording } = recordSeed({ seed: 5, nodes: 3, ticks: 300 });
+  // Whoever leads at 1.5 s is the node the branch kills there.
+  let leader = '';
+  for (const event of recording.events) {
+    if (event.time > 1500) break;
+    if (event.type === 'node-status' && event.status.role === 'leader') leader = event.node;
+  }
+  expect(leader).not.toBe('');
+
+  await lab.open();
+  await page.getByLabel('Import a recording').setInputFiles({ name: 'calm.raftlab.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(recording)) });
+  const list = page.getByRole('list', { name: 'Saved recordings' });
+  await list.getByRole('button', { name: `Replay ${recording.name}`, exact: true }).click();
+  await holdStill(page);
+  const timeline = page.getByRole('slider', { name: 'Timeline' });
+  await timeline.fill('1500');
+  await expect(page.getByLabel(`State of ${leader}`)).toHaveText('leader');
+
+  const whatIf = page.getByRole('form', { name: 'What if' });
+  await expect(whatIf).toContainText('at 1.50 s');
+  await whatIf.getByLabel('Change').selectOption('kill');
+  await whatIf.getByLabel('Node').selectOption(leader);
+  await whatIf.getByRole('button', { name: 'Branch here' }).click();
+  const branchName = `${recording.name} · what if kill ${leader} at 1.50 s`;
+  await expect(lab.notices).toContainText(`What-if branch “${branchName}” saved and opened`);
+  await expect(page.getByRole('banner')).toContainText(`recording “${branchName}”`);
+  // Both runs are saved, side by side in the list.
+  await expect(list.getByRole('listitem', { name: `Recording ${recording.name}`, exact: true })).toBeVisible();
+  await expect(list.getByRole('listitem', { name: `Recording ${branchName}`, exact: true })).toBeVisible();
+  // In the branch the leader is down just after the moment, and someone else takes over later.
+  await timeline.fill('1510');
+  await expect(page.getByLabel(`State of ${leader}`)).toHaveText('down');
+  await timeline.fill('2900');
+  await expect(page.getByRole('region', { name: /^Node n\d$/ }).filter({ has: page.getByText('leader', { exact: true }) })).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'LIVE' }).click();
+  await list.getByRole('button', { name: `Delete ${branchName}`, exact: true }).click();
+  await list.getByRole('button', { name: `Delete ${recording.name}`, exact: true }).click();
 });

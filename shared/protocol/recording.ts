@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { clusterEventSchema, type ClusterEvent } from './events.ts';
 import { clusterViewSchema, type ClusterView } from './views.ts';
 import { describeValidationError } from './commands.ts';
+import { simulationSchema } from '../sim/simulation-schema.ts';
 
 export const RECORDING_FORMAT = 'raftlab-recording';
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -20,6 +21,8 @@ export const recordingSchema = z.object({
   events: z.array(clusterEventSchema).max(1_000_000),
   /** What a person should know before watching (the simulator says what shrinking removed). */
   note: z.string().max(4000).optional(),
+  /** A simulator run's seed and faults: the page can branch off it at any moment (what-if). */
+  simulation: simulationSchema.optional(),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 

@@ -4,7 +4,8 @@
 // what was left out. Open it on the page (Recordings → Import) and scrub to that moment.
 import { makeRecording, type Recording } from '../protocol/recording.ts';
 import { emptyClusterView } from '../protocol/reduce-view.ts';
-import { TICK_MS, type SimOptions } from './options.ts';
+import { DEFAULT_OPTIONS, TICK_MS, type SimOptions } from './options.ts';
+import type { FaultStep } from './fault-actions.ts';
 import { shrinkSchedule, type ShrunkSchedule } from './shrink-schedule.ts';
 import { recordingName, runSimulation, type SimResult } from './simulator.ts';
 
@@ -15,16 +16,26 @@ export interface RecordedRun {
   readonly shrunk: ShrunkSchedule | null;
 }
 
-export function recordSeed(options: Partial<SimOptions> & Pick<SimOptions, 'seed'>, control: { readonly shrink?: boolean } = {}): RecordedRun {
-  const plain = control.shrink ? runSimulation(options) : null;
+export function recordSeed(partial: Partial<SimOptions> & Pick<SimOptions, 'seed'>, control: { readonly shrink?: boolean; readonly script?: readonly FaultStep[] } = {}): RecordedRun {
+  const options: SimOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const plain = control.shrink ? runSimulation(options, control.script ? { script: control.script } : {}) : null;
   const shrunk = plain && !plain.ok ? shrinkSchedule(options, plain) : null;
-  const result = runSimulation(options, { record: true, ...(shrunk ? { script: shrunk.script } : {}) });
+  const script = shrunk?.script ?? control.script;
+  const result = runSimulation(options, { record: true, ...(script ? { script } : {}) });
   const name = recordingName({ seed: options.seed, bugs: options.bugs ?? [] });
   const start = emptyClusterView(name, 'production', TICK_MS);
   const verdict = result.ok ? 'no failure' : result.failures.map((f) => f.invariant).join(', ');
   const title = `simulator seed ${options.seed}${options.bugs?.length ? ` with ${options.bugs.join(', ')}` : ''}: ${verdict}`;
   const note = shrunk ? shrinkNote(shrunk) : undefined;
-  return { result, shrunk, recording: { ...makeRecording(title, start, result.events ?? []), ...(note ? { note } : {}) } };
+  // The run as data too: the page can branch off any moment of it (what-if.ts).
+  const simulation = {
+    options: {
+      seed: options.seed, nodes: options.nodes, ticks: options.ticks, bugs: [...options.bugs], faults: options.faults,
+      ...(options.reads ? { reads: options.reads } : {}), ...(options.mix ? { mix: [...options.mix] } : {}),
+    },
+    script: result.script.map((step) => structuredClone(step) as Recording['simulation'] extends infer S ? S extends { script: (infer T)[] } ? T : never : never),
+  };
+  return { result, shrunk, recording: { ...makeRecording(title, start, result.events ?? []), ...(note ? { note } : {}), simulation } };
 }
 
 function shrinkNote(shrunk: ShrunkSchedule): string {

@@ -20,7 +20,7 @@ const SLOW_EVERY_MS = 400;
 export class Lab {
   readonly live: LiveCluster | null;
   /** A saved recording being replayed (then the live cluster, if any, is set aside). */
-  #replay = $state.raw<{ name: string; recorder: Recorder } | null>(null);
+  #replay = $state.raw<{ name: string; recorder: Recorder; recording: Recording } | null>(null);
   /** Virtual time being looked at; null = LIVE. */
   #cursor = $state<number | null>(null);
   #playing = $state(false);
@@ -59,6 +59,10 @@ export class Lab {
   }
   get replayName(): string | null {
     return this.#replay?.name ?? null;
+  }
+  /** The recording being replayed (a simulator's can be branched: what-if). */
+  get replayRecording(): Recording | null {
+    return this.#replay?.recording ?? null;
   }
   get isLive(): boolean {
     return this.#replay === null && this.#cursor === null;
@@ -192,7 +196,7 @@ export class Lab {
   }
 
   openRecording(recording: Recording): void {
-    this.#replay = { name: recording.name, recorder: new Recorder(recording.start, recording.events, { maxEvents: Math.max(60_000, recording.events.length) }) };
+    this.#replay = { name: recording.name, recording, recorder: new Recorder(recording.start, recording.events, { maxEvents: Math.max(60_000, recording.events.length) }) };
     this.#replayVersion++;
     this.#pastView = null;
     this.#pastRecorder = null;
