@@ -112,4 +112,26 @@ describe('a slow reader', () => {
     expect(sent.filter((text) => text === '{"type":"events"}')).toHaveLength(1);
     viewer.dispose();
   });
+
+  it('is not sent back to a welcome by the welcome itself when the view is larger than the high-water mark', () => {
+    const sent: string[] = [];
+    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (text: string) => sent.push(text) };
+    const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster, publicValues: false, digest: (value: string) => `‹hidden ${value.length}›` } as unknown as LabSession;
+    const stats = { framesSent: 0, eventsSent: 0, resyncs: 0 };
+    const viewer = new Viewer(socket as unknown as WebSocket, session, { highWaterBytes: 100, lowWaterBytes: 10 }, stats);
+    viewer.welcome(PROTOCOL_VERSION, false);
+    const welcomeBytes = Buffer.byteLength(sent[0]!);
+    expect(welcomeBytes).toBeGreaterThan(100);
+    // The whole welcome still waits in the buffer, and one batch more: that is not a slow reader.
+    socket.bufferedAmount = welcomeBytes + 50;
+    expect(viewer.deliver('{"type":"events"}')).toBe(true);
+    expect(viewer.behind).toBe(false);
+    // The welcome has drained; what is buffered now is events only, and past the mark it is behind.
+    socket.bufferedAmount = 20;
+    expect(viewer.deliver('{"type":"events"}')).toBe(true);
+    socket.bufferedAmount = 150;
+    expect(viewer.deliver('{"type":"events"}')).toBe(false);
+    expect(viewer.behind).toBe(true);
+    viewer.dispose();
+  });
 });

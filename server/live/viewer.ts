@@ -115,7 +115,11 @@ export class Viewer {
   /** One serialised events frame; false when skipped (closed or backed up). */
   deliver(text: string): boolean {
     if (this.behind) return false;
-    if (this.socket.bufferedAmount > this.limits.highWaterBytes) {
+    const buffered = this.socket.bufferedAmount;
+    // What is left of the welcome is not falling behind: a view larger than the high-water mark
+    // (a store of large values) would otherwise send this viewer back to a welcome for ever.
+    this.welcomeLeft = Math.min(this.welcomeLeft, buffered);
+    if (buffered > this.limits.highWaterBytes + this.welcomeLeft) {
       this.behind = true;
       this.drainTimer = setInterval(() => this.checkDrained(), DRAIN_CHECK_MS);
       return false;
@@ -138,12 +142,16 @@ export class Viewer {
   }
 
   private protocol = 0;
+  /** Bytes of the last welcome that may still be in the socket's buffer (shrinks as it drains). */
+  private welcomeLeft = 0;
 
   private sendWelcome(protocol: number): void {
     this.protocol = protocol;
     const values = this.values;
     const view = values === 'shown' ? this.session.cluster.view : redactView(this.session.cluster.view, this.session.digest);
-    this.send({ type: 'welcome', protocol, control: this.control, values, publicValues: this.session.publicValues, view });
+    const text = JSON.stringify({ type: 'welcome', protocol, control: this.control, values, publicValues: this.session.publicValues, view } satisfies ServerFrame);
+    this.welcomeLeft = Buffer.byteLength(text);
+    this.sendText(text);
   }
 
   private sendText(text: string): boolean {
