@@ -153,14 +153,21 @@ export class NodeHost implements LaneEnd {
   }
 
   /** A process crash: terminate the thread. What it wrote stays, in the page cache. */
-  async kill(): Promise<void> {
+  kill(): Promise<void> {
     const worker = this.worker;
-    if (!worker) return;
+    if (!worker) return Promise.resolve();
+    // One termination per worker, however many callers ask for it at once (each used to add an
+    // exit listener of its own: Node warned past ten).
+    if (this.killing?.worker === worker) return this.killing.done;
     this.stopping = true;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    await worker.terminate();
-    await exited;
+    const done = worker.terminate().then(() => exited);
+    this.killing = { worker, done };
+    return done;
   }
+
+  /** The termination under way, if any. */
+  private killing: { readonly worker: Worker; readonly done: Promise<void> } | null = null;
 
   /**
    * A power cut now: the thread stops and the node's files keep only what it had synced. A node
