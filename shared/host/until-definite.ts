@@ -2,7 +2,9 @@
 // (server/cluster/client-gateway.ts) and of the simulator's (shared/sim/cluster/gateway.ts), which
 // differ only in how they wait: in real time with promises, or in virtual time at once. The rules
 // are a generator that yields what it needs done (wait for a leader, ask a node); each gateway runs
-// it with its own driver, so the simulator's 500 checked runs test the code the lab runs.
+// it with its own driver, so the scenario simulator (every scenario, on every seed its tests run)
+// tests the code the lab runs. The seed simulator's client load (shared/sim/clients.ts) still has
+// retry rules of its own: moving it onto this generator is part of the one-cluster-core work.
 import { CommandError } from '../protocol/commands.ts';
 
 /** A few attempts, each of up to the host's attempt timeout (four election timeouts). */
