@@ -285,7 +285,13 @@ export class SimCluster implements ScenarioTarget {
         this.wipe(command.node);
         return void this.startNode(command.node, false);
       case 'power-loss':
-        for (const id of this.nodeIds()) if (this.isRunning(id)) this.killNode(id);
+        // A power cut, as the lab's: every node stops and loses what it had not synced (those
+        // already down too: their page cache goes with the power).
+        for (const id of this.nodeIds()) {
+          if (this.isRunning(id)) this.killNode(id, 'power-cut');
+          else this.emit({ type: 'node-killed', node: id, reason: 'power-cut' });
+          this.machine(id).disk.loseUnsynced();
+        }
         return undefined;
       case 'restart-all':
         for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
@@ -355,9 +361,9 @@ export class SimCluster implements ScenarioTarget {
   }
 
   /** Power off: the disk keeps what was persisted; what travelled to the node is lost with it. */
-  private killNode(node: string): void {
+  private killNode(node: string, reason: 'killed' | 'power-cut' = 'killed'): void {
     this.machine(node).kill();
-    this.emit({ type: 'node-killed', node, reason: 'killed' });
+    this.emit({ type: 'node-killed', node, reason });
     this.nodeStopped(node);
   }
 
