@@ -1,10 +1,11 @@
-// npx tsx bench/sim.ts [--seeds N] [--workers W] [--ticks T]
+// npx tsx bench/sim.ts [--seeds N] [--workers W] [--ticks T] [--checker-only]
 // Prints simulator throughput (5 nodes, 2,000 ticks, faults on; seeds split across W processes
 // running the sim CLI) and the linearizability checker's time on a 10,000-operation history of
-// 8 clients. Prints numbers; never passes or fails on a time.
+// 8 clients, and on histories of timed-out writes (states explored and ms; the budget's cost when
+// a search cannot finish). Prints numbers; never passes or fails on a time.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { checkLinearizability, randomHistory } from '../shared/check/index.ts';
+import { checkLinearizability, DEFAULT_MAX_STATES, randomHistory, timedOutWritesHistory, type KvOpOutput, type LinearizabilityResult, type Op } from '../shared/check/index.ts';
 import { createPrng } from '../shared/net/index.ts';
 
 const argv = process.argv.slice(2);
@@ -81,8 +82,39 @@ function checkerSpeed(): void {
   const started = performance.now();
   const result = checkLinearizability(bad);
   const elapsed = performance.now() - started;
-  console.log(`linearizability: 10,000 ops with one stale read near the end: ${elapsed.toFixed(0)} ms to find and shrink it to ${result.ok ? '(missed!)' : `${result.minimalBadHistory.length} ops`}`);
+  console.log(`linearizability: 10,000 ops with one stale read near the end: ${elapsed.toFixed(0)} ms to find and shrink it to ${result.verdict === 'violation' ? `${result.minimalBadHistory.length} ops` : `(missed: ${result.verdict})`}`);
+}
+
+/** Histories of writes that timed out (open forever), which once made the search exponential. */
+function unknownOutcomes(): void {
+  const run = (label: string, history: readonly Op[], maxStates?: number): void => {
+    const started = performance.now();
+    const result: LinearizabilityResult = checkLinearizability(history, maxStates === undefined ? {} : { maxStates });
+    const elapsed = performance.now() - started;
+    console.log(`linearizability: ${label}: ${result.verdict}, ${result.statesExplored} states, ${elapsed.toFixed(1)} ms`);
+  };
+  checkLinearizability(timedOutWritesHistory(createPrng(9), { writes: 200, clients: 4 })); // warm up the JIT
+  for (const [writes, clients] of [[40, 4], [400, 8], [2000, 16]] as const) {
+    const history = timedOutWritesHistory(createPrng(1), { writes, clients });
+    run(`${writes} timed-out writes on one key, ${clients} clients, reads between (no budget)`, history, Infinity);
+    run(`  the same with a stale read near the end (no budget)`, withStaleRead(history), Infinity);
+  }
+  // A search that cannot finish: what the default budget costs the thread that runs it.
+  const hard = randomHistory(createPrng(4), { operations: 3000, clients: 4, keys: 1, timeoutRate: 0.3 });
+  const index = hard.findIndex((op, i) => i > 2000 && op.output?.op === 'put' && op.output.ok);
+  const put = hard[index]!;
+  if (put.output?.op === 'put' && put.output.ok) hard[index] = { ...put, output: { ...put.output, version: put.output.version + 2 } };
+  run(`3,000 ops on one key, 30% timed out, one put's version off near the end (default budget ${DEFAULT_MAX_STATES})`, hard);
+}
+
+function withStaleRead(history: readonly Op[]): Op[] {
+  const versionOf = (op: Op) => (op.output as Extract<KvOpOutput, { op: 'get' }>).version;
+  const reads = history.filter((op) => op.output?.op === 'get' && op.output.version > 0);
+  const late = reads[Math.floor(reads.length * 0.95)]!;
+  const older = reads.find((op) => versionOf(op) < versionOf(late) - 1 && op.return! < late.call - 30)!;
+  return history.map((op) => (op === late ? { ...late, output: older.output! } : op));
 }
 
 checkerSpeed();
-await simThroughput();
+unknownOutcomes();
+if (!argv.includes('--checker-only')) await simThroughput();

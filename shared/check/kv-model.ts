@@ -36,7 +36,7 @@ export interface RegisterState {
 export const EMPTY_REGISTER: RegisterState = { version: 0, deleted: false, value: null };
 
 export function stateKey(s: RegisterState): string {
-  return `${s.version}${s.deleted ? 'd' : ''}:${s.value ?? ''}`;
+  return `${s.version}${s.deleted ? 'd' : ''}${s.value === null ? '' : `:${s.value}`}`; // a value of '' is not null
 }
 
 /** The next state if `op` may take effect in state `s` with the output it reported, else null. */

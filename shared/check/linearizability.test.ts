@@ -30,7 +30,7 @@ describe('checkLinearizability: linearizable histories', () => {
       op('a', 10, 11, put('"z"', 0), okPut(2)),
       op('c', 12, 13, GET, got(0, null), 'other'),
     ];
-    expect(checkLinearizability(history)).toEqual({ ok: true });
+    expect(checkLinearizability(history)).toMatchObject({ verdict: 'linearizable', ok: true });
   });
 
   it('accepts concurrent writes read in either order', () => {
@@ -63,7 +63,7 @@ describe('checkLinearizability: non-linearizable histories', () => {
     ];
     const result = checkLinearizability(history);
     expect(result.ok).toBe(false);
-    if (result.ok) return;
+    if (result.verdict !== 'violation') return;
     expect(result.key).toBe('k');
     expect(result.minimalBadHistory.map((o) => o.id)).toEqual([history[2]!.id, history[4]!.id]);
     expect(result.initialState).toEqual({ version: 1, deleted: false, value: '"A"' });
@@ -98,7 +98,7 @@ describe('checkLinearizability: non-linearizable histories', () => {
     ];
     const result = checkLinearizability(history);
     expect(result.ok).toBe(false);
-    if (result.ok) return;
+    if (result.verdict !== 'violation') return;
     expect(result.minimalBadHistory.map((o) => o.id)).toEqual([history[2]!.id, history[4]!.id]);
     expect(result.initialState.version).toBe(1);
   });
@@ -127,7 +127,7 @@ describe('checkLinearizability: larger histories', () => {
     history[index] = { ...victim, output: { ...out, version: out.version - 1, deleted: false, value: 'stale' } };
     const result = checkLinearizability(history);
     expect(result.ok).toBe(false);
-    if (result.ok) return;
+    if (result.verdict !== 'violation') return;
     expect(result.key).toBe(victim.key);
     expect(result.minimalBadHistory.length).toBeLessThan(20);
     expect(result.minimalBadHistory.map((o) => o.id)).toContain(victim.id);

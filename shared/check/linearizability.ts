@@ -1,12 +1,28 @@
 // Linearizability of a KV history. P-compositionality: a history is linearizable iff each key's
-// sub-history is, so every key is searched on its own (much smaller searches).
+// sub-history is, so every key is searched on its own (much smaller searches). The search has a
+// budget of explored states: past it the verdict is 'undetermined', never a guess either way.
 import { describeOp, EMPTY_REGISTER, type Op, type RegisterState } from './kv-model.ts';
 import { shrinkHistory } from './shrink.ts';
-import { isLinearizable } from './wgl.ts';
+import { DEFAULT_MAX_STATES, isLinearizable } from './wgl.ts';
 
+export { DEFAULT_MAX_STATES };
+
+export interface CheckOptions {
+  /** States the search may explore over the whole history (all keys) before it gives up with
+   *  'undetermined'. Default DEFAULT_MAX_STATES, a fraction of a second; Infinity = no limit. */
+  readonly maxStates?: number;
+}
+
+/**
+ * `ok` is true only when the history was shown linearizable, false only when it was shown not to
+ * be, and null when the search gave up first (a consumer must not read undetermined as either).
+ * `statesExplored`: by the search over all keys (shrinking a violation comes on top, with a budget
+ * of the same size of its own).
+ */
 export type LinearizabilityResult =
-  | { readonly ok: true }
+  | { readonly verdict: 'linearizable'; readonly ok: true; readonly statesExplored: number }
   | {
+      readonly verdict: 'violation';
       readonly ok: false;
       readonly key: string;
       /** A small sub-history of `key` that is already not linearizable, sorted by call time. */
@@ -14,13 +30,27 @@ export type LinearizabilityResult =
       /** The key's state before minimalBadHistory (set by earlier, non-overlapping operations). */
       readonly initialState: RegisterState;
       readonly explanation: string;
+      readonly statesExplored: number;
+    }
+  | {
+      readonly verdict: 'undetermined';
+      readonly ok: null;
+      /** The first key the search gave up on. */
+      readonly key: string;
+      /** Every key it gave up on (sorted); every other key was shown linearizable. */
+      readonly undeterminedKeys: readonly string[];
+      /** e.g. 'search budget of 200000 states exhausted on key "k"'. */
+      readonly reason: string;
+      readonly statesExplored: number;
     };
 
 export class HistoryError extends Error {
   override readonly name = 'HistoryError';
 }
 
-export function checkLinearizability(history: readonly Op[]): LinearizabilityResult {
+export function checkLinearizability(history: readonly Op[], options: CheckOptions = {}): LinearizabilityResult {
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  if (!(maxStates >= 0)) throw new RangeError(`maxStates must be a number of states (0 or more), got ${maxStates}`);
   const byKey = new Map<string, Op[]>();
   for (const op of history) {
     validateOp(op);
@@ -31,13 +61,57 @@ export function checkLinearizability(history: readonly Op[]): LinearizabilityRes
     }
     ops.push(op);
   }
-  for (const key of [...byKey.keys()].sort()) {
-    const ops = byKey.get(key)!;
-    if (isLinearizable(ops, EMPTY_REGISTER).ok) continue;
-    const shrunk = shrinkHistory(ops);
-    return { ok: false, key, minimalBadHistory: shrunk.ops, initialState: shrunk.initial, explanation: explain(key, shrunk.ops, shrunk.initial, shrunk.summary) };
+  const keys = [...byKey.keys()].sort();
+  let explored = 0;
+  const search = (key: string, budget: number) => {
+    const result = isLinearizable(byKey.get(key)!, EMPTY_REGISTER, { maxStates: budget });
+    explored += result.statesExplored;
+    return result.verdict;
+  };
+  const violation = (key: string): LinearizabilityResult => {
+    // Shrinking has a budget of its own; running out only leaves the sub-history less small.
+    const shrunk = shrinkHistory(byKey.get(key)!, maxStates);
+    return {
+      verdict: 'violation',
+      ok: false,
+      key,
+      minimalBadHistory: shrunk.ops,
+      initialState: shrunk.initial,
+      explanation: explain(key, shrunk.ops, shrunk.initial, shrunk.summary),
+      statesExplored: explored,
+    };
+  };
+  // Every key first gets an equal share of the budget, so one hard key cannot use it all up
+  // before an easy violation on another is found; the keys that needed more then get what is left.
+  const share = Math.floor(maxStates / Math.max(keys.length, 1));
+  const hard: string[] = [];
+  for (const key of keys) {
+    const verdict = search(key, share);
+    if (verdict === 'violation') return violation(key);
+    if (verdict === 'undetermined') hard.push(key);
   }
-  return { ok: true };
+  const undeterminedKeys: string[] = [];
+  for (const key of hard) {
+    const left = maxStates - explored;
+    if (left <= share) {
+      undeterminedKeys.push(key); // the same search with no more states would stop at the same place
+      continue;
+    }
+    const verdict = search(key, left);
+    if (verdict === 'violation') return violation(key);
+    if (verdict === 'undetermined') undeterminedKeys.push(key);
+  }
+  if (undeterminedKeys.length === 0) return { verdict: 'linearizable', ok: true, statesExplored: explored };
+  const [key] = undeterminedKeys as [string, ...string[]];
+  const others = undeterminedKeys.length - 1;
+  return {
+    verdict: 'undetermined',
+    ok: null,
+    key,
+    undeterminedKeys,
+    reason: `search budget of ${maxStates} states exhausted on key "${key}"${others === 0 ? '' : ` (and ${others} other key${others === 1 ? '' : 's'})`}`,
+    statesExplored: explored,
+  };
 }
 
 function validateOp(op: Op): void {

@@ -42,3 +42,41 @@ export function randomHistory(rng: () => number, options: RandomHistoryOptions):
     return { ...op, output };
   });
 }
+
+export interface TimedOutWritesOptions {
+  /** Writes whose answer is lost (each client then reads once before its next write). */
+  readonly writes: number;
+  readonly clients: number;
+  /** Share of the timed-out writes that still take effect, some time after the client gave up. Default 0.5. */
+  readonly effectRate?: number;
+}
+
+/**
+ * What a chaos run leaves on one key "k": every write times out (unknown outcome, open forever), a
+ * timed-out write takes effect at some random later instant or never, and the reads in between
+ * (which all answer) see whichever did. Linearizable by construction. The worst case for a search
+ * that must decide, for every open write, whether and when it happened.
+ */
+export function timedOutWritesHistory(rng: () => number, options: TimedOutWritesOptions): Op[] {
+  const TIMEOUT = 10;
+  const effectRate = options.effectRate ?? 0.5;
+  const planned: Array<{ op: Op; at: number | null }> = [];
+  const clientFree = new Array<number>(options.clients).fill(0);
+  for (let i = 0; i < options.writes; i++) {
+    const c = i % options.clients;
+    const call = clientFree[c]! + Math.floor(rng() * 3);
+    const at = rng() < effectRate ? call + rng() * 4 * TIMEOUT : null;
+    planned.push({ op: { id: 2 * i, client: `c${c}`, key: 'k', call, return: null, input: { op: 'put', value: `"w${i}"` } }, at });
+    const readCall = call + TIMEOUT;
+    const length = 1 + Math.floor(rng() * 3);
+    clientFree[c] = readCall + length + 1;
+    planned.push({ op: { id: 2 * i + 1, client: `c${c}`, key: 'k', call: readCall, return: readCall + length, input: { op: 'get' } }, at: readCall + rng() * length });
+  }
+  let state = EMPTY_REGISTER;
+  const outputs = new Map<number, KvOpOutput>();
+  for (const { op } of planned.filter((p) => p.at !== null).sort((a, b) => a.at! - b.at!)) {
+    if (op.input.op === 'get') outputs.set(op.id, { op: 'get', version: state.version, deleted: state.deleted, value: state.version === 0 || state.deleted ? null : state.value });
+    state = stepRegister(state, op.input, undefined)!;
+  }
+  return planned.map(({ op }) => (op.return === null ? op : { ...op, output: outputs.get(op.id)! }));
+}

@@ -6,7 +6,7 @@
 import type { FaultStep } from './fault-actions.ts';
 import { describeAction } from './fault-actions.ts';
 import type { SimOptions } from './options.ts';
-import { runSimulation, type SimResult } from './simulator.ts';
+import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
 
 export interface ShrunkSchedule {
   /** The property the original run broke first, which every kept trial still breaks. */
@@ -24,8 +24,9 @@ export interface ShrunkSchedule {
 const DEFAULT_TRIALS = 300;
 
 export function shrinkSchedule(options: Partial<SimOptions>, failing: SimResult, maxTrials = DEFAULT_TRIALS): ShrunkSchedule | null {
-  const first = failing.failures.find((failure) => failure.kind !== 'liveness');
-  if (!first) return null; // a liveness timeout names no rule to keep broken
+  const broken = (failure: SimFailure) => failure.kind !== 'liveness' && failure.kind !== 'undetermined';
+  const first = failing.failures.find(broken);
+  if (!first) return null; // a liveness timeout names no rule to keep broken, nor a search that gave up
   const property = first.invariant;
   const all = failing.script;
   const faultIds = [...new Set(all.map((step) => step.fault))];
@@ -35,7 +36,7 @@ export function shrinkSchedule(options: Partial<SimOptions>, failing: SimResult,
     trials++;
     const keep = new Set(ids);
     const result = runSimulation(options, { script: all.filter((step) => keep.has(step.fault)) });
-    return result.failures.some((failure) => failure.invariant === property) ? result : null;
+    return result.failures.some((failure) => broken(failure) && failure.invariant === property) ? result : null;
   };
 
   let chunks = 2;

@@ -13,7 +13,8 @@ import { SeedCluster } from './seed-cluster.ts';
 import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, mixOf, TICK_MS, type SimOptions } from './options.ts';
 
 export interface SimFailure {
-  readonly kind: 'invariant' | 'linearizability' | 'liveness';
+  /** 'undetermined': the linearizability search gave up (its budget); the seed is not a pass. */
+  readonly kind: 'invariant' | 'linearizability' | 'liveness' | 'undetermined';
   readonly invariant: string;
   readonly explanation: string;
   readonly details?: unknown;
@@ -174,10 +175,12 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
     }
   }
   for (const v of monitor.violations) failures.push(fromViolation(v));
-  let linearizability: LinearizabilityResult = { ok: true };
+  let linearizability: LinearizabilityResult = { verdict: 'linearizable', ok: true, statesExplored: 0 };
   if (monitor.violations.length === 0) {
     linearizability = checkLinearizability(clients.ops);
-    if (!linearizability.ok) {
+    if (linearizability.verdict === 'undetermined') {
+      failures.push({ kind: 'undetermined', invariant: 'linearizability', explanation: `Linearizability undetermined: ${linearizability.reason}.`, details: { keys: linearizability.undeterminedKeys } });
+    } else if (linearizability.verdict === 'violation') {
       cluster.events?.emit({ type: 'violation', invariant: 'linearizability', explanation: linearizability.explanation });
       failures.push({ kind: 'linearizability', invariant: 'linearizability', explanation: linearizability.explanation, details: { key: linearizability.key, ops: linearizability.minimalBadHistory } });
     }

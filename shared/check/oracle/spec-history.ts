@@ -11,6 +11,8 @@ export interface SpecHistoryOptions {
   readonly keys: number;
   /** Share of operations whose answer is lost; half of those never take effect. */
   readonly timeoutRate: number;
+  /** Values written (default SPEC_VALUES: few, so a read can see one value at two versions). */
+  readonly values?: readonly string[];
 }
 
 /** Few distinct values, so a read can see the same value at two versions. */
@@ -26,7 +28,7 @@ export function specHistory(rng: () => number, options: SpecHistoryOptions): Op[
     const length = pick(6); // 0 = an instantaneous operation
     clientFree[client] = call + length + pick(2);
     const timedOut = rng() < options.timeoutRate;
-    const op: Op = { id, client: `c${client}`, key: `k${pick(options.keys)}`, call, return: timedOut ? null : call + length, input: randomInput(rng) };
+    const op: Op = { id, client: `c${client}`, key: `k${pick(options.keys)}`, call, return: timedOut ? null : call + length, input: randomInput(rng, options.values ?? SPEC_VALUES) };
     planned.push({ op, at: call + rng() * length, takesEffect: !timedOut || rng() < 0.5 });
   }
   const keys = new Map<string, SpecKey>();
@@ -40,8 +42,8 @@ export function specHistory(rng: () => number, options: SpecHistoryOptions): Op[
   return planned.map(({ op }) => (op.return === null ? op : { ...op, output: outputs.get(op.id)! }));
 }
 
-function randomInput(rng: () => number): KvOpInput {
-  const value = SPEC_VALUES[Math.floor(rng() * SPEC_VALUES.length)]!;
+function randomInput(rng: () => number, values: readonly string[]): KvOpInput {
+  const value = values[Math.floor(rng() * values.length)]!;
   const r = rng();
   if (r < 0.35) return { op: 'get' };
   if (r < 0.6) return { op: 'put', value };
