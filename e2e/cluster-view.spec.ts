@@ -23,6 +23,9 @@ test('node menu by keyboard: pause and resume a node, Escape closes', async ({ p
 
   await lab.ringNode(follower).focus();
   await page.keyboard.press('Enter');
+  // Kill, Cut power, Restart (disabled, still reachable), Pause.
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: `Cut ${follower}'s power` })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await expect(menu.getByRole('menuitem', { name: `Pause ${follower}` })).toBeFocused();

@@ -31,7 +31,7 @@ import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
-import { runClientCommand, runMessageCommand } from '../../shared/host/shared-commands.ts';
+import { runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
 
 export interface ClusterOptions {
   readonly name: string;
@@ -201,7 +201,7 @@ export class Cluster {
   /** The one entry point for control: REST and WebSocket commands both land here. */
   async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
-      const result = await this.run(command);
+      const result = await runCommand(command, this.ports);
       return result === undefined ? { ok: true } : { ok: true, result };
     } catch (error) {
       if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
@@ -209,98 +209,68 @@ export class Cluster {
     }
   }
 
-  private async run(command: ClusterCommand): Promise<Record<string, unknown> | undefined> {
-    switch (command.type) {
-      case 'kill':
-        return void (await this.kill(command.node));
-      case 'restart':
-        return void this.restart(command.node);
-      case 'pause-node':
-        return void this.pauseNode(command.node);
-      case 'resume-node':
-        return void this.resumeNode(command.node);
-      case 'wipe-node':
-        return void (await this.wipeNode(command.node));
-      case 'power-cut':
-        return this.powerCut(command.node, command.at ?? 'now');
-      case 'power-loss':
-        await Promise.all(this.nodeIds().map((id) => this.powerCut(id, 'now')));
-        return undefined;
-      case 'restart-all':
-        for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
-        return undefined;
-      case 'campaign':
-        return this.ask(command.node, { kind: 'campaign' });
-      case 'snapshot-now':
-        return this.ask(command.node, { kind: 'snapshot-now' });
-      case 'disk':
-        return this.ask(command.node, { kind: 'disk' });
-      case 'add-node':
-        return { node: this.membership.roster.add(command.learner ?? false) };
-      case 'remove-node':
-        this.host(command.node);
-        return void this.membership.roster.remove(command.node);
-      case 'promote':
-        return void this.membership.roster.promote(command.node);
-      case 'change-membership':
-        return this.membership.change(command.add, command.remove);
-      case 'transfer-leadership':
-        return this.transferLeadership(command.to);
-      case 'cut-link':
-      case 'heal-link':
-      case 'partition':
-      case 'isolate':
-      case 'split':
-      case 'heal-network':
-      case 'network':
-        return this.runNetwork(command);
-      case 'hold':
-        this.bus.setHeld(command.held);
-        return void this.lanes.refresh();
-      case 'step': {
-        const delivered = this.bus.step();
-        return { delivered: delivered ? delivered.summary : null };
-      }
-      case 'inspect-message':
-      case 'drop-message':
-      case 'deliver-message':
-      case 'duplicate-message':
-        return runMessageCommand(command, this.bus);
-      case 'clock':
-        this.setClock(command.speed, command.paused);
-        return { ...this.clock.state() };
-      case 'switches':
-        return this.setSwitches(command);
-      case 'put':
-      case 'delete':
-      case 'get':
-        return runClientCommand(command, this.client, (node) => this.known(node));
-      case 'tear-tail':
-        return this.tearTail(command.node);
-      case 'snapshot-save': {
-        const saved = await this.saveSnapshot();
-        this.savedSnapshot = saved;
-        return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
-      }
-      case 'snapshot-restore':
-        if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
-        return this.restoreSnapshot(this.savedSnapshot.data);
-      case 'reset-cluster':
-        await this.reset();
-        return undefined;
-      case 'chaos':
-        if (command.running) this.chaos.start(command.load ?? true);
-        else await this.chaos.stop();
-        return { running: this.chaos.active };
-      case 'tour-next':
-        if (!this.tour) throw new CommandError('conflict', 'this cluster runs no tour (start one from the scenario picker)');
-        return this.tour.next();
-      default: {
-        const unknown: never = command;
-        throw new CommandError('bad-request', `unknown command ${JSON.stringify(unknown)}`);
-      }
-    }
-  }
+  /** What each command means here, for the one command switch (shared/host/command-door.ts). */
+  private readonly ports: ClusterPorts = {
+    kill: (node) => this.kill(node),
+    restart: (node) => this.restart(node),
+    pauseNode: (node) => this.pauseNode(node),
+    resumeNode: (node) => this.resumeNode(node),
+    wipeNode: (node) => this.wipeNode(node),
+    powerCut: (node, at) => this.powerCut(node, at),
+    powerLoss: async () => void (await Promise.all(this.nodeIds().map((id) => this.powerCut(id, 'now')))),
+    restartAll: () => {
+      for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
+    },
+    ask: (node, request) => this.ask(node, request),
+    tearTail: (node) => this.tearTail(node),
+    known: (node) => this.known(node),
+    addNode: (learner) => this.membership.roster.add(learner),
+    removeNode: (node) => this.membership.roster.remove(node),
+    promote: (node) => this.membership.roster.promote(node),
+    changeMembership: (add, remove) => this.membership.change(add, remove),
+    transferLeadership: (to) => this.transferLeadership(to),
+    network: (command) => this.runNetwork(command),
+    hold: (held) => {
+      this.bus.setHeld(held);
+      this.lanes.refresh();
+    },
+    step: () => this.bus.step()?.summary ?? null,
+    // (The bus and the client gateway are made in the constructor, after this field: reach them when asked.)
+    bus: {
+      inspect: (id) => this.bus.inspect(id),
+      dropById: (id, reason) => this.bus.dropById(id, reason),
+      deliverNow: (id) => this.bus.deliverNow(id),
+      duplicate: (id) => this.bus.duplicate(id),
+    },
+    gateway: {
+      write: (request) => this.client.write(request),
+      read: (key, consistency, node) => this.client.read(key, consistency, node),
+    },
+    switches: (change) => this.setSwitches(change),
+    snapshotSave: async () => {
+      const saved = await this.saveSnapshot();
+      this.savedSnapshot = saved;
+      return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
+    },
+    snapshotRestore: () => {
+      if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
+      return this.restoreSnapshot(this.savedSnapshot.data);
+    },
+    reset: () => this.reset(),
+    clock: (speed, paused) => {
+      this.setClock(speed, paused);
+      return { ...this.clock.state() };
+    },
+    chaos: async (running, load) => {
+      if (running) this.chaos.start(load);
+      else await this.chaos.stop();
+      return { running: this.chaos.active };
+    },
+    tourNext: () => {
+      if (!this.tour) throw new CommandError('conflict', 'this cluster runs no tour (start one from the scenario picker)');
+      return this.tour.next();
+    },
+  };
 
   /** A power cut: the node stops and keeps only what it had synced; a node already down loses what
    *  the page cache still held for it. `next-sync` arms the cut for the node's next sync. */

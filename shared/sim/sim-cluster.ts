@@ -7,7 +7,8 @@
 import { KvStore } from '../kv/index.ts';
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
 import { noBugs, seedFor, type BugName, type MembershipConfig, type Message, type Switches } from '../raft/index.ts';
-import { CommandError, type Command, type CommandResult } from '../protocol/commands.ts';
+import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../protocol/commands.ts';
+import { runCommand, type ClusterPorts } from '../host/command-door.ts';
 import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
 import type { ClusterView, NodeView } from '../protocol/views.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
@@ -19,7 +20,6 @@ import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
 import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
 import { SimRequests } from './cluster/requests.ts';
 import { Roster } from '../host/roster.ts';
-import { runClientCommand, runMessageCommand } from '../host/shared-commands.ts';
 import { SimBus } from './cluster/sim-bus.ts';
 import { SimNode } from './sim-node.ts';
 import { MemoryDisk } from '../node/memory-disk.ts';
@@ -161,13 +161,13 @@ export class SimCluster implements ScenarioTarget {
 
   // ── ScenarioTarget ────────────────────────────────────────────────────────────────────────────
 
-  execute(command: Command): Promise<CommandResult> {
+  async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
-      const result = this.run(command);
-      return Promise.resolve(result === undefined ? { ok: true } : { ok: true, result });
+      const result = await runCommand(command, this.ports);
+      return result === undefined ? { ok: true } : { ok: true, result };
     } catch (error) {
-      if (error instanceof CommandError) return Promise.resolve({ ok: false, code: error.code, error: error.message });
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
+      throw error instanceof Error ? error : new Error(String(error));
     }
   }
 
@@ -257,107 +257,89 @@ export class SimCluster implements ScenarioTarget {
 
   // ── Commands ──────────────────────────────────────────────────────────────────────────────────
 
-  private run(command: Command): Record<string, unknown> | undefined {
-    switch (command.type) {
-      case 'kill': {
-        if (!this.machine(command.node).running) throw new CommandError('conflict', `${command.node} is already down`);
-        return void this.killNode(command.node);
-      }
-      case 'restart':
-        if (this.machine(command.node).running) throw new CommandError('conflict', `${command.node} is already running`);
-        return void this.startNode(command.node, false);
-      case 'pause-node': {
-        const machine = this.machine(command.node);
-        if (!machine.running) throw new CommandError('conflict', `${command.node} is not running`);
-        if (machine.paused) throw new CommandError('conflict', `${command.node} is already paused`);
-        machine.paused = true;
-        return void this.emit({ type: 'node-paused', node: command.node });
-      }
-      case 'resume-node': {
-        const machine = this.machine(command.node);
-        if (!machine.running || !machine.paused) throw new CommandError('conflict', `${command.node} is not paused`);
-        machine.resume();
-        this.emit({ type: 'node-resumed', node: command.node });
-        return void this.bus.releaseParked(command.node);
-      }
-      case 'wipe-node':
-        if (this.machine(command.node).running) this.killNode(command.node);
-        this.wipe(command.node);
-        return void this.startNode(command.node, false);
-      case 'power-loss':
-        // A power cut, as the lab's: every node stops and loses what it had not synced (those
-        // already down too: their page cache goes with the power).
-        for (const id of this.nodeIds()) {
-          if (this.isRunning(id)) this.killNode(id, 'power-cut');
-          else this.emit({ type: 'node-killed', node: id, reason: 'power-cut' });
-          this.machine(id).disk.loseUnsynced();
-        }
-        return undefined;
-      case 'restart-all':
-        for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
-        return undefined;
-      case 'campaign':
-        return this.ask(command.node, { kind: 'campaign' });
-      case 'snapshot-now':
-        return this.ask(command.node, { kind: 'snapshot-now' });
-      case 'disk':
-        return this.ask(command.node, { kind: 'disk' });
-      case 'add-node':
-        return { node: this.roster.add(command.learner ?? false) };
-      case 'remove-node':
-        this.machine(command.node);
-        return void this.roster.remove(command.node);
-      case 'promote':
-        return void this.roster.promote(command.node);
-      case 'change-membership':
-        return this.changeMembership(command.add, command.remove);
-      case 'transfer-leadership':
-        return this.transferLeadership(command.to);
-      case 'cut-link':
-      case 'heal-link':
-      case 'partition':
-      case 'isolate':
-      case 'split':
-      case 'heal-network':
-      case 'network':
-        return this.runNetwork(command);
-      case 'hold':
-        return void this.bus.setHeld(command.held);
-      case 'step':
-        return { delivered: this.bus.step()?.summary ?? null };
-      case 'inspect-message':
-      case 'drop-message':
-      case 'deliver-message':
-      case 'duplicate-message':
-        return runMessageCommand(command, this.bus);
-      case 'switches':
-        return this.setSwitches(command);
-      case 'put':
-      case 'delete':
-      case 'get':
-        return runClientCommand(command, this.gateway, (node) => this.known(node));
-      case 'tear-tail':
-        return this.tearTail(command.node);
-      case 'snapshot-save': {
-        const saved = this.saveSnapshot();
-        this.savedSnapshot = saved;
-        return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
-      }
-      case 'snapshot-restore':
-        if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
-        return this.gateway.restore(this.savedSnapshot.data);
-      case 'reset-cluster':
-        return void this.reset();
-      // The lab clock (the simulator's time is virtual only), chaos and tours belong to the server.
-      case 'clock':
-      case 'chaos':
-      case 'tour-next':
-        throw new CommandError('bad-request', `not supported in the simulator: ${command.type}`);
-      default: {
-        const unknown: never = command;
-        throw new CommandError('bad-request', `not supported in the simulator: ${JSON.stringify(unknown)}`);
-      }
-    }
+  /** What each command means here, for the one command switch (shared/host/command-door.ts). */
+  private readonly ports: ClusterPorts = {
+    kill: (node) => {
+      if (!this.machine(node).running) throw new CommandError('conflict', `${node} is already down`);
+      this.killNode(node);
+    },
+    restart: (node) => {
+      if (this.machine(node).running) throw new CommandError('conflict', `${node} is already running`);
+      this.startNode(node, false);
+    },
+    pauseNode: (node) => {
+      const machine = this.machine(node);
+      if (!machine.running) throw new CommandError('conflict', `${node} is not running`);
+      if (machine.paused) throw new CommandError('conflict', `${node} is already paused`);
+      machine.paused = true;
+      this.emit({ type: 'node-paused', node });
+    },
+    resumeNode: (node) => {
+      const machine = this.machine(node);
+      if (!machine.running || !machine.paused) throw new CommandError('conflict', `${node} is not paused`);
+      machine.resume();
+      this.emit({ type: 'node-resumed', node });
+      this.bus.releaseParked(node);
+    },
+    wipeNode: (node) => {
+      if (this.machine(node).running) this.killNode(node);
+      this.wipe(node);
+      this.startNode(node, false);
+    },
+    powerCut: (node, at) => {
+      if (at === 'next-sync') throw new CommandError('bad-request', 'not supported in the simulator: a power cut at the next sync');
+      this.cutPower(node);
+      return undefined;
+    },
+    // A power cut, as the lab's: every node stops and loses what it had not synced (those already
+    // down too: their page cache goes with the power).
+    powerLoss: () => {
+      for (const id of this.nodeIds()) this.cutPower(id);
+    },
+    restartAll: () => {
+      for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
+    },
+    ask: (node, request) => this.ask(node, request),
+    tearTail: (node) => this.tearTail(node),
+    known: (node) => this.known(node),
+    addNode: (learner) => this.roster.add(learner),
+    removeNode: (node) => this.roster.remove(node),
+    promote: (node) => this.roster.promote(node),
+    changeMembership: (add, remove) => this.changeMembership(add, remove),
+    transferLeadership: (to) => this.transferLeadership(to),
+    network: (command) => this.runNetwork(command),
+    hold: (held) => this.bus.setHeld(held),
+    step: () => this.bus.step()?.summary ?? null,
+    // (The bus and the gateway are made in the constructor, after this field: reach them when asked.)
+    bus: {
+      inspect: (id) => this.bus.inspect(id),
+      dropById: (id, reason) => this.bus.dropById(id, reason),
+      deliverNow: (id) => this.bus.deliverNow(id),
+      duplicate: (id) => this.bus.duplicate(id),
+    },
+    gateway: {
+      write: (request) => this.gateway.write(request),
+      read: (key, consistency, node) => this.gateway.read(key, consistency, node),
+    },
+    switches: (change) => this.setSwitches(change),
+    snapshotSave: () => {
+      const saved = this.saveSnapshot();
+      this.savedSnapshot = saved;
+      return { index: saved.index, term: saved.term, keys: saved.keys, bytes: saved.data.length };
+    },
+    snapshotRestore: () => {
+      if (!this.savedSnapshot) throw new CommandError('conflict', 'no snapshot saved yet: save one first');
+      return this.gateway.restore(this.savedSnapshot.data);
+    },
+    reset: () => this.reset(),
+    // The lab clock (the simulator's time is virtual only), chaos and tours belong to the server.
+  };
+
+  /** One node's power cut: it stops (if it runs) and its disk keeps only what it had synced. */
+  private cutPower(node: string): void {
+    if (this.isRunning(node)) this.killNode(node, 'power-cut');
+    else this.emit({ type: 'node-killed', node, reason: 'power-cut' });
+    this.machine(node).disk.loseUnsynced();
   }
 
   /** Power off: the disk keeps what was persisted; what travelled to the node is lost with it. */
