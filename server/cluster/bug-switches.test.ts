@@ -7,8 +7,7 @@
 // (power-cut-acks.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BugName } from '../../shared/raft/index.ts';
-import type { ClusterView } from '../../shared/protocol/views.ts';
-import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import { formedLeader, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import type { Cluster } from './cluster.ts';
 
 /** Real milliseconds any one wait may take: generous, for a machine busy with other tests. */
@@ -19,14 +18,6 @@ afterEach(async () => {
   await lab?.dispose();
   lab = null;
 });
-
-/** Every node alive, one leader, every node's state machine caught up with its commit. */
-function formed(view: ClusterView): string | null {
-  const leaderId = leaderOf(view);
-  const leader = view.nodes.find((node) => node.id === leaderId);
-  if (!leader || leader.config.voters.length !== view.nodes.length) return null;
-  return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
-}
 
 /** The first violation the live checker reports from now on (subscribe before acting). */
 function firstViolation(cluster: Cluster): Promise<{ invariant: string; explanation: string }> {
@@ -63,7 +54,7 @@ describe('bug switches on real nodes: the live checker names what each breaks', 
   it('forgetVoteOnRestart: a voter restarted in the term it voted in forgets the vote (single-vote)', { timeout: 120_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const oldLeader = await lab.until('a formed cluster', formed, WAIT_MS);
+    const oldLeader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     await switchOn(cluster, 'forgetVoteOnRestart');
     // A new term whose votes we know: hand leadership to a follower (TimeoutNow passes the lease,
     // so pre-vote and check-quorum stay on). Each vote is on disk before it is sent.
@@ -91,7 +82,7 @@ describe('bug switches on real nodes: the live checker names what each breaks', 
   it('grantVoteWithoutLogCheck: a node that missed commits is elected anyway (leader-completeness)', { timeout: 120_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const leader = await lab.until('a formed cluster', formed, WAIT_MS);
+    const leader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     // Check-quorum off: with it, a follower hearing from its leader ignores any vote request, so the
     // bug could not show. Pre-vote stays on (the bug fools it too).
     await switchOn(cluster, 'grantVoteWithoutLogCheck', { checkQuorum: false });

@@ -31,7 +31,7 @@ import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
-import { runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
+import { lateBusAndGateway, runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
 
 export interface ClusterOptions {
   readonly name: string;
@@ -235,17 +235,7 @@ export class Cluster {
       this.lanes.refresh();
     },
     step: () => this.bus.step()?.summary ?? null,
-    // (The bus and the client gateway are made in the constructor, after this field: reach them when asked.)
-    bus: {
-      inspect: (id) => this.bus.inspect(id),
-      dropById: (id, reason) => this.bus.dropById(id, reason),
-      deliverNow: (id) => this.bus.deliverNow(id),
-      duplicate: (id) => this.bus.duplicate(id),
-    },
-    gateway: {
-      write: (request) => this.client.write(request),
-      read: (key, consistency, node) => this.client.read(key, consistency, node),
-    },
+    ...lateBusAndGateway(() => this.bus, () => this.client),
     switches: (change) => this.setSwitches(change),
     snapshotSave: async () => {
       const saved = await this.saveSnapshot();

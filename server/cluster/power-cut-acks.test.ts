@@ -8,7 +8,7 @@ import { checkLinearizability } from '../../shared/check/index.ts';
 import { historyOf } from '../../shared/protocol/client-history.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
-import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import { formedLeader, leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import { startWriteLoad } from '../testing/write-load.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -19,13 +19,6 @@ afterEach(async () => {
   await lab?.dispose();
   lab = null;
 });
-
-function formed(view: ClusterView): string | null {
-  const leaderId = leaderOf(view);
-  const leader = view.nodes.find((node) => node.id === leaderId);
-  if (!leader || leader.config.voters.length !== view.nodes.length) return null;
-  return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
-}
 
 type Recovered = Extract<ClusterEvent, { type: 'node-recovered' }>;
 
@@ -46,10 +39,10 @@ function record(cluster: Cluster): { events: ClusterEvent[]; stop: () => void } 
 async function cutTheMajorityThatHeldAWrite(bug: boolean) {
   lab = startTempCluster({ nodes: 3, ...(bug ? { switches: { bugs: ['ackBeforePersist'] as const } } : {}) });
   const { cluster } = lab;
-  const leader = await lab.until('a formed cluster', formed, WAIT_MS);
+  const leader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
   const [follower, other] = cluster.nodeIds().filter((id) => id !== leader) as [string, string];
   expect(await cluster.execute({ type: 'put', key: 'before', value: 'b' })).toMatchObject({ ok: true });
-  await lab.until('every node applied it', formed, WAIT_MS);
+  await lab.until('every node applied it', formedLeader, WAIT_MS);
   const history = record(cluster);
 
   expect(await cluster.execute({ type: 'isolate', node: other })).toMatchObject({ ok: true });
@@ -71,7 +64,7 @@ async function cutTheMajorityThatHeldAWrite(bug: boolean) {
   const newLeader = await lab.until('a leader among the two', (view) => [follower, other].find((id) => leaderOf(view) === id) ?? null, WAIT_MS);
   expect(await cluster.execute({ type: 'put', key: 'after', value: 'a' })).toMatchObject({ ok: true });
   expect(await cluster.execute({ type: 'restart', node: leader })).toEqual({ ok: true });
-  await lab.until('everyone back', formed, WAIT_MS);
+  await lab.until('everyone back', formedLeader, WAIT_MS);
   const read = await cluster.execute({ type: 'get', key: 'promised', consistency: 'linearizable', node: newLeader });
   history.stop();
   return { cluster, read, history: history.events };
@@ -98,7 +91,7 @@ describe('acknowledged writes and power cuts', () => {
   it('without the bug, twenty power cuts of a majority under load lose no acknowledged write', { timeout: 600_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    await lab.until('a formed cluster', formed, WAIT_MS);
+    await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     const history = record(cluster);
     const load = startWriteLoad(cluster);
     let lost = 0;
@@ -120,7 +113,7 @@ describe('acknowledged writes and power cuts', () => {
       await lab.until('every node back', (view) => view.nodes.every((node) => node.life === 'alive') && leaderOf(view) !== null, WAIT_MS);
     }
     const result = await load.stop();
-    await lab.until('everyone caught up', formed, WAIT_MS);
+    await lab.until('everyone caught up', formedLeader, WAIT_MS);
     history.stop();
 
     const cuts = history.events.filter((event) => event.type === 'node-killed' && event.reason === 'power-cut');

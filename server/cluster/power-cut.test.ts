@@ -3,8 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import { describeEvent, describeStop } from '../../shared/protocol/describe-event.ts';
-import type { ClusterView } from '../../shared/protocol/views.ts';
-import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import { formedLeader, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import type { Cluster } from './cluster.ts';
 
 const WAIT_MS = 30_000;
@@ -14,14 +13,6 @@ afterEach(async () => {
   await lab?.dispose();
   lab = null;
 });
-
-/** Every node alive, one leader, every node's state machine caught up with its commit. */
-function formed(view: ClusterView): string | null {
-  const leaderId = leaderOf(view);
-  const leader = view.nodes.find((node) => node.id === leaderId);
-  if (!leader || leader.config.voters.length !== view.nodes.length) return null;
-  return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
-}
 
 /** The next event of `type` about `node`, from now on. */
 function nextEvent<T extends ClusterEvent['type']>(cluster: Cluster, type: T, node: string): Promise<Extract<ClusterEvent, { type: T }>> {
@@ -43,7 +34,7 @@ describe('power cut on real nodes', () => {
   it('is not a kill: the page says which, and a cut node comes back with what it synced and rejoins', { timeout: 120_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const leader = await lab.until('a formed cluster', formed, WAIT_MS);
+    const leader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     const [killed, cut] = cluster.nodeIds().filter((id) => id !== leader) as [string, string];
     for (let i = 0; i < 10; i++) expect(await cluster.execute({ type: 'put', key: `k${i}`, value: `v${i}` })).toMatchObject({ ok: true });
 
@@ -66,7 +57,7 @@ describe('power cut on real nodes', () => {
     const recovered = nextEvent(cluster, 'node-recovered', cut);
     expect(await cluster.execute({ type: 'restart-all' })).toEqual({ ok: true });
     expect((await recovered).log.at(-1)?.index ?? 0).toBeGreaterThanOrEqual(11);
-    await lab.until('everyone back and caught up', formed, WAIT_MS);
+    await lab.until('everyone back and caught up', formedLeader, WAIT_MS);
     for (let i = 0; i < 10; i++) expect(await cluster.execute({ type: 'get', key: `k${i}`, consistency: 'linearizable', node: cut })).toMatchObject({ ok: true, result: { value: `v${i}` } });
     expect(await cluster.execute({ type: 'put', key: 'after', value: 'x' })).toMatchObject({ ok: true });
     expect(cluster.checker.violations).toEqual([]);
@@ -75,12 +66,12 @@ describe('power cut on real nodes', () => {
   it('armed for the next sync, it lands inside a write: the batch is gone, and a torn record is cut and reported on restart', { timeout: 240_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const leader = await lab.until('a formed cluster', formed, WAIT_MS);
+    const leader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     const follower = cluster.nodeIds().find((id) => id !== leader)!;
     // Each cut tears the unsynced batch with an even chance (a seeded draw): cut until one does.
     let torn: string | null = null;
     for (let round = 0; round < 16 && torn === null; round++) {
-      await lab.until('a formed cluster', formed, WAIT_MS);
+      await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
       const down = nextEvent(cluster, 'node-killed', follower);
       expect(await cluster.execute({ type: 'power-cut', node: follower, at: 'next-sync' })).toEqual({ ok: true, result: { armed: true } });
       // Its next sync is this write's: the follower writes the batch and the power goes before its fdatasync.
@@ -96,14 +87,14 @@ describe('power cut on real nodes', () => {
       torn = event.tornTail;
     }
     expect(torn).toMatch(/^wal-\d{16}\.log: cut \d+ bytes at offset \d+ \(incomplete-(header|record)/);
-    await lab.until('the follower caught up', formed, WAIT_MS);
+    await lab.until('the follower caught up', formedLeader, WAIT_MS);
     expect(cluster.checker.violations).toEqual([]);
   });
 
   it('power loss cuts every node, those already down too, and the cluster comes back whole', { timeout: 120_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const leader = await lab.until('a formed cluster', formed, WAIT_MS);
+    const leader = await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'put', key: `k${i}`, value: `v${i}` })).toMatchObject({ ok: true });
     const down = cluster.nodeIds().find((id) => id !== leader)!;
     expect(await cluster.execute({ type: 'kill', node: down })).toEqual({ ok: true });
@@ -113,7 +104,7 @@ describe('power cut on real nodes', () => {
     off();
     expect(Object.fromEntries(reasons)).toEqual(Object.fromEntries(cluster.nodeIds().map((id) => [id, 'power-cut'])));
     expect(await cluster.execute({ type: 'restart-all' })).toEqual({ ok: true });
-    await lab.until('everyone back', formed, WAIT_MS);
+    await lab.until('everyone back', formedLeader, WAIT_MS);
     for (let i = 0; i < 5; i++) expect(await cluster.execute({ type: 'get', key: `k${i}`, consistency: 'linearizable' })).toMatchObject({ ok: true, result: { value: `v${i}` } });
     expect(cluster.checker.violations).toEqual([]);
   });

@@ -86,13 +86,18 @@ describe('the live stream', () => {
   });
 });
 
+/** A viewer of the default cluster on a socket whose backlog the test sets by hand. */
+function fakeViewer(limits: { highWaterBytes: number; lowWaterBytes: number }) {
+  const sent: string[] = [];
+  const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (text: string) => sent.push(text) };
+  const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster, publicValues: false, digest: (value: string) => `‹hidden ${value.length}›` } as unknown as LabSession;
+  const stats = { framesSent: 0, eventsSent: 0, resyncs: 0 };
+  return { sent, socket, stats, viewer: new Viewer(socket as unknown as WebSocket, session, limits, stats) };
+}
+
 describe('a slow reader', () => {
   it('is switched to a coalesced summary past the high-water mark and back once drained', () => {
-    const sent: string[] = [];
-    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (text: string) => sent.push(text) };
-    const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster, publicValues: false, digest: (value: string) => `‹hidden ${value.length}›` } as unknown as LabSession;
-    const stats = { framesSent: 0, eventsSent: 0, resyncs: 0 };
-    const viewer = new Viewer(socket as unknown as WebSocket, session, { highWaterBytes: 1000, lowWaterBytes: 100 }, stats);
+    const { sent, socket, stats, viewer } = fakeViewer({ highWaterBytes: 1000, lowWaterBytes: 100 });
     viewer.welcome(PROTOCOL_VERSION, false);
     expect(viewer.deliver('{"type":"events"}')).toBe(true);
     socket.bufferedAmount = 5000;
@@ -114,11 +119,7 @@ describe('a slow reader', () => {
   });
 
   it('is not sent back to a welcome by the welcome itself when the view is larger than the high-water mark', () => {
-    const sent: string[] = [];
-    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (text: string) => sent.push(text) };
-    const session = { name: 'default', cluster: t.lab.clusters.get('default')!.cluster, publicValues: false, digest: (value: string) => `‹hidden ${value.length}›` } as unknown as LabSession;
-    const stats = { framesSent: 0, eventsSent: 0, resyncs: 0 };
-    const viewer = new Viewer(socket as unknown as WebSocket, session, { highWaterBytes: 100, lowWaterBytes: 10 }, stats);
+    const { sent, socket, viewer } = fakeViewer({ highWaterBytes: 100, lowWaterBytes: 10 });
     viewer.welcome(PROTOCOL_VERSION, false);
     const welcomeBytes = Buffer.byteLength(sent[0]!);
     expect(welcomeBytes).toBeGreaterThan(100);

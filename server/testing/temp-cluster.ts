@@ -69,3 +69,11 @@ export function leaderOf(view: ClusterView): string | null {
   const leaders = view.nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
   return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
 }
+
+/** Every node alive and a voter, one leader, every state machine caught up with its commit: the leader, or null. */
+export function formedLeader(view: ClusterView): string | null {
+  const leaderId = leaderOf(view);
+  const leader = view.nodes.find((node) => node.id === leaderId);
+  if (!leader || leader.config.voters.length !== view.nodes.length) return null;
+  return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
+}

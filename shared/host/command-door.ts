@@ -58,6 +58,27 @@ export interface ClusterPorts {
   tourNext?(): Awaitable<Record<string, unknown>>;
 }
 
+type Gateway = ClusterPorts['gateway'];
+
+/**
+ * A host's bus and client gateway as ports, reached when a command needs them: hosts make them in
+ * their constructors, after the ports object is built.
+ */
+export function lateBusAndGateway(bus: () => CommandBus, gateway: () => Gateway): Pick<ClusterPorts, 'bus' | 'gateway'> {
+  return {
+    bus: {
+      inspect: (id) => bus().inspect(id),
+      dropById: (id, reason) => bus().dropById(id, reason),
+      deliverNow: (id) => bus().deliverNow(id),
+      duplicate: (id) => bus().duplicate(id),
+    },
+    gateway: {
+      write: (request) => gateway().write(request),
+      read: (key, consistency, node) => gateway().read(key, consistency, node),
+    },
+  };
+}
+
 /** What `command` means, carried out on `ports`. Errors are CommandErrors (their code is the answer's). */
 export async function runCommand(command: ClusterCommand, ports: ClusterPorts): Promise<CommandValue> {
   switch (command.type) {

@@ -579,8 +579,7 @@ export class Raft {
 
   /** Ticks a lease read stays safe (see lease.ts); 0 when not safe. */
   leaseRemaining(): number {
-    // Most calls come from followers (every host turn asks for the status): answer them cheaply.
-    if (this.role !== 'leader') return 0;
+    if (this.role !== 'leader') return 0; // most calls: a follower's status, every host turn
     return leaseRemainingTicks({
       id: this.id, isLeader: this.role === 'leader', checkQuorum: this.switches.checkQuorum, transferring: this.leadTransferee !== null,
       committedInTerm: this.log.term(this.log.commit) === this.term, ticks: this.ticks, electionTicks: this.electionTicks,

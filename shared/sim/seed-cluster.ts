@@ -6,7 +6,7 @@
 // schedule and the client load act on it through the requests a worker's host sends.
 import type { InvariantMonitor, Observation } from '../check/index.ts';
 import type { NetworkModel } from '../net/index.ts';
-import type { ConfChange, MembershipConfig, Message, Status } from '../raft/index.ts';
+import type { MembershipConfig, Message, Status } from '../raft/index.ts';
 import type { ClientOutcome, NodeInit, NodeReport, NodeRequest } from '../node/protocol.ts';
 import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 import type { UnstampedEvent } from '../protocol/events.ts';
@@ -166,14 +166,6 @@ export class SeedCluster {
     this.waiting.set(requestId, { node, answer });
     sim.client({ ...request, requestId });
     return true;
-  }
-
-  transfer(leader: string, to: string): void {
-    this.send(leader, { kind: 'transfer', to });
-  }
-
-  proposeConfChange(leader: string, change: ConfChange): void {
-    this.send(leader, { kind: 'conf-change', change });
   }
 
   /** A running node that believes it leads (the first in roster order). */

@@ -8,7 +8,7 @@ import { KvStore } from '../kv/index.ts';
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
 import { noBugs, seedFor, type BugName, type MembershipConfig, type Message, type Switches } from '../raft/index.ts';
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../protocol/commands.ts';
-import { runCommand, type ClusterPorts } from '../host/command-door.ts';
+import { lateBusAndGateway, runCommand, type ClusterPorts } from '../host/command-door.ts';
 import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
 import type { ClusterView, NodeView } from '../protocol/views.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
@@ -310,17 +310,7 @@ export class SimCluster implements ScenarioTarget {
     network: (command) => this.runNetwork(command),
     hold: (held) => this.bus.setHeld(held),
     step: () => this.bus.step()?.summary ?? null,
-    // (The bus and the gateway are made in the constructor, after this field: reach them when asked.)
-    bus: {
-      inspect: (id) => this.bus.inspect(id),
-      dropById: (id, reason) => this.bus.dropById(id, reason),
-      deliverNow: (id) => this.bus.deliverNow(id),
-      duplicate: (id) => this.bus.duplicate(id),
-    },
-    gateway: {
-      write: (request) => this.gateway.write(request),
-      read: (key, consistency, node) => this.gateway.read(key, consistency, node),
-    },
+    ...lateBusAndGateway(() => this.bus, () => this.gateway),
     switches: (change) => this.setSwitches(change),
     snapshotSave: () => {
       const saved = this.saveSnapshot();
