@@ -5,11 +5,18 @@ import { recordSeed } from '../shared/sim/record.ts';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
-/** Replay starts playing: hold it still (if it has not reached its end), so a moment set stays put. */
+/**
+ * Replay starts playing: hold it still, so a moment set stays put. A short recording can reach its
+ * end (and the Pause button become Play) between seeing Pause and clicking it, so the click is
+ * retried against whichever button is there until Play shows.
+ */
 async function holdStill(page: Page): Promise<void> {
   const pause = page.getByRole('button', { name: 'Pause replay' });
-  if (await pause.isVisible()) await pause.click();
-  await expect(page.getByRole('button', { name: 'Play recording' })).toBeVisible();
+  const play = page.getByRole('button', { name: 'Play recording' });
+  await expect(async () => {
+    if (await pause.isVisible()) await pause.click({ timeout: 1_000 });
+    await expect(play).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
 }
 
 test("a failing seed's recording opens on the page and turns its invariant red at the moment it broke", async ({ page, lab }) => {
