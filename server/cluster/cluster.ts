@@ -15,10 +15,10 @@ import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from './bus.ts';
 import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
-import { EventLog } from './event-log.ts';
+import { EventLog } from '../../shared/host/event-log.ts';
 import { LabClock } from './lab-clock.ts';
 import { Lanes } from './lanes.ts';
-import { LiveChecker } from './live-checker.ts';
+import { ClusterChecker } from '../../shared/check/cluster-checker.ts';
 import { Membership } from './membership.ts';
 import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
@@ -26,7 +26,8 @@ import { NodeHost, type StopKind } from './node-host.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { TickCell, monotonicMs } from './tick-cell.ts';
-import { writePreparedState, type PreparedState } from './prepared-state.ts';
+import { writePreparedState } from './prepared-state.ts';
+import type { PreparedState } from '../../shared/host/prepared-state.ts';
 import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, reportIntake } from './report-intake.ts';
@@ -58,6 +59,8 @@ export interface TourDriver {
   next(): Promise<Record<string, unknown>>;
 }
 
+/** Past this many observations the live checker stops (its memory grows with the history it keeps). */
+const MAX_CHECKED_OBSERVATIONS = 2_000_000;
 const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
@@ -72,7 +75,7 @@ export class Cluster {
   readonly requests: WorkerRequests;
   readonly client: ClientGateway;
   readonly membership: Membership;
-  readonly checker: LiveChecker;
+  readonly checker: ClusterChecker;
   private readonly scheduler: Scheduler;
   /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
   private readonly ticks = new TickCell();
@@ -129,7 +132,7 @@ export class Cluster {
     });
     this.lanes = new Lanes((from, to) => this.instantLink(from, to));
     this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.request(request) ?? false);
-    this.checker = new LiveChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
+    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxObservations: MAX_CHECKED_OBSERVATIONS });
     this.client = new ClientGateway(
       {
         requests: this.requests,

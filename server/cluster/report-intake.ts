@@ -3,8 +3,8 @@
 // disk totals /metrics and the benchmarks read.
 import { foldReport, type ReportSinks } from '../../shared/node/report-fold.ts';
 import type { Bus } from './bus.ts';
-import type { EventLog } from './event-log.ts';
-import type { LiveChecker } from './live-checker.ts';
+import type { EventLog } from '../../shared/host/event-log.ts';
+import type { ClusterChecker } from '../../shared/check/cluster-checker.ts';
 import type { Membership } from './membership.ts';
 import type { FromWorker } from './worker-protocol.ts';
 import type { WorkerRequests } from './worker-requests.ts';
@@ -34,7 +34,7 @@ export class DiskTotals {
 
 export interface ClusterParts {
   readonly events: EventLog;
-  readonly checker: LiveChecker;
+  readonly checker: ClusterChecker;
   readonly bus: Bus;
   readonly requests: WorkerRequests;
   readonly membership: Membership;

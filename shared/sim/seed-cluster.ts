@@ -10,9 +10,10 @@ import type { MembershipConfig, Message, Status } from '../raft/index.ts';
 import type { ClientOutcome, NodeInit, NodeReport, NodeRequest } from '../node/protocol.ts';
 import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 import type { UnstampedEvent } from '../protocol/events.ts';
+import { emptyClusterView } from '../protocol/reduce-view.ts';
 import { networkView } from '../host/network-commands.ts';
 import { SimBus } from './cluster/sim-bus.ts';
-import { SimEventLog } from './cluster/event-log.ts';
+import { EventLog } from '../host/event-log.ts';
 import { SimNode } from './sim-node.ts';
 
 export type CrashPoint = 'before-persist' | 'after-persist';
@@ -47,7 +48,7 @@ export class SeedCluster {
   private readonly nodes: Map<string, SimNode>;
   private readonly bus: SimBus;
   /** The lab's events for this run, when it is recorded. */
-  readonly events: SimEventLog | null;
+  readonly events: EventLog | null;
   private readonly sinks: ReportSinks;
   private lastNetwork = '';
   /** Role and term per node as its observations told them. */
@@ -72,7 +73,7 @@ export class SeedCluster {
     private readonly hooks: SeedClusterHooks,
     record: { readonly name: string; readonly tickMs: number } | null = null,
   ) {
-    this.events = record ? new SimEventLog(record.name, record.tickMs, nowMs, Infinity) : null;
+    this.events = record ? new EventLog(emptyClusterView(record.name, 'production', record.tickMs), nowMs, Infinity) : null;
     const emit = this.events ? (event: UnstampedEvent) => void this.events!.emit(event) : () => {};
     this.bus = new SimBus(
       {

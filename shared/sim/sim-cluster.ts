@@ -11,12 +11,13 @@ import { CommandError, type ClusterCommand, type Command, type CommandResult } f
 import { lateBusAndGateway, runCommand, type ClusterPorts } from '../host/command-door.ts';
 import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
 import type { ClusterView, NodeView } from '../protocol/views.ts';
+import { emptyClusterView } from '../protocol/reduce-view.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
-import { SimChecker } from './cluster/checker.ts';
-import { SimEventLog } from './cluster/event-log.ts';
+import { ClusterChecker } from '../check/cluster-checker.ts';
+import { EventLog } from '../host/event-log.ts';
 import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
-import { preparedDisk, type PreparedState } from './cluster/prepared.ts';
+import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
 import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
 import { SimRequests } from './cluster/requests.ts';
 import { Roster } from '../host/roster.ts';
@@ -49,6 +50,8 @@ const ELECTION_TICKS = 15;
 const HEARTBEAT_TICKS = 5;
 /** Steps at one virtual instant before the loop calls it a livelock (zero-latency ping-pong). */
 const MAX_STEPS_PER_INSTANT = 100_000;
+/** Events kept for expectations about the past (as server/scenarios/cluster-target.ts keeps). */
+const SCENARIO_HISTORY_LIMIT = 50_000;
 
 export function simOptionsFor(scenario: Scenario, seed: number): SimClusterOptions {
   const { setup } = scenario;
@@ -70,11 +73,11 @@ export class SimCluster implements ScenarioTarget {
   /** Virtual milliseconds since the cluster started. */
   now = 0;
   private nextTickAt = SIM_TICK_MS;
-  private readonly events: SimEventLog;
+  private readonly events: EventLog;
   private readonly network: NetworkModel;
   private readonly bus: SimBus;
   private readonly requests: SimRequests;
-  private readonly checker: SimChecker;
+  private readonly checker: ClusterChecker;
   private readonly roster: Roster;
   /** Virtual time of the roster's next retry after a failed change, if one is due. */
   private rosterRetryAt: number | null = null;
@@ -92,13 +95,13 @@ export class SimCluster implements ScenarioTarget {
 
   constructor(private readonly options: SimClusterOptions) {
     const { seed } = options;
-    this.events = new SimEventLog(options.name ?? 'sim', SIM_TICK_MS, () => this.now);
+    this.events = new EventLog(emptyClusterView(options.name ?? 'sim', 'production', SIM_TICK_MS), () => this.now, SCENARIO_HISTORY_LIMIT);
     this.network = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
     this.network.setDefaults({ latency: options.latencyMs ?? 0, jitter: options.jitterMs ?? 0 });
     const bugs = noBugs();
     for (const bug of options.bugs ?? []) bugs[bug] = true;
     this.switches = { preVote: options.preVote ?? true, checkQuorum: options.checkQuorum ?? true, forwardProposals: false, bugs };
-    this.checker = new SimChecker((violation) => this.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
+    this.checker = new ClusterChecker((violation) => this.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
     this.bus = new SimBus(
       {
         now: () => this.now,
@@ -247,7 +250,7 @@ export class SimCluster implements ScenarioTarget {
       const members = this.roster.members();
       members.forEach((id, i) => {
         const disk = new MemoryDisk();
-        preparedDisk(disk, i, members, prepared);
+        disk.persist(preparedBatch(members, i, prepared));
         this.preparedDisks.set(id, disk);
       });
       this.roster.markBootstrapped();

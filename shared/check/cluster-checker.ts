@@ -1,0 +1,59 @@
+// Raft's safety invariants checked live on what a cluster's nodes do, for both hosts (the lab's
+// worker nodes and the simulator's in-process ones): every node's observations go to one
+// InvariantMonitor, and each violation it finds goes to the host (which makes it an event).
+// A wiped node is a new node to the checker: its old durable state is gone on purpose, so its
+// observations are renamed to a new generation ("n2#1").
+import { InvariantMonitor } from './invariants.ts';
+import type { Observation, Violation } from './observations.ts';
+
+export interface ClusterCheckerOptions {
+  /** Past this many observations the checker stops: its memory grows with the history it keeps. */
+  readonly maxObservations?: number;
+}
+
+export class ClusterChecker {
+  private readonly monitor = new InvariantMonitor();
+  private readonly generation = new Map<string, number>();
+  private observed = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly onViolation: (violation: Violation) => void,
+    private readonly options: ClusterCheckerOptions = {},
+  ) {}
+
+  /** False once the checker has stopped at its bound. */
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  get violations(): readonly Violation[] {
+    return this.monitor.violations;
+  }
+
+  observe(observations: readonly Observation[]): void {
+    if (this.stopped) return;
+    for (const observation of observations) {
+      for (const violation of this.monitor.observe(this.rename(observation))) this.onViolation(violation);
+    }
+    this.observed += observations.length;
+    if (this.options.maxObservations !== undefined && this.observed > this.options.maxObservations) this.stopped = true;
+  }
+
+  crashed(node: string): void {
+    this.observe([{ kind: 'crash', node }]);
+  }
+
+  wiped(node: string): void {
+    this.generation.set(node, (this.generation.get(node) ?? 0) + 1);
+  }
+
+  private rename(observation: Observation): Observation {
+    if (this.generation.size === 0) return observation;
+    const renamed = (node: string | null): string | null => (node === null ? null : this.generation.get(node) ? `${node}#${this.generation.get(node)}` : node);
+    const node = renamed(observation.node)!;
+    if (observation.kind === 'hard-state') return { ...observation, node, vote: renamed(observation.vote) };
+    if (observation.kind === 'restart') return { ...observation, node, hardState: { ...observation.hardState, vote: renamed(observation.hardState.vote) } };
+    return { ...observation, node };
+  }
+}
