@@ -33,6 +33,8 @@ export function describeEvent(event: ClusterEvent): string | null {
       return `${event.node} ${event.reason}`;
     case 'node-failed':
       return `${event.node} stopped: ${event.reason}`;
+    case 'node-note':
+      return `${event.node}: ${event.note.split('\n')[0]}`;
     case 'node-paused':
       return `${event.node} is paused (frozen: no ticks, messages wait at its door)`;
     case 'node-resumed':

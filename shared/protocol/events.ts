@@ -40,6 +40,9 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('node-killed'), node: nodeIdSchema, reason: z.string() }),
   /** The node stopped itself with an error (never silently): e.g. a corrupt record mid-log. */
   z.object({ ...stamp, type: z.literal('node-failed'), node: nodeIdSchema, reason: z.string() }),
+  /** Something a foreign node did wrong that the lab refused (a bad line, an unknown dest, a
+   *  malformed state report, a flood), with the tail of its stderr: said on its card, not fatal. */
+  z.object({ ...stamp, type: z.literal('node-note'), node: nodeIdSchema, note: z.string().max(4000) }),
   z.object({ ...stamp, type: z.literal('node-paused'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-resumed'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-wiped'), node: nodeIdSchema }),

@@ -74,6 +74,7 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       const node = nodeFor(view, event.node);
       node.life = 'starting';
       node.reason = null;
+      node.note = null;
       return;
     }
     case 'node-recovered': {
@@ -106,6 +107,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       node.progress = {};
       return;
     }
+    case 'node-note':
+      nodeFor(view, event.node).note = event.note;
+      return;
     case 'node-paused':
       nodeFor(view, event.node).life = 'paused';
       return;

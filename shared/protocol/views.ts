@@ -110,6 +110,8 @@ export const nodeViewSchema = nodeStatusSchema.extend({
   disk: diskViewSchema.nullable(),
   /** Why it stopped, when life is dead or failed. */
   reason: z.string().nullable(),
+  /** A foreign node's latest misbehaviour the lab refused (node-note), until it restarts. */
+  note: z.string().nullable().optional(),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 
