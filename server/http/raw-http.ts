@@ -7,6 +7,8 @@ export interface RawAnswer {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
+  /** The body's bytes (a binary answer, such as a snapshot archive, is not text). */
+  readonly bytes: Buffer;
   /** The body as JSON, or undefined if it is not JSON. */
   readonly json: any;
 }
@@ -23,14 +25,15 @@ export function rawRequest(
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         let json: unknown;
         try {
           json = JSON.parse(text);
         } catch {
           json = undefined;
         }
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, bytes, json });
       });
     });
     request.on('error', reject);

@@ -10,6 +10,7 @@ import type { ClusterRegistry } from '../cluster-registry.ts';
 import { bodyLeftUnread, readRawBody } from '../http/json-io.ts';
 import { ClientGone, logRequestFailure } from '../http/request-log.ts';
 import type { RequestTarget } from '../http/request-target.ts';
+import { authToken } from './auth-token.ts';
 import { kvData } from './kv-data.ts';
 import { kvMetadata } from './kv-metadata.ts';
 import { autopilotState } from './raft-autopilot.ts';
@@ -99,6 +100,7 @@ async function dispatch(request: VaultRequest, target: VaultTarget, path: readon
   if (first === 'sys' && second === 'seal-status' && rest.length === 0) return sysSealStatus(request, target);
   if (first === 'sys' && second === 'leader' && rest.length === 0) return sysLeader(request, target);
   if (first === 'sys' && second === 'internal' && rest[0] === 'ui' && rest[1] === 'mounts') return uiMounts(request, rest.slice(2));
+  if (first === 'auth' && second === 'token' && rest.length === 1 && (rest[0] === 'lookup-self' || rest[0] === 'renew-self')) return authToken(request, target, rest[0]);
   if (first === 'sys' && second === 'storage' && rest[0] === 'raft') {
     const route = rest.slice(1).join('/');
     if (route === 'configuration') return raftConfiguration(request, target);

@@ -162,6 +162,8 @@ describe('nodes, health and forwarding', () => {
     expect(servers.map((server) => server.node_id)).toEqual(['n1', 'n2', 'n3']);
     expect(servers.filter((server) => server.leader)).toHaveLength(1);
     expect(servers.every((server) => server.voter && server.protocol_version === '3')).toBe(true);
+    // The types `vault operator raft list-peers` casts to: node_id and address strings, leader and voter booleans.
+    for (const server of servers) expect([typeof server.node_id, typeof server.address, typeof server.leader, typeof server.voter]).toEqual(['string', 'string', 'boolean', 'boolean']);
     const autopilot = await raw('/c/default/v1/sys/storage/raft/autopilot/state');
     expect(autopilot.body.data).toMatchObject({ voters: ['n1', 'n2', 'n3'] });
     expect(autopilot.body.data.servers.n1).toMatchObject({ id: 'n1', node_type: 'voter' });
@@ -181,9 +183,20 @@ describe('nodes, health and forwarding', () => {
   });
 });
 
+describe('the token self-lookup services call at start-up', () => {
+  it('answers tokenLookupSelf and tokenRenewSelf for the cluster token, and 403 for another', async () => {
+    expect((await vault.tokenLookupSelf()).data).toMatchObject({ id: t.token, policies: ['root'] });
+    expect((await vault.tokenRenewSelf()).auth).toMatchObject({ client_token: t.token });
+    const stranger = nodeVault({ endpoint: `${t.url}/c/default`, token: 'not-the-token' });
+    expect(apiError(await stranger.tokenLookupSelf().catch((e: unknown) => e)).status).toBe(403);
+  });
+});
+
 describe('snapshots: the disaster-recovery drill', () => {
   it('restores a snapshot saved from one cluster into another', async () => {
     await vault.write('secret/data/dr/keep', { data: { precious: true } });
+    // node-vault has no snapshot call, and its generic request decodes a body as text (a gzip'd
+    // archive would not survive), so the archive's bytes travel by fetch, as they must against Vault.
     const saved = await fetch(`${t.url}/c/default/v1/sys/storage/raft/snapshot`, { headers: { 'x-vault-token': t.token } });
     expect(saved.status).toBe(200);
     const file = Buffer.from(await saved.arrayBuffer());
@@ -199,6 +212,7 @@ describe('snapshots: the disaster-recovery drill', () => {
     const forced = await fetch(`${t.url}/c/recovery/v1/sys/storage/raft/snapshot-force`, { method: 'POST', body: file, headers: { 'x-vault-token': result.token } });
     expect(forced.status).toBe(204);
     expect((await fresh.read('secret/data/dr/keep')).data.data).toEqual({ precious: true });
+    expect((await fresh.read('secret/metadata/dr/keep')).data.current_version).toBe(1);
     // Every node installed it (it went through the log).
     await t.until('recovery', 'every node restored', (view) => view.nodes.every((node) => node.kv['dr/keep'] !== undefined));
 
