@@ -11,6 +11,7 @@ import { clusterNameSchema } from '../shared/protocol/schemas.ts';
 import { generateToken } from './auth/tokens.ts';
 import { createValueDigest } from './auth/value-digest.ts';
 import type { ValueDigest } from '../shared/protocol/redact.ts';
+import { BUILT_IN, Implementations } from './foreign/implementations.ts';
 
 export interface RegistryLimits {
   /** Clusters one server runs at most (the default one included). */
@@ -32,6 +33,8 @@ export interface NewCluster {
   /** Never reaped, and its data survives a server restart (the default cluster). */
   readonly permanent?: boolean;
   readonly forkedFrom?: string;
+  /** A registered implementation's name (default: our own core); never a command. */
+  readonly implementation?: string;
   /** Show values to watchers (default: the server's --public-values). */
   readonly publicValues?: boolean;
   /** Further cluster options (a scenario's prepared disks, switches, speed…). */
@@ -45,6 +48,8 @@ export interface LabSession {
   readonly permanent: boolean;
   readonly profile: ProfileName;
   readonly forkedFrom: string | null;
+  /** What its nodes run: "raftlab" (our core) or an implementation the operator registered. */
+  readonly implementation: string;
   /** performance.now() of the last request, command or viewer leaving. */
   lastActivity: number;
   /** Open WebSocket connections on this cluster. */
@@ -71,6 +76,8 @@ export class ClusterRegistry {
   constructor(
     dataDir: string,
     readonly limits: RegistryLimits = DEFAULT_LIMITS,
+    /** The node programs the operator registered; a request can only name one of them. */
+    readonly implementations: Implementations = new Implementations(),
   ) {
     this.root = resolve(dataDir);
     this.sweeper = setInterval(() => void this.reapIdle(), Math.max(250, Math.min(60_000, limits.idleMs / 4)));
@@ -78,6 +85,7 @@ export class ClusterRegistry {
   }
 
   create(request: NewCluster): LabSession {
+    const implementation = this.implementations.resolve(request.implementation);
     const name = request.name ?? this.freshName();
     if (!clusterNameSchema.safeParse(name).success) throw new CommandError('bad-request', `bad cluster name ${JSON.stringify(name).slice(0, 40)}`);
     if (this.sessions.has(name)) throw new CommandError('conflict', `a cluster named ${name} already exists`);
@@ -91,7 +99,7 @@ export class ClusterRegistry {
     const dir = this.dirOf(name);
     // A sandbox starts empty, even if an earlier server process left a directory of that name.
     if (!request.permanent) rmSync(dir, { recursive: true, force: true });
-    const cluster = new Cluster({ ...request.setup, name, nodes: request.nodes, dataDir: this.root, profile: request.profile });
+    const cluster = new Cluster({ ...request.setup, name, nodes: request.nodes, dataDir: this.root, profile: request.profile, ...(implementation ? { implementation } : {}) });
     const session: LabSession = {
       name,
       cluster,
@@ -99,6 +107,7 @@ export class ClusterRegistry {
       permanent: request.permanent ?? false,
       profile: request.profile,
       forkedFrom: request.forkedFrom ?? null,
+      implementation: implementation?.name ?? BUILT_IN,
       lastActivity: performance.now(),
       viewers: 0,
       publicValues: request.publicValues ?? this.publicValuesByDefault,

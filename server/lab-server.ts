@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ClusterRegistry, DEFAULT_LIMITS, type LabSession, type RegistryLimits } from './cluster-registry.ts';
+import { Implementations, type ForeignImplementation } from './foreign/implementations.ts';
 import type { ProfileName } from './cluster/profiles.ts';
 import { RateLimiter, type RateLimit } from './auth/rate-limit.ts';
 import { generateToken } from './auth/tokens.ts';
@@ -39,6 +40,8 @@ export interface LabServerOptions {
   /** TCP connections at once (HTTP and WebSocket). */
   readonly maxConnections?: number;
   readonly timeouts?: Partial<HttpTimeouts>;
+  /** Foreign node programs the operator registered (--implementation); requests only name them. */
+  readonly implementations?: readonly ForeignImplementation[];
 }
 
 export interface HttpTimeouts {
@@ -63,7 +66,7 @@ export interface LabServer {
 export const DEFAULT_HTTP_RATE: RateLimit = { perSecond: 200, burst: 400 };
 
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
-  const clusters = new ClusterRegistry(options.dataDir, { ...DEFAULT_LIMITS, ...options.limits });
+  const clusters = new ClusterRegistry(options.dataDir, { ...DEFAULT_LIMITS, ...options.limits }, new Implementations(options.implementations));
   const hosts = new AllowedHosts(options.host, options.allowedHosts ?? []);
   const live = new LiveServer(clusters, hosts, { ...DEFAULT_LIVE_LIMITS, ...options.live });
   const metrics = new MetricsCollector(clusters, () => live);

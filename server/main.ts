@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     allowedHosts: options.allowedHosts,
     ...(options.publicValues ? { publicValues: true } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+    ...(options.implementations ? { implementations: options.implementations } : {}),
     limits: {
       ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),
       ...(options.maxNodes ? { maxNodes: options.maxNodes } : {}),

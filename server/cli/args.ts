@@ -2,6 +2,7 @@
 // message that says what is accepted.
 import type { ProfileName } from '../cluster/profiles.ts';
 import { TOKEN_PATTERN } from '../auth/tokens.ts';
+import { ImplementationError, parseImplementation, type ForeignImplementation } from '../foreign/implementations.ts';
 
 export interface StartOptions {
   host: string;
@@ -22,6 +23,8 @@ export interface StartOptions {
   maxConnections?: number;
   /** Watchers without a token see values, not digests (a classroom). */
   publicValues?: boolean;
+  /** Foreign node programs the operator registered (--implementation NAME=COMMAND). */
+  implementations?: ForeignImplementation[];
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -40,6 +43,10 @@ export const USAGE = `usage: npm start -- [options]
   --max-connections N TCP connections at once, HTTP and WebSocket together (default 2000)
   --public-values     watchers without a token see key values (default: a digest of each;
                       a cluster's control can change it with the values-visibility command)
+  --implementation NAME=COMMAND
+                      register a node program speaking Maelstrom's protocol (repeatable): a
+                      command line (split without a shell) or a .js/.ts path; clusters of it are
+                      made with POST /api/clusters {"nodes":3,"implementation":"NAME"}
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -112,6 +119,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         break;
       case '--max-connections':
         options.maxConnections = parseCount(value(), '--max-connections', 10, 100_000);
+        break;
+      case '--implementation':
+        try {
+          (options.implementations ??= []).push(parseImplementation(value()));
+        } catch (error) {
+          if (error instanceof ImplementationError) throw new UsageError(error.message);
+          throw error;
+        }
         break;
       case '--help':
       case '-h':

@@ -23,6 +23,9 @@ import { Membership } from './membership.ts';
 import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost, type StopKind } from './node-host.ts';
+import type { NodeHostPort } from './node-host-port.ts';
+import { foreignHost, refuseForForeign } from '../foreign/foreign-hosting.ts';
+import type { ForeignImplementation } from '../foreign/implementations.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { TickCell, monotonicMs } from './tick-cell.ts';
@@ -52,6 +55,8 @@ export interface ClusterOptions {
   readonly speed?: number;
   /** Start with the clock paused (a scenario resumes it once every node has recovered). */
   readonly startPaused?: boolean;
+  /** Nodes that are a foreign program speaking Maelstrom's protocol (default: our own core). */
+  readonly implementation?: ForeignImplementation;
 }
 
 /** Runs a scenario's steps on this cluster (server/scenarios/tour.ts). */
@@ -81,7 +86,9 @@ export class Cluster {
   private readonly ticks = new TickCell();
   /** Direct worker-to-worker lanes for instant links (the bus records what they carry). */
   private readonly lanes: Lanes;
-  private readonly hosts = new Map<string, NodeHost>();
+  private readonly hosts = new Map<string, NodeHostPort>();
+  /** Set when the nodes are a foreign program (server/foreign) rather than our core. */
+  readonly implementation: ForeignImplementation | undefined;
   private switches: Switches = DEFAULT_SWITCHES;
   readonly chaos: ChaosAutopilot;
   /** The guided tour running on this cluster, if it was started for a scenario. */
@@ -103,6 +110,7 @@ export class Cluster {
     this.snapshotThreshold = options.snapshotThreshold ?? this.profile.snapshotEntries;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage;
     this.prepared = options.prepared;
+    this.implementation = options.implementation;
     this.clock = new LabClock(options.speed ?? this.profile.speed);
     if (options.startPaused) this.clock.pause();
     if (options.switches) {
@@ -204,7 +212,7 @@ export class Cluster {
   /** The one entry point for control: REST and WebSocket commands both land here. */
   async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
-      const result = await runCommand(command, this.ports);
+      const result = await runCommand(command, this.implementation ? refuseForForeign(this.ports) : this.ports);
       return result === undefined ? { ok: true } : { ok: true, result };
     } catch (error) {
       if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
@@ -475,7 +483,7 @@ export class Cluster {
     });
   }
 
-  private host(node: string): NodeHost {
+  private host(node: string): NodeHostPort {
     const host = this.hosts.get(node);
     if (!host) throw new CommandError('not-found', `cluster ${this.name} has no node ${node}`);
     return host;
@@ -488,7 +496,7 @@ export class Cluster {
   private startNode(id: string, bootstrap: boolean): void {
     let host = this.hosts.get(id);
     if (!host) {
-      host = new NodeHost(id, { onReport: this.intake, onExit: (node, stop, error) => this.onExit(node, stop, error) });
+      host = this.makeHost(id);
       this.hosts.set(id, host);
       this.events.emit({ type: 'node-added', node: id });
     }
@@ -505,6 +513,19 @@ export class Cluster {
       ticks: { cell: this.ticks.buffer, since: this.ticks.ticks(), tickMs: this.profile.tickMs, speed: this.clock.speed, paused: this.clock.paused },
     });
     this.lanes.started(host);
+  }
+
+  /** A worker with our core, or the cluster's foreign implementation (one seam: NodeHostPort). */
+  private makeHost(id: string): NodeHostPort {
+    const onExit = (node: string, stop: StopKind | null, error: string | null): void => this.onExit(node, stop, error);
+    if (!this.implementation) return new NodeHost(id, { onReport: this.intake, onExit });
+    return foreignHost(id, this.implementation, {
+      nodes: () => this.membership.roster.members(),
+      onReport: this.intake,
+      onExit,
+      onClientMessage: () => {},
+      onNote: (node, note) => this.events.emit({ type: 'node-note', node, note }),
+    });
   }
 
   /** A message from → to may skip the bus (lanes.ts): an instant link, not held, both nodes running and

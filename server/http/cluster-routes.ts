@@ -28,7 +28,7 @@ export async function handleClusterRoutes(
   if (parts.length === 1 && method === 'GET') return { ok: true, result: { clusters: registry.all().map(summary) } };
   if (parts.length === 1 && method === 'POST') {
     const body = parse(createClusterRequestSchema, await readJsonBody(request), 'body');
-    const session = registry.create({ nodes: body.nodes, profile: body.profile, ...(body.name ? { name: body.name } : {}) });
+    const session = registry.create({ nodes: body.nodes, profile: body.profile, ...(body.name ? { name: body.name } : {}), ...(body.implementation ? { implementation: body.implementation } : {}) });
     sendResult(response, { ok: true, result: created(request, session) }, 201);
     return 'sent';
   }
@@ -51,7 +51,7 @@ export async function handleClusterRoutes(
     const source = findSession(registry, parts[1]);
     const body = parse(forkClusterRequestSchema, await readJsonBody(request), 'body');
     const nodes = Math.min(9, Math.max(1, source.cluster.nodeIds().length));
-    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, publicValues: source.publicValues, ...(body.name ? { name: body.name } : {}) });
+    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, publicValues: source.publicValues, implementation: source.implementation, ...(body.name ? { name: body.name } : {}) });
     const skipped = await copySettings(source.cluster.view, fork.cluster);
     sendResult(response, { ok: true, result: { ...created(request, fork), skippedSettings: skipped } }, 201);
     return 'sent';
@@ -67,6 +67,7 @@ function summary(session: LabSession): ClusterSummary {
     viewers: session.viewers,
     permanent: session.permanent,
     forkedFrom: session.forkedFrom,
+    implementation: session.implementation,
   };
 }
 
@@ -80,6 +81,7 @@ function created(request: IncomingMessage, session: LabSession): CreatedCluster 
     nodes: session.cluster.nodeIds().length,
     profile: session.profile,
     ...(session.forkedFrom ? { forkedFrom: session.forkedFrom } : {}),
+    implementation: session.implementation,
   };
 }
 

@@ -38,7 +38,7 @@ export async function handleControlApi(request: IncomingMessage, response: Serve
   if (parts[0] !== 'api') return false;
   try {
     if (target.trailingSlash) throw new CommandError('bad-request', 'the path ends with "/": API paths have none (a key never ends with "/")');
-    const result = (await handleClusterRoutes(request, response, parts.slice(1), registry)) ?? (await route(request, target, parts.slice(1), registry));
+    const result = implementationsRoute(request, parts.slice(1), registry) ?? (await handleClusterRoutes(request, response, parts.slice(1), registry)) ?? (await route(request, target, parts.slice(1), registry));
     if (result === 'sent') return true;
     if (result === null) throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${target.pathname.slice(0, 200)}`);
     sendResult(response, result);
@@ -50,6 +50,14 @@ export async function handleControlApi(request: IncomingMessage, response: Serve
     }
   }
   return true;
+}
+
+/** GET /api/implementations: the node implementations clusters can be made of (names and kinds,
+ *  never their commands: those are the operator's). */
+function implementationsRoute(request: IncomingMessage, parts: readonly string[], registry: ClusterRegistry): CommandResult | undefined {
+  if (parts.length !== 1 || parts[0] !== 'implementations') return undefined;
+  if ((request.method ?? 'GET') !== 'GET') throw new CommandError('bad-request', 'GET /api/implementations lists them; they are registered on the command line only');
+  return { ok: true, result: { implementations: registry.implementations.list() } };
 }
 
 async function route(request: IncomingMessage, target: RequestTarget, parts: readonly string[], registry: ClusterRegistry): Promise<CommandResult | null> {

@@ -33,6 +33,12 @@ export class MessageInFlight<M extends MessageBase = Message> implements Message
     const entries = (message as { entries?: readonly unknown[] }).entries;
     if (typeof reject === 'boolean') this.granted = !reject;
     if (entries) this.entries = entries.length;
+    // A foreign node's message (server/foreign) is its Maelstrom envelope: sized and shown as JSON.
+    const envelope = (message as { envelope?: { body: unknown } }).envelope;
+    if (envelope) {
+      this.described = clamp(`${message.from}→${message.to} ${JSON.stringify(envelope.body)}`, MAX_SUMMARY);
+      this.size = JSON.stringify(envelope).length;
+    }
   }
 
   get summary(): string {

@@ -6,12 +6,20 @@ import { clusterNameSchema } from './schemas.ts';
 
 export const profileNameSchema = z.enum(['teaching', 'production']);
 
+/** A node implementation's name: "raftlab" (our core) or one the operator registered. */
+export const implementationNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'an implementation name is 1–32 of a-z, 0-9, _ and -, starting with a letter or digit');
+
 /** POST /api/clusters */
 export const createClusterRequestSchema = z.strictObject({
   nodes: z.number().int().min(1).max(MAX_NODES),
   profile: profileNameSchema.default('teaching'),
   /** Chosen by the server when absent. */
   name: clusterNameSchema.optional(),
+  /** A node implementation the server's operator registered (GET /api/implementations); default
+   *  "raftlab", our own core. A name only: no request can say what to run. */
+  implementation: implementationNameSchema.optional(),
 });
 export type CreateClusterRequest = z.infer<typeof createClusterRequestSchema>;
 
@@ -32,6 +40,7 @@ export const createdClusterSchema = z.object({
   nodes: z.number().int(),
   profile: profileNameSchema,
   forkedFrom: clusterNameSchema.optional(),
+  implementation: implementationNameSchema.optional(),
 });
 export type CreatedCluster = z.infer<typeof createdClusterSchema>;
 
@@ -45,5 +54,7 @@ export const clusterSummarySchema = z.object({
   /** Never reaped when idle (the server's default cluster). */
   permanent: z.boolean(),
   forkedFrom: clusterNameSchema.nullable(),
+  /** What its nodes run: "raftlab" or a registered implementation. */
+  implementation: implementationNameSchema.optional(),
 });
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;

@@ -1,0 +1,37 @@
+// What the cluster does differently when its nodes are a foreign program: how a node's host is
+// made, and which commands mean nothing to a Maelstrom node (its membership is fixed at init, its
+// disk and its switches are its own) and are refused with a clear error instead of half-working.
+import { CommandError } from '../../shared/protocol/commands.ts';
+import type { ClusterPorts } from '../../shared/host/command-door.ts';
+import { ForeignNodeHost, type ForeignHostEvents } from './foreign-node-host.ts';
+import type { ForeignImplementation } from './implementations.ts';
+
+export function foreignHost(id: string, implementation: ForeignImplementation, parts: ForeignHostEvents & { nodes: () => readonly string[] }): ForeignNodeHost {
+  const { nodes, ...events } = parts;
+  return new ForeignNodeHost(id, { argv: implementation.argv, nodes }, events);
+}
+
+const REFUSED = {
+  addNode: 'adding a node (a Maelstrom node learns its cluster once, at init)',
+  removeNode: 'removing a node (a Maelstrom node learns its cluster once, at init)',
+  promote: 'promoting a learner (a Maelstrom node learns its cluster once, at init)',
+  changeMembership: 'a membership change (a Maelstrom node learns its cluster once, at init)',
+  transferLeadership: 'a leadership transfer (not part of Maelstrom\'s protocol)',
+  switches: 'protections and bug switches (they are our core\'s)',
+  snapshotSave: 'a snapshot of the store (not part of Maelstrom\'s protocol)',
+  snapshotRestore: 'restoring a snapshot (not part of Maelstrom\'s protocol)',
+  tearTail: 'tearing a log\'s tail (the node\'s files are its own)',
+  powerCut: 'a power cut (the node\'s files and syncs are its own: kill it instead)',
+  powerLoss: 'a power loss (the nodes\' files and syncs are their own: kill them instead)',
+} as const satisfies Partial<Record<keyof ClusterPorts, string>>;
+
+/** The cluster's ports with what a foreign node cannot do refused. */
+export function refuseForForeign(ports: ClusterPorts): ClusterPorts {
+  const refused: Partial<ClusterPorts> = {};
+  for (const [port, what] of Object.entries(REFUSED)) {
+    (refused as Record<string, unknown>)[port] = () => {
+      throw new CommandError('conflict', `this cluster's nodes are a foreign implementation: ${what} is not available`);
+    };
+  }
+  return { ...ports, ...refused };
+}
