@@ -16,6 +16,7 @@ import { Bus } from './bus.ts';
 import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from '../../shared/host/event-log.ts';
+import { livenessRow, type LivenessRow } from '../../shared/host/liveness-row.ts';
 import { LabClock } from './lab-clock.ts';
 import { Lanes } from './lanes.ts';
 import { ClusterChecker } from '../../shared/check/cluster-checker.ts';
@@ -81,6 +82,7 @@ export class Cluster {
   readonly client: ClientGateway;
   readonly membership: Membership;
   readonly checker: ClusterChecker;
+  private readonly liveness: LivenessRow;
   private readonly scheduler: Scheduler;
   /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
   private readonly ticks = new TickCell();
@@ -120,6 +122,7 @@ export class Cluster {
     }
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     this.events = new EventLog(view, () => this.clock.now());
+    this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
     this.bus = new Bus(
@@ -133,7 +136,10 @@ export class Cluster {
       (from, to, now) => this.network.route(from, to, now),
     );
     this.scheduler = new Scheduler(this.clock, this.profile.tickMs, {
-      tick: (ticks) => this.ticks.advance(ticks),
+      tick: (ticks) => {
+        this.ticks.advance(ticks);
+        this.liveness.look(this.clock.now());
+      },
       planTick: (delay) => this.ticks.planNext(delay === Infinity ? Infinity : monotonicMs() + delay),
       deliverDue: (now) => this.bus.deliverDue(now),
       nextDeliveryAt: () => this.bus.nextDueAt(),

@@ -75,6 +75,9 @@ export function describeEvent(event: ClusterEvent): string | null {
     }
     case 'violation':
       return `SAFETY VIOLATION (${event.invariant}): ${event.explanation}`;
+    case 'liveness':
+      // Only the news: "holds" and "waiting" change with every election, and the panel shows them.
+      return event.liveness.state === 'stuck' ? `LIVENESS: ${event.liveness.explanation}` : null;
     case 'client-op':
       return `client ${event.outcome === 'ok' ? '✓' : event.outcome === 'unknown' ? '?' : '✗'} ${event.detail}`;
     case 'message-dropped':

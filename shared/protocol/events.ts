@@ -5,6 +5,7 @@ import {
   clockViewSchema,
   diskViewSchema,
   entryViewSchema,
+  livenessViewSchema,
   messageViewSchema,
   networkViewSchema,
   nodeStatusSchema,
@@ -84,6 +85,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('tour'), tour: tourViewSchema }),
   /** The live checker found a broken safety property. */
   z.object({ ...stamp, type: z.literal('violation'), invariant: z.string(), explanation: z.string() }),
+  /** The liveness watch changed its verdict. */
+  z.object({ ...stamp, type: z.literal('liveness'), liveness: livenessViewSchema }),
   /** A client operation was invoked. Until its client-op arrives it may take effect at any moment,
    *  so the linearizability checker counts a write still in flight as "may have happened". */
   z.object({

@@ -45,6 +45,7 @@ export function emptyClusterView(name: string, profile: ClusterView['profile'], 
     held: false,
     switches: null,
     violations: [],
+    liveness: null,
     tour: null,
     chaos: { running: false, lastAction: null, actions: 0 },
   };
@@ -182,6 +183,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       if (view.violations.length < MAX_VIOLATIONS) {
         view.violations.push({ seq: event.seq, time: event.time, invariant: event.invariant, explanation: event.explanation });
       }
+      return;
+    case 'liveness':
+      view.liveness = event.liveness;
       return;
     case 'client-op':
     case 'client-call':

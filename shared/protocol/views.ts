@@ -162,6 +162,19 @@ export const violationViewSchema = z.object({
 });
 export type ViolationView = z.infer<typeof violationViewSchema>;
 
+/**
+ * The liveness watch (shared/check/liveness.ts): holds (a leader in office with a majority, and it
+ * commits), waiting (the bound since the last change has not passed), or stuck (it passed; the
+ * explanation says why, from what the watch sees).
+ */
+export const livenessViewSchema = z.object({
+  state: z.enum(['holds', 'waiting', 'stuck']),
+  /** Virtual time since which the state has held. */
+  since: z.number(),
+  explanation: z.string().max(2000),
+});
+export type LivenessView = z.infer<typeof livenessViewSchema>;
+
 /** A guided tour running on this cluster (a scenario of shared/scenarios). */
 export const tourViewSchema = z.object({
   scenario: z.string(),
@@ -195,6 +208,8 @@ export const clusterViewSchema = z.object({
   switches: switchesViewSchema.nullable(),
   /** Safety violations the live checker found (kept, never cleared: the past does not change). */
   violations: z.array(violationViewSchema),
+  /** Null until the watch first speaks (and in recordings made before it existed). */
+  liveness: livenessViewSchema.nullable().default(null),
   tour: tourViewSchema.nullable(),
   /** The chaos autopilot: running or not, and what it did last. */
   chaos: z.object({ running: z.boolean(), lastAction: z.string().nullable(), actions: z.number().int().nonnegative() }),

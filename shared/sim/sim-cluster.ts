@@ -15,6 +15,7 @@ import { emptyClusterView } from '../protocol/reduce-view.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
 import { ClusterChecker } from '../check/cluster-checker.ts';
 import { EventLog } from '../host/event-log.ts';
+import { livenessRow, type LivenessRow } from '../host/liveness-row.ts';
 import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
@@ -78,6 +79,7 @@ export class SimCluster implements ScenarioTarget {
   private readonly bus: SimBus;
   private readonly requests: SimRequests;
   private readonly checker: ClusterChecker;
+  private readonly liveness: LivenessRow;
   private readonly roster: Roster;
   /** Virtual time of the roster's next retry after a failed change, if one is due. */
   private rosterRetryAt: number | null = null;
@@ -96,6 +98,7 @@ export class SimCluster implements ScenarioTarget {
   constructor(private readonly options: SimClusterOptions) {
     const { seed } = options;
     this.events = new EventLog(emptyClusterView(options.name ?? 'sim', 'production', SIM_TICK_MS), () => this.now, SCENARIO_HISTORY_LIMIT);
+    this.liveness = livenessRow(this.events, { electionTimeoutMs: ELECTION_TICKS * SIM_TICK_MS });
     this.network = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
     this.network.setDefaults({ latency: options.latencyMs ?? 0, jitter: options.jitterMs ?? 0 });
     const bugs = noBugs();
@@ -219,6 +222,7 @@ export class SimCluster implements ScenarioTarget {
     if (this.now >= this.nextTickAt) {
       this.nextTickAt += SIM_TICK_MS;
       for (const machine of this.machines.values()) machine.tick();
+      this.liveness.look(this.now);
     }
     this.bus.deliverDue(this.now);
     this.requests.expire(this.now);
