@@ -1,43 +1,35 @@
-// Requests to a node's worker that expect an answer (client operations, membership changes,
-// snapshots, disk queries), each with a deadline. A node that dies takes its open requests with
-// it: they end as "unknown", since the node may have acted on them before it went down.
-import type { ClientOutcome, ClientRequest } from './worker-protocol.ts';
+// Requests to a node's worker that expect an answer (shared/host/node-requests.ts keeps them), as
+// promises with a real timer each: the lab waits in real time, the simulator in virtual time.
+import { NodeRequests, type RequestOutcome } from '../../shared/host/node-requests.ts';
+import type { ClientOutcome, ClientRequest, NodeRequest } from '../../shared/node/protocol.ts';
+import { monotonicMs } from './tick-cell.ts';
 
-export type RequestOutcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type WorkerRequest = DistributiveOmit<ClientRequest, 'requestId'>;
-
-interface Open {
-  readonly node: string;
-  readonly finish: (outcome: RequestOutcome) => void;
-}
+export type { RequestOutcome };
+export type WorkerRequest = NodeRequest;
 
 export class WorkerRequests {
-  private readonly open = new Map<number, Open>();
-  private nextId = 1;
+  private readonly table: NodeRequests;
 
-  constructor(private readonly post: (node: string, request: ClientRequest) => boolean) {}
+  constructor(post: (node: string, request: ClientRequest) => boolean) {
+    this.table = new NodeRequests(post, monotonicMs);
+  }
 
   send(node: string, request: WorkerRequest, timeoutMs: number): Promise<RequestOutcome> {
-    const requestId = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish({ ok: false, code: 'unknown', error: `${node} did not answer in time` }), Math.max(0, timeoutMs));
-      const finish = (outcome: RequestOutcome): void => {
+      let timer: NodeJS.Timeout | undefined;
+      const pending = this.table.send(node, request, timeoutMs, (outcome) => {
         clearTimeout(timer);
-        this.open.delete(requestId);
         resolve(outcome);
-      };
-      this.open.set(requestId, { node, finish });
-      if (!this.post(node, { ...request, requestId } as ClientRequest)) finish({ ok: false, code: 'unknown', error: `${node} is down` });
+      });
+      if (pending.outcome === null) timer = setTimeout(() => this.table.timeOut(pending), Math.max(0, timeoutMs));
     });
   }
 
   resolve(requestId: number, outcome: ClientOutcome): void {
-    this.open.get(requestId)?.finish(outcome);
+    this.table.resolve(requestId, outcome);
   }
 
   failNode(node: string, error: string): void {
-    for (const open of [...this.open.values()]) if (open.node === node) open.finish({ ok: false, code: 'unknown', error });
+    this.table.failNode(node, error);
   }
 }

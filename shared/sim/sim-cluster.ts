@@ -19,8 +19,8 @@ import { livenessRow, type LivenessRow } from '../host/liveness-row.ts';
 import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
-import type { NodeRequest, PendingRequest, RequestOutcome } from './cluster/requests.ts';
-import { SimRequests } from './cluster/requests.ts';
+import type { NodeRequest } from '../node/protocol.ts';
+import { NodeRequests, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
 import { Roster } from '../host/roster.ts';
 import { SimBus } from './cluster/sim-bus.ts';
 import { SimNode } from './sim-node.ts';
@@ -77,7 +77,7 @@ export class SimCluster implements ScenarioTarget {
   private readonly events: EventLog;
   private readonly network: NetworkModel;
   private readonly bus: SimBus;
-  private readonly requests: SimRequests;
+  private readonly requests: NodeRequests;
   private readonly checker: ClusterChecker;
   private readonly liveness: LivenessRow;
   private readonly roster: Roster;
@@ -120,7 +120,7 @@ export class SimCluster implements ScenarioTarget {
       },
       this.network,
     );
-    this.requests = new SimRequests((node, request) => {
+    this.requests = new NodeRequests((node, request) => {
       const machine = this.machines.get(node);
       if (!machine?.running) return false;
       machine.client(request);

@@ -8,7 +8,8 @@ import { CommandError } from '../../protocol/commands.ts';
 import { untilDefinite, type AttemptRoute } from '../../host/until-definite.ts';
 import { describeClientOp, describeReadAnswer, recordClientOp, type ClientOpBase } from '../../host/client-op-record.ts';
 import type { Consistency, UnstampedEvent } from '../../protocol/events.ts';
-import type { NodeRequest, RequestOutcome } from './requests.ts';
+import type { NodeRequest } from '../../node/protocol.ts';
+import type { RequestOutcome } from '../../host/node-requests.ts';
 
 export interface GatewayHost {
   leader(): string | null;

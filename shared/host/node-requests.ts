@@ -1,11 +1,9 @@
-// Requests to a simulated node that expect an answer (client operations, membership changes,
-// snapshots), each with a virtual deadline — the simulator's counterpart of the real runtime's
-// worker requests. A node that dies takes its open requests with it: they end as "unknown", since
-// the node may have acted on them before it went down. Nothing here waits: the cluster's loop
-// advances virtual time until a request has its outcome.
-import type { ClientOutcome, ClientRequest, NodeRequest } from '../../node/protocol.ts';
-
-export type { NodeRequest };
+// Requests to a node that expect an answer (client operations, membership changes, snapshots, disk
+// queries), each with a deadline, for both hosts: the lab's workers (deadlines in real ms, a timer
+// each: server/cluster/worker-requests.ts) and the simulator's nodes (deadlines in virtual ms, the
+// loop stops at the next one). A node that dies takes its open requests with it: they end as
+// "unknown", since the node may have acted on them before it went down. Nothing here waits.
+import type { ClientOutcome, ClientRequest, NodeRequest } from '../node/protocol.ts';
 
 export type RequestOutcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
 
@@ -15,12 +13,13 @@ export class PendingRequest {
   constructor(
     readonly id: number,
     readonly node: string,
+    /** In the host's own milliseconds (`now`). */
     readonly deadline: number,
     readonly onDone: ((outcome: RequestOutcome) => void) | undefined,
   ) {}
 }
 
-export class SimRequests {
+export class NodeRequests {
   private readonly open = new Map<number, PendingRequest>();
   private nextId = 1;
 
@@ -46,7 +45,7 @@ export class SimRequests {
     for (const pending of [...this.open.values()]) if (pending.node === node) this.finish(pending, { ok: false, code: 'unknown', error });
   }
 
-  /** The earliest deadline of an open request (the loop stops there to expire it). */
+  /** The earliest deadline of an open request (the simulator's loop stops there to expire it). */
   nextDeadline(): number | undefined {
     let next: number | undefined;
     for (const pending of this.open.values()) if (next === undefined || pending.deadline < next) next = pending.deadline;
@@ -55,9 +54,12 @@ export class SimRequests {
 
   /** Requests past their deadline end as "did not answer in time". */
   expire(now: number): void {
-    for (const pending of [...this.open.values()]) {
-      if (pending.deadline <= now) this.finish(pending, { ok: false, code: 'unknown', error: `${pending.node} did not answer in time` });
-    }
+    for (const pending of [...this.open.values()]) if (pending.deadline <= now) this.timeOut(pending);
+  }
+
+  /** Ends one request as "did not answer in time" (the lab's timer for it fired). */
+  timeOut(pending: PendingRequest): void {
+    this.finish(pending, { ok: false, code: 'unknown', error: `${pending.node} did not answer in time` });
   }
 
   private finish(pending: PendingRequest, outcome: RequestOutcome): void {
