@@ -25,7 +25,9 @@ import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost, type StopKind } from './node-host.ts';
 import type { NodeHostPort } from './node-host-port.ts';
-import { foreignHost, refuseForForeign } from '../foreign/foreign-hosting.ts';
+import { foreignHost, linKvClientOf, refuseForForeign } from '../foreign/foreign-hosting.ts';
+import type { LinKvClient } from '../foreign/lin-kv-client.ts';
+import { ClientHistoryLog } from './client-history-log.ts';
 import type { ForeignImplementation } from '../foreign/implementations.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
@@ -82,6 +84,10 @@ export class Cluster {
   readonly client: ClientGateway;
   readonly membership: Membership;
   readonly checker: ClusterChecker;
+  /** The client history and its linearizability verdict, for GET …/history (every cluster). */
+  readonly clientHistory: ClientHistoryLog;
+  /** A foreign cluster's client: lin-kv to its nodes (null for ours, whose client is `client`). */
+  readonly linKv: LinKvClient | null;
   private readonly liveness: LivenessRow;
   private readonly scheduler: Scheduler;
   /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
@@ -122,6 +128,7 @@ export class Cluster {
     }
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     this.events = new EventLog(view, () => this.clock.now());
+    this.clientHistory = new ClientHistoryLog(this.events);
     this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
@@ -160,6 +167,7 @@ export class Cluster {
       },
       `lab-${randomBytes(4).toString('hex')}`,
     );
+    this.linKv = this.implementation ? linKvClientOf(this, (node) => this.hosts.get(node)) : null;
     const chaosRandom = createPrng(randomBytes(4).readUInt32LE(0));
     this.chaos = new ChaosAutopilot({
       execute: (command) => this.execute(command),
@@ -235,6 +243,7 @@ export class Cluster {
     wipeNode: (node) => this.wipeNode(node),
     powerCut: (node, at) => this.powerCut(node, at),
     powerLoss: async () => void (await Promise.all(this.nodeIds().map((id) => this.powerCut(id, 'now')))),
+    diskFault: (node, fault) => this.setDiskFault(node, fault),
     restartAll: () => {
       for (const id of this.nodeIds()) if (!this.isRunning(id)) this.startNode(id, false);
     },
@@ -252,7 +261,7 @@ export class Cluster {
       this.lanes.refresh();
     },
     step: () => this.bus.step()?.summary ?? null,
-    ...lateBusAndGateway(() => this.bus, () => this.client),
+    ...lateBusAndGateway(() => this.bus, () => this.linKv ?? this.client),
     switches: (change) => this.setSwitches(change),
     snapshotSave: async () => {
       const saved = await this.saveSnapshot();
@@ -294,6 +303,23 @@ export class Cluster {
     return { ...cut };
   }
 
+  /** A disk that fails like a disk (shared/node/disk-fault.ts): kept by the node's host across
+   *  workers and told to a running one; `corrupt` flips a bit in its files now. */
+  private async setDiskFault(node: string, fault: Parameters<ClusterPorts['diskFault']>[1]): Promise<Record<string, unknown>> {
+    const host = this.host(node);
+    if (!(host instanceof NodeHost)) throw new CommandError('conflict', `${node} is a foreign program: its disk is its own`);
+    if (fault.kind === 'corrupt') {
+      const flipped = host.corruptDisk();
+      if (!flipped) throw new CommandError('conflict', `${node}'s log holds fewer than two synced records: there is no middle to corrupt yet`);
+      this.events.emit({ type: 'node-disk-fault', node, fault: host.diskFault });
+      return { ...flipped, fault: host.diskFault };
+    }
+    host.setDiskFault(fault);
+    if (host.running) await this.ask(node, { kind: 'disk-fault', fault });
+    this.events.emit({ type: 'node-disk-fault', node, fault });
+    return { fault };
+  }
+
   /** Leaves half a WAL record at the end of a stopped node's log, as a power cut mid-write does. */
   private tearTail(node: string): Record<string, unknown> {
     if (this.host(node).running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
@@ -307,6 +333,8 @@ export class Cluster {
     await Promise.all(this.nodeIds().map((id) => this.host(id).kill()));
     for (const id of this.nodeIds()) {
       wipe(join(this.dir, id));
+      const host = this.host(id);
+      if (host instanceof NodeHost) host.diskReplaced();
       this.checker.wiped(id);
       this.events.emit({ type: 'node-wiped', node: id });
     }
@@ -390,6 +418,7 @@ export class Cluster {
     const host = this.host(node);
     if (host.running) await host.kill();
     wipe(join(this.dir, node));
+    if (host instanceof NodeHost) host.diskReplaced(); // a new, empty disk is a healthy one
     this.checker.wiped(node);
     this.events.emit({ type: 'node-wiped', node });
     this.startNode(node, false);
@@ -529,7 +558,10 @@ export class Cluster {
       nodes: () => this.membership.roster.members(),
       onReport: this.intake,
       onExit,
-      onClientMessage: () => {},
+      onClientMessage: (from, message) => {
+        const refused = this.linKv?.receive(from, message);
+        if (refused) this.events.emit({ type: 'node-note', node: from, note: `${from} ${refused}` });
+      },
       onNote: (node, note) => this.events.emit({ type: 'node-note', node, note }),
     });
   }
@@ -556,6 +588,8 @@ export class Cluster {
   private onExit(node: string, stop: StopKind | null, error: string | null): void {
     const life = this.events.view.nodes.find((n) => n.id === node)?.life;
     if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: stop ?? `crashed: ${error ?? 'unknown'}` });
+    const host = this.hosts.get(node);
+    if (host instanceof NodeHost && host.takeSpentFault()) this.events.emit({ type: 'node-disk-fault', node, fault: host.diskFault });
     this.checker.crashed(node);
     this.lanes.stopped(node);
     this.bus.dropTo(node, `${node} is down`);

@@ -13,6 +13,8 @@ import type { Posted } from './report-batcher.ts';
 import { createPrng } from '../../shared/net/index.ts';
 import { DurabilityLedger, Power } from './storage/durability-ledger.ts';
 import { NOTHING_LOST, cutPower, type PowerCutReport } from './storage/power-cut.ts';
+import { corruptSyncedRecord, type FlippedBit } from './storage/corrupt-record.ts';
+import { NO_DISK_FAULT, type DiskFault } from '../../shared/node/disk-fault.ts';
 
 /** The esbuild bundle next to the built server, or the tsx boot file when running from source. */
 function workerEntry(): URL {
@@ -40,6 +42,10 @@ export class NodeHost implements LaneEnd {
   /** The node's directory, once it has been started. */
   private dir: string | null = null;
   private lastCut: PowerCutOutcome | null = null;
+  /** The disk's fault, kept across workers as the disk outlives them (each worker starts with it). */
+  private fault: DiskFault = NO_DISK_FAULT;
+  /** A failing disk's EIO fired and the fault is spent: the cluster tells the page once. */
+  private faultSpent = false;
   private frozen = false;
   /** Client requests that arrived while paused; handled on resume. */
   private readonly waiting: ToWorker[] = [];
@@ -68,7 +74,7 @@ export class NodeHost implements LaneEnd {
     if (this.worker) throw new Error(`${this.id} is already running`);
     this.ledger.switchOn();
     this.dir = init.dir;
-    const worker = new Worker(workerEntry(), { workerData: { ...init, durability: this.ledger.buffer } satisfies WorkerInit });
+    const worker = new Worker(workerEntry(), { workerData: { ...init, durability: this.ledger.buffer, diskFault: this.fault } satisfies WorkerInit });
     this.worker = worker;
     this.stopping = false;
     this.frozen = false;
@@ -90,7 +96,20 @@ export class NodeHost implements LaneEnd {
       // here, before a restart could read them. An armed cut that never came is a plain kill.
       const power = this.ledger.power;
       let stop: StopKind | null = this.stopping ? 'killed' : null;
-      if (power === Power.Off || power === Power.WentOffAtSync) {
+      if (this.ledger.diskFailed) {
+        // The disk returned EIO and the node stopped (its card says why). What its page cache
+        // held past the last good sync cannot be trusted (fsyncgate): its files keep only what was
+        // synced, as after a power cut, so a restart recovers from what is durable.
+        if (this.fault.kind === 'failing') {
+          this.fault = NO_DISK_FAULT;
+          this.faultSpent = true;
+        }
+        try {
+          this.cutDisk(init.dir);
+        } catch (error) {
+          crash = `the failed disk could not be cut back to what it had synced: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      } else if (power === Power.Off || power === Power.WentOffAtSync) {
         try {
           this.cutDisk(init.dir);
           stop = 'power-cut';
@@ -187,6 +206,37 @@ export class NodeHost implements LaneEnd {
   powerCutAtNextSync(): void {
     if (!this.worker) throw new Error(`${this.id} is not running`);
     this.ledger.switchOff('next-sync');
+  }
+
+  get diskFault(): DiskFault {
+    return this.fault;
+  }
+
+  /** Kept for the node's next workers; the cluster tells a running one (a request). */
+  setDiskFault(fault: DiskFault): void {
+    this.fault = fault;
+    this.faultSpent = false;
+  }
+
+  /** True once after a failing disk's EIO fired (the fault is `none` again). */
+  takeSpentFault(): boolean {
+    const spent = this.faultSpent;
+    this.faultSpent = false;
+    return spent;
+  }
+
+  /** A bit flips in a synced record mid-log (storage/corrupt-record.ts); null: too few records. */
+  corruptDisk(): FlippedBit | null {
+    if (!this.dir) return null;
+    const flipped = corruptSyncedRecord(this.dir, this.ledger, createPrng(randomBytes(4).readUInt32LE(0)));
+    if (flipped) this.fault = { kind: 'corrupt', where: `a bit flipped in ${flipped.segment}, in the record at byte ${flipped.offset}` };
+    return flipped;
+  }
+
+  /** A new, empty disk (a wipe): healthy. */
+  diskReplaced(): void {
+    this.fault = NO_DISK_FAULT;
+    this.faultSpent = false;
   }
 
   private cutDisk(dir: string): PowerCutOutcome {

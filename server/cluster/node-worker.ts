@@ -10,6 +10,7 @@ import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from '../../shared/node/node-runtime.ts';
 import { WalDisk, timeSlicedEncoder } from './storage/wal-disk.ts';
 import { DurabilityLedger } from './storage/durability-ledger.ts';
+import { DiskFailure } from '../../shared/node/disk.ts';
 import { WorkerLanes } from './worker-lanes.ts';
 import { ReportBatcher } from './report-batcher.ts';
 import { TickCell } from './tick-cell.ts';
@@ -24,8 +25,18 @@ const post = (message: FromWorker): void => batcher.report(message);
 
 /** Anything thrown here is a bug or a broken disk: report it and stop, never limp on. */
 function fatal(error: unknown): never {
-  post({ type: 'fatal', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  post({ type: 'fatal', error: describeFatal(error) });
   process.exit(1);
+}
+
+/** A disk's EIO is said as the disk said it ("disk failed: EIO on fdatasync of wal-…"), and the
+ *  host told, so it cuts the files back to what was synced (node-host.ts); a bug with its stack. */
+function describeFatal(error: unknown): string {
+  if (error instanceof DiskFailure) {
+    if (error.code === 'EIO') ledger?.markDiskFailed();
+    return error.message;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 let flushScheduled = false;
@@ -66,12 +77,13 @@ const lanes = new WorkerLanes((_from, messages, accepted) => {
 });
 
 let runtime: NodeRuntime;
+let ledger: DurabilityLedger | undefined;
 try {
   const init = workerData as WorkerInit;
   // When the power goes (at a sync, see the ledger) the thread stops there: nothing after it runs.
-  const ledger = new DurabilityLedger(init.durability, () => process.exit(0));
+  ledger = new DurabilityLedger(init.durability, () => process.exit(0));
   runtime = new NodeRuntime(init, {
-    disk: new WalDisk(init.dir, ledger),
+    disk: new WalDisk(init.dir, ledger, { fault: init.diskFault, seed: init.seed }),
     encoder: timeSlicedEncoder,
     report: post,
     now: () => performance.now(),
@@ -79,8 +91,9 @@ try {
     lanes: (messages) => lanes.route(messages) as { viaBus: Message[]; post: () => void },
   });
 } catch (error) {
-  // A corrupt log in the middle, an unreadable hard state: stop with a clear error, never guess.
-  post({ type: 'fatal', error: error instanceof Error ? error.message : String(error) });
+  // A corrupt log in the middle, an unreadable hard state, a disk that fails at once: stop with a
+  // clear error, never guess.
+  post({ type: 'fatal', error: error instanceof DiskFailure ? describeFatal(error) : error instanceof Error ? error.message : String(error) });
   process.exit(1);
 }
 

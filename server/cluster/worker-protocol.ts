@@ -4,6 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MessageBase } from '../../shared/raft/types.ts';
 import type { ClientRequest, NodeInit, NodeReport } from '../../shared/node/protocol.ts';
+import type { DiskFault } from '../../shared/node/disk-fault.ts';
 
 export type { AppliedValue, ClientOutcome, ClientRequest, FailureCode, NodeInit, RaftTiming, ReadQuery, ReadyReport } from '../../shared/node/protocol.ts';
 
@@ -15,6 +16,8 @@ export interface WorkerInit extends NodeInit {
   /** The node's durability ledger (storage/durability-ledger.ts): what its disk has synced, kept by
    *  the main thread across the node's workers, and its power switch. The host adds it. */
   readonly durability: SharedArrayBuffer;
+  /** The disk's fault as the node starts (shared/node/disk-fault.ts), kept by the host across workers. */
+  readonly diskFault?: DiskFault;
 }
 
 export interface WorkerTicks {

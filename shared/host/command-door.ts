@@ -8,6 +8,8 @@
 import { CommandError, type ClusterCommand, type Command } from '../protocol/commands.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import type { NetworkCommand } from './network-commands.ts';
+import type { DiskFault } from '../node/disk-fault.ts';
+import { faultOfCommand } from '../protocol/disk-fault-schema.ts';
 import { runClientCommand, runMessageCommand, type CommandBus, type CommandGateway } from './shared-commands.ts';
 
 type Awaitable<T> = T | Promise<T>;
@@ -24,6 +26,9 @@ export interface ClusterPorts {
   powerCut(node: string, at: 'now' | 'next-sync'): Awaitable<CommandValue>;
   /** Every node's power at once, those already down too. */
   powerLoss(): Awaitable<void>;
+  /** One node's disk fault (shared/node/disk-fault.ts); `corrupt` flips a bit now, where the host's
+   *  disk says. What the disk answered (where a bit was flipped). */
+  diskFault(node: string, fault: Exclude<DiskFault, { kind: 'corrupt' }> | { kind: 'corrupt' }): Awaitable<CommandValue>;
   restartAll(): Awaitable<void>;
   /** A request to one node, answered with its value or thrown as the CommandError it earned. */
   ask(node: string, request: NodeRequest): Awaitable<Record<string, unknown>>;
@@ -75,6 +80,9 @@ export function lateBusAndGateway(bus: () => CommandBus, gateway: () => Gateway)
     gateway: {
       write: (request) => gateway().write(request),
       read: (key, consistency, node) => gateway().read(key, consistency, node),
+      get casByValue() {
+        return gateway().casByValue ?? false;
+      },
     },
   };
 }
@@ -96,6 +104,16 @@ export async function runCommand(command: ClusterCommand, ports: ClusterPorts): 
       return ports.powerCut(command.node, command.at ?? 'now');
     case 'power-loss':
       return void (await ports.powerLoss());
+    case 'disk-fault': {
+      ports.known(command.node);
+      let fault;
+      try {
+        fault = faultOfCommand(command);
+      } catch (error) {
+        throw new CommandError('bad-request', error instanceof Error ? error.message : String(error));
+      }
+      return ports.diskFault(command.node, fault);
+    }
     case 'restart-all':
       return void (await ports.restartAll());
     case 'campaign':

@@ -14,7 +14,7 @@
 // (time for a worker, pieces for the simulator) differ.
 import type { RawNode, Snapshot } from '../raft/index.ts';
 import type { KvStore } from '../kv/store.ts';
-import type { EncodedSnapshot, NodeDisk, SnapshotEncoder, SnapshotEncoding } from './disk.ts';
+import { isDiskFull, type EncodedSnapshot, type NodeDisk, type SnapshotEncoder, type SnapshotEncoding } from './disk.ts';
 
 export interface CompactionHooks {
   /** Call work() soon (on a later turn) until it returns false. */
@@ -39,11 +39,12 @@ export class BackgroundCompaction {
 
   /**
    * For the host loop when the core has no Ready: starts the compaction the core suggests, or hands
-   * a finished encoding to the core. True when the core now has a Ready to process.
+   * a finished encoding to the core. True when the core now has a Ready to process. `canWrite`
+   * false (a full disk): no new compaction starts, as its file would find no space.
    */
-  poll(raft: RawNode, kv: KvStore): boolean {
+  poll(raft: RawNode, kv: KvStore, canWrite = true): boolean {
     if (this.stage === null) {
-      if (!raft.snapshotSuggested()) return false;
+      if (!canWrite || !raft.snapshotSuggested()) return false;
       this.encoding = this.encoder(kv.capture());
       this.stage = 'encoding';
       this.hooks.background();
@@ -82,6 +83,13 @@ export class BackgroundCompaction {
     if (this.stage !== 'handed' || !encoded || encoded.index !== snapshot.metadata.index) return disk.compact(snapshot);
     this.stage = 'writing';
     disk.compactInBackground(snapshot, encoded.prepared, (error) => {
+      // No space for the file (ENOSPC): nothing is lost, the disk keeps the older snapshot and the
+      // whole log; a later compaction tries again. Any other failure is a broken disk.
+      if (isDiskFull(error)) {
+        this.reset();
+        this.hooks.wake();
+        return;
+      }
       if (error !== undefined) return this.hooks.fatal(error);
       this.reset();
       durable();

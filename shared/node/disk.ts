@@ -5,6 +5,7 @@
 import type { SnapshotImage } from '../kv/snapshot.ts';
 import type { Entry, HardState, Snapshot } from '../raft/types.ts';
 import type { DiskView } from '../protocol/views.ts';
+import type { DiskFault } from './disk-fault.ts';
 
 /** What the node restarts from, and what recovery had to cut. */
 export interface OpenedDisk {
@@ -47,6 +48,10 @@ export interface NodeDisk {
   describe(): DiskDescription;
   /** Everything the disk can tell about itself, for the `disk` request (files, segments…). */
   details(): Record<string, unknown>;
+  /** The disk's fault now (disk-fault.ts): a failing disk's is spent once it fired. */
+  readonly fault: DiskFault;
+  /** A person (or the fault schedule) changed the disk's fault; `corrupt` is applied by the host. */
+  setFault(fault: DiskFault): void;
 }
 
 /** A snapshot's text, encoded a slice at a time, and what the disk needs to write it. */
@@ -79,4 +84,34 @@ export class DiskCrash extends Error {
   ) {
     super(afterWrite ? 'crashed right after writing a batch' : 'crashed before writing a batch');
   }
+}
+
+/**
+ * The disk refused an operation the way a real one does: EIO (the node must stop and never retry
+ * the sync: fsyncgate) or ENOSPC (nothing was kept; the same write may be tried again once space is
+ * freed). Thrown by both disks, for an injected fault (disk-fault.ts) and for a real syscall's
+ * error alike (server/cluster/storage/disk-errors.ts), so one path handles both.
+ */
+export class DiskFailure extends Error {
+  override readonly name = 'DiskFailure';
+
+  constructor(
+    readonly code: 'EIO' | 'ENOSPC',
+    readonly syscall: string,
+    /** The file it happened to (a segment's name, hardstate.json, the node's directory). */
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code === 'EIO' ? `disk failed: EIO on ${syscall} of ${file}` : `disk full: ENOSPC on ${syscall} of ${file}`, options);
+  }
+}
+
+/** ENOSPC: the disk kept nothing of the write; it can be tried again when there is space. */
+export function isDiskFull(error: unknown): error is DiskFailure {
+  return error instanceof DiskFailure && error.code === 'ENOSPC';
+}
+
+/** Recovery found damage it must not skip (a corrupt record mid-log): the node cannot start. */
+export class RecoveryRefused extends Error {
+  override readonly name = 'RecoveryRefused';
 }

@@ -10,12 +10,20 @@
 //   - A crash plan (the simulator's fault schedule) stops the node at its next persist that must
 //     sync: before the batch is written (the Ready's early messages may be out, nothing of it is
 //     durable) or after (durable, nothing after it sent).
+//   - Disk faults (disk-fault.ts), asked before each write and sync as the real WAL asks them: a
+//     failed operation changes nothing here (a failed sync's batch is lost with the power, as the
+//     lab cuts its files back to what was synced); a corrupt record (corrupt()) makes the next open
+//     refuse the log, as recovery refuses a damaged record mid-log.
 import type { Entry, HardState, Snapshot } from '../raft/types.ts';
 import { snapshotPieces } from '../kv/snapshot.ts';
-import { DiskCrash, type DiskDescription, type NodeDisk, type OpenedDisk, type PersistBatch, type PersistOutcome, type SnapshotEncoder } from './disk.ts';
+import { createPrng, type Prng } from '../net/prng.ts';
+import { DiskCrash, DiskFailure, RecoveryRefused, type DiskDescription, type NodeDisk, type OpenedDisk, type PersistBatch, type PersistOutcome, type SnapshotEncoder } from './disk.ts';
+import { DiskFaults, type DiskFault } from './disk-fault.ts';
 
 /** Bytes a record costs besides its payload in the real WAL (frame header and CRC), for the panel. */
 const RECORD_OVERHEAD_BYTES = 24;
+/** What the memory disk calls its log in messages, where the WAL names a segment file. */
+const WAL_NAME = 'wal (in memory)';
 
 export class MemoryDisk implements NodeDisk {
   hardState: HardState = { term: 0, vote: null, commit: 0 };
@@ -30,8 +38,42 @@ export class MemoryDisk implements NodeDisk {
   /** Crash the node at its next persist that must sync, before or after writing it. */
   crashPlan: 'before-persist' | 'after-persist' | null = null;
   private background: { readonly snapshot: Snapshot; readonly done: (error?: unknown) => void } | null = null;
+  private readonly faults: DiskFaults;
+  /** The index of the entry whose record has a flipped bit (corrupt()); the next open refuses it. */
+  private corruptEntry: number | null = null;
+
+  /** `random` draws a slow disk's latencies (they are only reported, so any stream will do). */
+  constructor(random: Prng = createPrng(0)) {
+    this.faults = new DiskFaults(random);
+  }
+
+  get fault(): DiskFault {
+    return this.faults.fault;
+  }
+
+  setFault(fault: DiskFault): void {
+    this.faults.set(fault);
+  }
+
+  /**
+   * A bit flips in a synced record in the middle of the log (never the last one: a damaged tail
+   * would be cut as torn). `pick` chooses among the candidates. Where it happened, or null when the
+   * log holds fewer than two entries.
+   */
+  corrupt(pick: Prng): string | null {
+    if (this.entries.length < 2) return null;
+    const entry = this.entries[Math.floor(pick() * (this.entries.length - 1))]!;
+    this.corruptEntry = entry.index;
+    const where = `${WAL_NAME}, the record of entry ${entry.index}`;
+    this.faults.set({ kind: 'corrupt', where });
+    return where;
+  }
 
   open(): OpenedDisk {
+    if (this.corruptEntry !== null) {
+      throw new RecoveryRefused(`corrupt WAL record in ${WAL_NAME} at entry ${this.corruptEntry}: CRC mismatch; a valid record follows (a bit flipped in a synced record: refused, never skipped)`);
+    }
+    this.faults.before({ op: 'sync', file: WAL_NAME, syscall: 'fdatasync' });
     const torn = this.tornTail;
     this.tornTail = false;
     return {
@@ -46,6 +88,9 @@ export class MemoryDisk implements NodeDisk {
     const synced = batch.entries.length > 0 || batch.snapshot !== undefined || (hardState !== undefined && (hardState.term !== this.hardState.term || hardState.vote !== this.hardState.vote));
     const plan = synced ? this.crashPlan : null;
     if (plan === 'before-persist') this.crashNow(plan);
+    // Asked before anything changes: a refused write or sync keeps nothing of the batch.
+    this.faults.before({ op: 'write', file: WAL_NAME, grows: true });
+    const fsyncMs = synced ? this.faults.before({ op: 'sync', file: WAL_NAME, syscall: 'fdatasync' }) : 0;
     if (batch.snapshot) this.install(batch.snapshot);
     const first = batch.entries[0];
     if (first) {
@@ -60,7 +105,7 @@ export class MemoryDisk implements NodeDisk {
     }
     if (synced) this.syncedCommit = this.hardState.commit;
     if (plan === 'after-persist') this.crashNow(plan);
-    return { synced, fsyncMs: 0 };
+    return { synced, fsyncMs };
   }
 
   private crashNow(plan: 'before-persist' | 'after-persist'): never {
@@ -71,9 +116,20 @@ export class MemoryDisk implements NodeDisk {
   compact(snapshot: Snapshot): void {
     const { index } = snapshot.metadata;
     if (index <= (this.snapshot?.metadata.index ?? 0)) return;
+    this.faults.before({ op: 'write', file: 'snapshot (in memory)', grows: true });
+    this.faults.before({ op: 'sync', file: 'snapshot (in memory)', syscall: 'fsync' });
     this.snapshot = snapshot;
     this.entries = this.entries.filter((entry) => entry.index > index);
+    this.forgetCorruptionBelow(index);
     this.records += 1;
+  }
+
+  /** A damaged record the snapshot now covers went with its segment. */
+  private forgetCorruptionBelow(index: number): void {
+    if (this.corruptEntry !== null && this.corruptEntry <= index) {
+      this.corruptEntry = null;
+      if (this.faults.fault.kind === 'corrupt') this.faults.set({ kind: 'none' });
+    }
   }
 
   compactInBackground(snapshot: Snapshot, _prepared: unknown, done: (error?: unknown) => void): void {
@@ -86,7 +142,13 @@ export class MemoryDisk implements NodeDisk {
     if (!background) return false;
     this.background = null;
     // A newer snapshot that landed meanwhile (an install, "snapshot now") wins, as on the real disk.
-    this.compact(background.snapshot);
+    try {
+      this.compact(background.snapshot);
+    } catch (error) {
+      if (!(error instanceof DiskFailure)) throw error;
+      background.done(error);
+      return true;
+    }
     background.done();
     return true;
   }
@@ -123,7 +185,7 @@ export class MemoryDisk implements NodeDisk {
   }
 
   details(): Record<string, unknown> {
-    return { ...this.describe(), medium: 'memory', backgroundWrite: this.background !== null };
+    return { ...this.describe(), medium: 'memory', backgroundWrite: this.background !== null, fault: this.faults.fault };
   }
 
   private install(snapshot: Snapshot): void {
@@ -132,6 +194,8 @@ export class MemoryDisk implements NodeDisk {
     const keep = this.entries.find((entry) => entry.index === index)?.term === term;
     this.snapshot = snapshot;
     this.entries = keep ? this.entries.filter((entry) => entry.index > index) : [];
+    if (keep) this.forgetCorruptionBelow(index);
+    else this.forgetCorruptionBelow(Infinity);
     this.records += 1;
   }
 }

@@ -16,7 +16,7 @@ import { serveReads, takeReadStates } from '../host/waiting-reads.ts';
 import { statusWorthReporting, toNodeStatus } from '../host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
-import { DiskCrash, type NodeDisk, type SnapshotEncoder } from './disk.ts';
+import { DiskCrash, DiskFailure, isDiskFull, type NodeDisk, type SnapshotEncoder } from './disk.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, ReadQuery, ReadyReport } from './protocol.ts';
 
 /** What a host hands the runtime: its disk and the few things that differ between worlds. */
@@ -44,6 +44,11 @@ interface WaitingRead {
 const nothingToPost = (): void => {};
 /** No direct lanes (the simulator): every message goes to the bus. Made once: this runs every turn. */
 const everythingViaBus = (messages: Message[]): { viaBus: Message[]; post: () => void } => ({ viaBus: messages, post: nothingToPost });
+
+/** How many of a Ready's messages may leave before its persist (the bug switch: all of them). */
+function earlyCount(ready: RaftReady): number {
+  return ready.sendBeforePersist ? ready.messages.length : ready.messagesBeforePersist;
+}
 
 /** Disk stats go to the page at most this often (the host's ms): they change with every batch. */
 const DISK_REPORT_MS = 250;
@@ -83,6 +88,12 @@ export class NodeRuntime {
   private kvReset: 'snapshot' | 'restore' | 'recovery' | undefined;
   /** Outcomes decided outside a Ready (refusals, local reads), sent with the next report. */
   private readonly earlyOutcomes: Outcomes = [];
+  /**
+   * A Ready the disk had no space for (ENOSPC): its early messages are out, the rest waits. The
+   * core goes on stepping meanwhile (as etcd's raft does while its host is busy with a Ready), but
+   * no further Ready is taken until this one is durable, so nothing is promised that is not.
+   */
+  private stalled: RaftReady | null = null;
 
   /** Messages taken from direct lanes since the last report (the bus records them). */
   private received: Message[] = [];
@@ -192,6 +203,7 @@ export class NodeRuntime {
     switch (request.kind) {
       case 'propose':
       case 'conf-change': {
+        if (this.disk.fault.kind === 'full') return refuse(this.diskFullRefusal());
         const outcome = request.kind === 'propose' ? this.raft.propose(request.command) : this.raft.proposeConfChange(request.change);
         if (outcome.ok) this.pending.set(outcome.index, { requestId: request.requestId, term: outcome.term });
         else if (outcome.reason === 'not-leader' || outcome.reason === 'transferring' || outcome.reason === 'forwarded') {
@@ -213,6 +225,7 @@ export class NodeRuntime {
         done();
         break;
       case 'snapshot-now': {
+        if (this.disk.fault.kind === 'full') return refuse(this.diskFullRefusal());
         const before = this.raft.status().snapshotIndex;
         this.raft.compact(this.kv.appliedIndex, this.kv.snapshot());
         const after = this.raft.status().snapshotIndex;
@@ -226,12 +239,22 @@ export class NodeRuntime {
       case 'disk':
         done({ disk: this.disk.details() });
         break;
+      case 'disk-fault':
+        // Freeing space lets a stalled Ready through on this turn's flush.
+        this.disk.setFault(request.fault);
+        this.diskDirty = true;
+        done({ fault: this.disk.fault });
+        break;
       case 'snapshot-data': {
         const status = this.raft.status();
         done({ index: this.kv.appliedIndex, term: status.term, keys: this.kv.size, data: this.kv.snapshot() });
         break;
       }
     }
+  }
+
+  private diskFullRefusal(): ClientOutcome {
+    return { ok: false, code: 'unavailable', error: `${this.init.id}'s disk is full (ENOSPC): it takes no writes until space is freed` };
   }
 
   private read(requestId: number, key: string, consistency: 'stale' | 'lease' | 'linearizable', query: ReadQuery, refuse: (outcome: ClientOutcome) => void): void {
@@ -267,9 +290,10 @@ export class NodeRuntime {
     try {
       this.runReadies(turn);
     } catch (error) {
-      // A simulated crash mid-turn: what earlier Readies made durable was observed, and the checker
-      // must see it (the node itself says nothing more: its messages and answers die with it).
-      if (error instanceof DiskCrash && turn.observations.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: [], outcomes: [], persisted: null, snapshots: [], observations: turn.observations });
+      // A simulated crash mid-turn, or a disk that failed (EIO): what earlier Readies made durable
+      // was observed, and the checker must see it (the node itself says nothing more: its messages
+      // and answers die with it).
+      if ((error instanceof DiskCrash || error instanceof DiskFailure) && turn.observations.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: [], outcomes: [], persisted: null, snapshots: [], observations: turn.observations });
       throw error;
     }
     const { appended, applied, messages, observations, snapshots, outcomes, persisted, truncatedFrom } = turn;
@@ -319,40 +343,55 @@ export class NodeRuntime {
 
   /** The host loop proper: every Ready the core has, persisted, sent, applied and advanced. */
   private runReadies(turn: Turn): void {
-    const { appended, messages, observations, snapshots, outcomes, persisted } = turn;
+    const { appended, messages, observations } = turn;
     for (;;) {
-      // Compaction, when the core suggests it, is encoded in the background; once encoded it
-      // makes one more Ready (background-compaction.ts).
-      if (!this.raft.hasReady() && !this.compaction.poll(this.raft, this.kv)) break;
-      const ready = this.raft.ready();
-      this.observeRole(ready, observations);
-      // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
-      // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
-      // them early. Without a sync to overlap, they simply ride in the report below.
-      const early = ready.sendBeforePersist ? ready.messages.length : ready.messagesBeforePersist;
-      if (early > 0 && ready.mustSync) {
-        // Earlier Readies' messages first: they were already allowed to go, keep their order.
-        this.sendEarly([...messages.splice(0), ...ready.messages.slice(0, early)]);
-      } else {
-        messages.push(...ready.messages.slice(0, early));
+      let ready = this.stalled;
+      if (ready === null) {
+        // Compaction, when the core suggests it, is encoded in the background; once encoded it
+        // makes one more Ready (background-compaction.ts). Not while the disk has no space for it.
+        if (!this.raft.hasReady() && !this.compaction.poll(this.raft, this.kv, this.disk.fault.kind !== 'full')) break;
+        ready = this.raft.ready();
+        this.observeRole(ready, observations);
+        // Messages allowed to overtake this Ready's fdatasync leave now, in their own report, so the
+        // followers write in parallel with the leader (thesis §10.2.1); the bug switch sends all of
+        // them early. Without a sync to overlap, they simply ride in the report below.
+        const early = earlyCount(ready);
+        if (early > 0 && ready.mustSync) {
+          // Earlier Readies' messages first: they were already allowed to go, keep their order.
+          this.sendEarly([...messages.splice(0), ...ready.messages.slice(0, early)]);
+        } else {
+          messages.push(...ready.messages.slice(0, early));
+        }
+        const first = ready.entries[0];
+        if (first && first.index <= this.lastStoredIndex) {
+          turn.truncatedFrom = Math.min(turn.truncatedFrom ?? Infinity, first.index);
+          // Entries appended earlier in this burst from there on are replaced too.
+          while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
+        }
+        this.persistLocalSnapshot(ready, turn.snapshots);
       }
-      const first = ready.entries[0];
-      if (first && first.index <= this.lastStoredIndex) {
-        turn.truncatedFrom = Math.min(turn.truncatedFrom ?? Infinity, first.index);
-        // Entries appended earlier in this burst from there on are replaced too.
-        while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
+      // The disk is full: this Ready waits, whole, for space (a later flush tries it again).
+      if (!this.persist(ready, turn)) {
+        this.stalled = ready;
+        return;
       }
-      this.persist(ready, persisted, snapshots, observations);
-      this.compaction.settle();
-      const last = ready.entries.at(-1);
-      if (last) this.lastStoredIndex = last.index;
-      else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
-      appended.push(...ready.entries.map(toEntryView));
-      if (early < ready.messages.length) messages.push(...ready.messages.slice(early));
-      this.apply(ready, turn.applied, outcomes, observations);
-      takeReadStates(ready, this.reads, () => this.raft.status().leader, outcomes);
-      this.raft.advance(ready);
+      this.stalled = null;
+      this.afterPersist(ready, turn);
     }
+  }
+
+  /** Send what waited for the disk, apply, advance. */
+  private afterPersist(ready: RaftReady, turn: Turn): void {
+    this.compaction.settle();
+    const last = ready.entries.at(-1);
+    if (last) this.lastStoredIndex = last.index;
+    else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
+    turn.appended.push(...ready.entries.map(toEntryView));
+    const early = earlyCount(ready);
+    if (early < ready.messages.length) turn.messages.push(...ready.messages.slice(early));
+    this.apply(ready, turn.applied, turn.outcomes, turn.observations);
+    takeReadStates(ready, this.reads, () => this.raft.status().leader, turn.outcomes);
+    this.raft.advance(ready);
   }
 
   /** One Append per follower for everything this burst appended, one answer per leader (coalesce.ts). */
@@ -367,15 +406,30 @@ export class NodeRuntime {
     if (viaBus.length > 0) this.report({ type: 'ready', appended: [], applied: [], messages: viaBus, outcomes: [], persisted: null, snapshots: [], observations: [] });
   }
 
-  /** Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable. */
-  private persist(ready: RaftReady, persisted: { batches: number; entries: number; fsyncMs: number }, snapshots: ReadyReport['snapshots'][number][], observations: Observation[]): void {
-    const node = this.init.id;
+  /**
+   * A Ready's own compaction: its snapshot file is written once (not again if the Ready stalls).
+   * No space for it is no harm: the disk keeps its older snapshot and the whole log, a valid state,
+   * and the next compaction covers this one's entries too.
+   */
+  private persistLocalSnapshot(ready: RaftReady, snapshots: ReadyReport['snapshots'][number][]): void {
     const snapshot = ready.snapshot;
-    if (snapshot && ready.snapshotSource === 'local') {
+    if (!snapshot || ready.snapshotSource !== 'local') return;
+    try {
       this.compaction.persistLocal(this.disk, snapshot, () => void (this.diskDirty = true));
       snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
     }
-    const installed = snapshot && ready.snapshotSource === 'leader' ? snapshot : undefined;
+  }
+
+  /**
+   * Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable.
+   * False when the disk is full (ENOSPC): nothing of the batch was kept, nothing is observed.
+   */
+  private persist(ready: RaftReady, turn: Turn): boolean {
+    const { persisted, snapshots, observations } = turn;
+    const node = this.init.id;
+    const installed = ready.snapshot && ready.snapshotSource === 'leader' ? ready.snapshot : undefined;
     let crashedAfterWrite: DiskCrash | null = null;
     if (ready.entries.length > 0 || ready.hardState || installed) {
       // A batch that only moves the commit index is written without fdatasync (the disk decides).
@@ -389,6 +443,7 @@ export class NodeRuntime {
           this.fsyncs += 1;
         }
       } catch (error) {
+        if (isDiskFull(error)) return false;
         // A crash after the batch was written: it is durable, so the checker must still see it
         // (a replaced suffix especially); nothing after it happens.
         if (!(error instanceof DiskCrash) || !error.afterWrite) throw error;
@@ -412,8 +467,8 @@ export class NodeRuntime {
       observations.push({ kind: 'commit', node, commit });
     }
     if (crashedAfterWrite) throw crashedAfterWrite;
+    return true;
   }
-
 
   private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
     if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';

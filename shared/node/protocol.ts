@@ -8,6 +8,7 @@ import type { Observation } from '../check/observations.ts';
 import type { DiskView, EntryView, NodeStatus } from '../protocol/views.ts';
 import type { Consistency } from '../protocol/events.ts';
 import type { AppliedValue } from '../host/apply-committed.ts';
+import type { DiskFault } from './disk-fault.ts';
 
 export type { AppliedValue };
 
@@ -47,6 +48,8 @@ export type NodeRequest =
   | { readonly kind: 'snapshot-now' }
   | { readonly kind: 'switches'; readonly change: SwitchChange }
   | { readonly kind: 'disk' }
+  /** The disk's fault changes (disk-fault.ts): slow, failing, full, or healthy again. */
+  | { readonly kind: 'disk-fault'; readonly fault: DiskFault }
   /** The state machine's image now (for a Vault-style snapshot save). */
   | { readonly kind: 'snapshot-data' };
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { kvKeySchema, kvValueSchema, nodeIdSchema } from './schemas.ts';
 import { consistencySchema } from './events.ts';
 import { bugNameSchema, linkSettingsSchema } from './views.ts';
+import { diskFaultCommand } from './disk-fault-schema.ts';
 
 export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 4;
@@ -93,6 +94,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     key: kvKeySchema,
     value: kvValueSchema,
     cas: z.number().int().nonnegative().optional(),
+    /** A foreign (lin-kv) cluster's cas: only if the key holds this value. */
+    from: kvValueSchema.optional(),
     node: nodeIdSchema.optional(),
   }),
   z.object({ type: z.literal('delete'), key: kvKeySchema, node: nodeIdSchema.optional() }),
@@ -131,6 +134,10 @@ export const diskFaultCommandSchema = z.discriminatedUnion('type', [
    *  written is gone (a torn record may be left). `next-sync`: the power goes when the node next
    *  syncs, before that sync, so whatever it sent ahead of its disk is a promise the disk breaks. */
   z.object({ type: z.literal('power-cut'), ...node.shape, at: z.enum(['now', 'next-sync']).optional() }),
+  /** A disk that fails like a disk (shared/node/disk-fault.ts): slow {p50Ms, p99Ms}, failing {on:
+   *  sync | write} (EIO once: the node stops), full (ENOSPC until `none` frees space), corrupt (a bit
+   *  flips in a synced record mid-log: the next recovery refuses it), none (healthy again). */
+  diskFaultCommand,
 ]);
 export type DiskFaultCommand = z.infer<typeof diskFaultCommandSchema>;
 /** What a cluster of real nodes runs. */

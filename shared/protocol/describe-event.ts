@@ -1,6 +1,7 @@
 // Plain-language lines for the event feed. Message events reuse the message's own summary, which
 // the core's describe formatter produced, so the feed, the inspector and the tests read the same.
 import type { ClusterEvent } from './events.ts';
+import { describeDiskFault } from '../node/disk-fault.ts';
 
 /** Why a node is down (a node-killed reason), for its card: a kill keeps what the node wrote, a
  *  power cut only what it had synced. */
@@ -41,6 +42,8 @@ export function describeEvent(event: ClusterEvent): string | null {
       return `${event.node} resumed`;
     case 'node-wiped':
       return `${event.node}'s disk was wiped`;
+    case 'node-disk-fault':
+      return `${event.node}'s disk: ${describeDiskFault(event.fault)}`;
     case 'snapshot':
       return event.source === 'leader'
         ? `${event.node} installed the leader's snapshot at index ${event.index} (term ${event.term})`

@@ -1,5 +1,6 @@
 // Every change in a cluster is an event with a per-cluster sequence number and a virtual timestamp.
 import { z } from 'zod';
+import { diskFaultSchema } from './disk-fault-schema.ts';
 import { nodeIdSchema } from './schemas.ts';
 import {
   clockViewSchema,
@@ -48,6 +49,9 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('node-resumed'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-wiped'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-disk'), node: nodeIdSchema, disk: diskViewSchema }),
+  /** The node's disk fault changed (set by a person or the fault schedule, or spent: a failing
+   *  disk's EIO fired). */
+  z.object({ ...stamp, type: z.literal('node-disk-fault'), node: nodeIdSchema, fault: diskFaultSchema }),
   z.object({
     ...stamp,
     type: z.literal('snapshot'),

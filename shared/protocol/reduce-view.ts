@@ -120,11 +120,18 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
     case 'node-wiped': {
       const node = nodeFor(view, event.node);
       Object.assign(node, { log: [], kv: {}, term: 0, vote: null, commit: 0, applied: 0, lastIndex: 0, lastTerm: 0, snapshotIndex: 0, disk: null });
+      delete node.diskFault; // a new, empty disk
       return;
     }
     case 'node-disk':
       nodeFor(view, event.node).disk = event.disk;
       return;
+    case 'node-disk-fault': {
+      const node = nodeFor(view, event.node);
+      if (event.fault.kind === 'none') delete node.diskFault;
+      else node.diskFault = event.fault;
+      return;
+    }
     case 'snapshot': {
       const node = nodeFor(view, event.node);
       node.snapshotIndex = Math.max(node.snapshotIndex, event.index);

@@ -1,6 +1,7 @@
 // What a page knows about a cluster: plain data, rebuilt from a snapshot plus the event stream.
 // The server keeps the same view (by the same reducer) so a late joiner gets it in one frame.
 import { z } from 'zod';
+import { diskFaultSchema } from './disk-fault-schema.ts';
 import { nodeIdSchema, roleSchema } from './schemas.ts';
 
 export const entryViewSchema = z.object({
@@ -108,6 +109,8 @@ export const nodeViewSchema = nodeStatusSchema.extend({
   log: z.array(entryViewSchema),
   kv: z.record(z.string(), kvValueViewSchema),
   disk: diskViewSchema.nullable(),
+  /** Its disk's fault (disk-fault command); absent: healthy. */
+  diskFault: diskFaultSchema.optional(),
   /** Why it stopped, when life is dead or failed. */
   reason: z.string().nullable(),
   /** A foreign node's latest misbehaviour the lab refused (node-note), until it restarts. */

@@ -293,6 +293,20 @@ export class SimCluster implements ScenarioTarget {
       this.wipe(node);
       this.startNode(node, false);
     },
+    diskFault: (node, fault) => {
+      const disk = this.machine(node).disk;
+      if (fault.kind === 'corrupt') {
+        const where = disk.corrupt(createPrng(deriveSeed(this.options.seed, `corrupt-${this.now}`)));
+        if (where === null) throw new CommandError('conflict', `${node}'s log holds fewer than two synced records: there is no middle to corrupt yet`);
+        this.emit({ type: 'node-disk-fault', node, fault: disk.fault });
+        return { fault: disk.fault };
+      }
+      disk.setFault(fault);
+      // Freeing space lets a Ready that waited for it through now, as the worker's request does.
+      this.machine(node).flush();
+      this.emit({ type: 'node-disk-fault', node, fault });
+      return { fault };
+    },
     powerCut: (node, at) => {
       if (at === 'next-sync') throw new CommandError('bad-request', 'not supported in the simulator: a power cut at the next sync');
       this.cutPower(node);
@@ -351,6 +365,10 @@ export class SimCluster implements ScenarioTarget {
     this.checker.crashed(node);
     this.bus.dropTo(node, `${node} is down`);
     this.requests.failNode(node, `${node} went down before answering`);
+    // A failing disk's EIO fired and is spent: the page hears it is healthy again.
+    const shown = this.events.view.nodes.find((view) => view.id === node)?.diskFault;
+    const fault = this.machine(node).disk.fault;
+    if (shown !== undefined && shown.kind !== fault.kind) this.emit({ type: 'node-disk-fault', node, fault });
   }
 
   private wipe(node: string): void {

@@ -4,10 +4,12 @@
 // runtime is done here in process: a tick per virtual tick, background work (a compaction's encoding
 // and its file) a slice per tick, requests held while the node is paused (a frozen worker reads
 // nothing), and a kill that keeps only what the disk kept. A crash plan on the disk stops the node
-// inside a turn, at a persist, as a power cut between two writes would.
+// inside a turn, at a persist, as a power cut between two writes would. A disk that fails (EIO, a
+// corrupt log at open) stops it as a worker stops: fail-stop, reported, and what the disk had not
+// synced is gone, as the lab cuts a failed disk's files back to what was synced.
 import type { Message } from '../raft/index.ts';
 import { NodeRuntime } from '../node/node-runtime.ts';
-import { DiskCrash } from '../node/disk.ts';
+import { DiskCrash, DiskFailure, RecoveryRefused } from '../node/disk.ts';
 import { MemoryDisk, pieceEncoder } from '../node/memory-disk.ts';
 import type { ClientRequest, NodeInit, NodeReport } from '../node/protocol.ts';
 
@@ -53,18 +55,29 @@ export class SimNode {
     this.waiting.length = 0;
     this.backgroundDue = false;
     this.guard(() => {
-      this.runtime = new NodeRuntime(init, {
-        disk: this.disk,
-        encoder: pieceEncoder,
-        report: (report) => this.host.report(this.id, report),
-        now: () => this.host.now(),
-        hooks: {
-          background: () => void (this.backgroundDue = true),
-          // Background work only runs inside tick(), which flushes after it.
-          wake: () => {},
-          fatal: (error) => this.fail(error),
-        },
-      });
+      try {
+        this.startRuntime(init);
+      } catch (error) {
+        // Recovery refused the disk (a corrupt record mid-log): the node does not start, and says
+        // why, as a worker's fatal does. (A disk failing at once is guard's DiskFailure.)
+        if (!(error instanceof RecoveryRefused)) throw error;
+        this.fail(error);
+      }
+    });
+  }
+
+  private startRuntime(init: NodeInit): void {
+    this.runtime = new NodeRuntime(init, {
+      disk: this.disk,
+      encoder: pieceEncoder,
+      report: (report) => this.host.report(this.id, report),
+      now: () => this.host.now(),
+      hooks: {
+        background: () => void (this.backgroundDue = true),
+        // Background work only runs inside tick(), which flushes after it.
+        wake: () => {},
+        fatal: (error) => this.fail(error),
+      },
     });
   }
 
@@ -124,6 +137,7 @@ export class SimNode {
     try {
       run();
     } catch (error) {
+      if (error instanceof DiskFailure) return this.fail(error);
       if (!(error instanceof DiskCrash)) throw error;
       this.kill();
       this.host.stopped(this.id, 'crash-plan');
@@ -133,6 +147,8 @@ export class SimNode {
   private fail(error: unknown): void {
     this.host.report(this.id, { type: 'fatal', error: error instanceof Error ? error.message : String(error) });
     this.kill();
+    // After an EIO the page cache is not to be trusted: only what was synced comes back.
+    if (error instanceof DiskFailure) this.disk.loseUnsynced();
     this.host.stopped(this.id, 'failed');
   }
 }

@@ -11,6 +11,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
+import { diskCall, diskCallAsync } from './disk-errors.ts';
+
+/** What a message calls a node's directory when its sync fails. */
+const DIRECTORY = 'the node directory';
 
 export const TEMP_SUFFIX = '.tmp';
 
@@ -26,8 +30,8 @@ export function writeFully(fd: number, buf: Uint8Array, position: number): void 
 export function fsyncDir(dir: string, ledger: DiskLedger = NO_LEDGER): void {
   const fd = fs.openSync(dir, 'r');
   try {
-    ledger.beforeSync();
-    fs.fsyncSync(fd);
+    ledger.beforeSync(DIRECTORY, 'fsync');
+    diskCall('fsync', DIRECTORY, () => fs.fsyncSync(fd));
   } finally {
     fs.closeSync(fd);
   }
@@ -37,11 +41,12 @@ export function fsyncDir(dir: string, ledger: DiskLedger = NO_LEDGER): void {
 export function writeFileAtomic(dir: string, name: string, data: string | Buffer, ledger: DiskLedger = NO_LEDGER): number {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = path.join(dir, name + TEMP_SUFFIX);
-  const fd = fs.openSync(tmp, 'w');
+  ledger.beforeWrite(name, true);
+  const fd = diskCall('open', name, () => fs.openSync(tmp, 'w'));
   try {
-    writeFully(fd, bytes, 0);
-    ledger.beforeSync();
-    fs.fsyncSync(fd);
+    diskCall('write', name, () => writeFully(fd, bytes, 0));
+    ledger.beforeSync(name, 'fsync');
+    diskCall('fsync', name, () => fs.fsyncSync(fd));
   } finally {
     fs.closeSync(fd);
   }
@@ -54,8 +59,8 @@ export function writeFileAtomic(dir: string, name: string, data: string | Buffer
 export async function fsyncDirAsync(dir: string, ledger: DiskLedger = NO_LEDGER): Promise<void> {
   const handle = await fs.promises.open(dir, 'r');
   try {
-    ledger.beforeSync();
-    await handle.sync();
+    ledger.beforeSync(DIRECTORY, 'fsync');
+    await diskCallAsync('fsync', DIRECTORY, () => handle.sync());
   } finally {
     await handle.close();
   }
@@ -70,7 +75,8 @@ const WRITE_BATCH_BYTES = 1 << 20;
 export async function writeFileAtomicAsync(dir: string, name: string, chunks: readonly Uint8Array[], ledger: DiskLedger = NO_LEDGER): Promise<number> {
   // Its own temporary name: a synchronous write of the same file meanwhile cannot interleave with it.
   const tmp = path.join(dir, `${name}.async${TEMP_SUFFIX}`);
-  const handle = await fs.promises.open(tmp, 'w');
+  ledger.beforeWrite(name, true);
+  const handle = await diskCallAsync('open', name, () => fs.promises.open(tmp, 'w'));
   let position = 0;
   try {
     for (let i = 0; i < chunks.length; ) {
@@ -89,8 +95,8 @@ export async function writeFileAtomicAsync(dir: string, name: string, chunks: re
       }
       position += size;
     }
-    ledger.beforeSync();
-    await handle.sync();
+    ledger.beforeSync(name, 'fsync');
+    await diskCallAsync('fsync', name, () => handle.sync());
   } finally {
     await handle.close();
   }

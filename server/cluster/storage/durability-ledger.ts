@@ -28,8 +28,11 @@
 /** What the storage tells the ledger, and asks it. NO_LEDGER when nobody is keeping one (tests,
  *  the main thread writing prepared disks). */
 export interface DiskLedger {
-  /** Called before every fsync and fdatasync: a power cut due at the node's next sync lands here. */
-  beforeSync(): void;
+  /** Called before every fsync and fdatasync: a power cut due at the node's next sync lands here
+   *  (and a disk fault, fault-injection.ts). `file`: what is synced, for a failure's message. */
+  beforeSync(file: string, syscall: 'fdatasync' | 'fsync'): void;
+  /** Called before every write of data (`grows`: it needs new space): where a full disk refuses. */
+  beforeWrite(file: string, grows: boolean): void;
   /** Segment `base`'s name is durable, and so are its first `bytes` bytes. */
   segmentSynced(base: number, bytes: number): void;
   segmentDeleted(base: number): void;
@@ -51,6 +54,7 @@ export interface DirectoryFound {
 
 export const NO_LEDGER: DiskLedger = {
   beforeSync: () => {},
+  beforeWrite: () => {},
   segmentSynced: () => {},
   segmentDeleted: () => {},
   hardStateDurable: () => {},
@@ -79,6 +83,7 @@ const OVERFLOWED = 2;
 const SEGMENTS = 3;
 const SNAPSHOTS = 4;
 const HARD_STATE_LENGTH = 5; // -1: no durable hardstate.json
+const DISK_FAILED = 6; // 1: the worker's disk returned EIO (it stopped; its page cache is not to be trusted)
 const HEADER_INTS = 8;
 
 const SEGMENTS_AT = HEADER_INTS * 4;
@@ -121,7 +126,24 @@ export class DurabilityLedger implements DiskLedger {
   /** Main thread, before a worker starts: the power is back. */
   switchOn(): void {
     Atomics.store(this.header, POWER, Power.On);
+    Atomics.store(this.header, DISK_FAILED, 0);
   }
+
+  /**
+   * Worker, as it stops on an EIO: after a failed sync the page cache may hold bytes that never
+   * reached the disk (fsyncgate), so the main thread cuts the files back to what was synced, as
+   * after a power cut, before the node can start again and read them.
+   */
+  markDiskFailed(): void {
+    Atomics.store(this.header, DISK_FAILED, 1);
+  }
+
+  get diskFailed(): boolean {
+    return Atomics.load(this.header, DISK_FAILED) === 1;
+  }
+
+  /** Writes are the disk's business, not the power's. */
+  beforeWrite(): void {}
 
   beforeSync(): void {
     const state = Atomics.load(this.header, POWER);

@@ -41,6 +41,7 @@ import { parseSnapshotFileName, readSnapshot, removeSnapshotsExcept, snapshotFil
 import type { PreparedSnapshotData, SnapshotFileInfo } from './snapshots.ts';
 import type { DiskInfo, PersistBatch, PersistStats, RecoveryReport, RestoredState, StorageOptions } from './types.ts';
 import { Wal, segmentBase } from './wal.ts';
+import { isDiskFull } from '../../../shared/node/disk.ts';
 
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 
@@ -251,7 +252,10 @@ export class NodeStorage {
       };
     } catch (err) {
       // The disk and this object may now disagree; only a reopen (which re-reads the disk) is safe.
-      this.failure = err as Error;
+      // Except for ENOSPC: whatever was written before it (a new hard state, a snapshot file) is
+      // mirrored above or is written again by the same batch's retry, which plans from this
+      // object's unchanged view of the log.
+      if (!isDiskFull(err)) this.failure = err as Error;
       throw err;
     }
   }
@@ -269,7 +273,7 @@ export class NodeStorage {
     try {
       this.adoptSnapshot(writeSnapshot(this.dir, snapshot, this.ledger));
     } catch (err) {
-      this.failure = err as Error;
+      if (!isDiskFull(err)) this.failure = err as Error;
       throw err;
     }
   }
@@ -299,7 +303,7 @@ export class NodeStorage {
       this.adoptSnapshot(info);
       return true;
     } catch (err) {
-      this.failure ??= err as Error;
+      if (!isDiskFull(err)) this.failure ??= err as Error;
       throw err;
     }
   }

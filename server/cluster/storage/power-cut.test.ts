@@ -35,6 +35,7 @@ function switchable(): { ledger: DiskLedger; offAtSync: (n: number) => void } {
       if (left > 0 && --left === 0) ledger.switchOff('next-sync');
       ledger.beforeSync();
     },
+    beforeWrite: () => {},
     segmentSynced: (base, bytes) => ledger.segmentSynced(base, bytes),
     segmentDeleted: (base) => ledger.segmentDeleted(base),
     hardStateDurable: (bytes) => ledger.hardStateDurable(bytes),

@@ -1,11 +1,15 @@
 // The real disk behind the node runtime's port (shared/node/disk.ts): NodeStorage's write-ahead log,
 // hard state and snapshot files in the node's directory, and the snapshot encoder whose slices are
 // bounded in real time. The worker hands these to NodeRuntime; nothing else differs from the
-// simulator's node.
+// simulator's node. Its faults (shared/node/disk-fault.ts) are asked at every write and sync the
+// storage makes, through its ledger (fault-injection.ts).
 import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder } from '../../../shared/node/disk.ts';
 import type { Snapshot } from '../../../shared/raft/types.ts';
 import { NodeStorage } from './node-storage.ts';
-import type { DiskLedger } from './durability-ledger.ts';
+import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
+import { DiskFaults, NO_DISK_FAULT, type DiskFault } from '../../../shared/node/disk-fault.ts';
+import { createPrng } from '../../../shared/net/prng.ts';
+import { withDiskFaults } from './fault-injection.ts';
 import { SnapshotEncoder as Encoder } from './snapshot-encoder.ts';
 import type { PreparedSnapshotData } from './snapshots.ts';
 
@@ -20,15 +24,33 @@ export const timeSlicedEncoder: SnapshotEncoder = (image) => {
 
 export class WalDisk implements NodeDisk {
   private storage: NodeStorage | null = null;
+  private readonly faults: DiskFaults;
+  private readonly ledger: DiskLedger;
 
-  /** `ledger`: told what each sync made durable, for a power cut (durability-ledger.ts). */
+  /**
+   * `ledger`: told what each sync made durable, for a power cut (durability-ledger.ts). `fault`:
+   * the disk's fault when the node starts (the host keeps it across workers); `seed` draws a slow
+   * disk's latencies.
+   */
   constructor(
     private readonly dir: string,
-    private readonly ledger?: DiskLedger,
-  ) {}
+    ledger: DiskLedger = NO_LEDGER,
+    options: { readonly fault?: DiskFault; readonly seed?: number } = {},
+  ) {
+    this.faults = new DiskFaults(createPrng(options.seed ?? 0), options.fault ?? NO_DISK_FAULT);
+    this.ledger = withDiskFaults(ledger, this.faults);
+  }
+
+  get fault(): DiskFault {
+    return this.faults.fault;
+  }
+
+  setFault(fault: DiskFault): void {
+    this.faults.set(fault);
+  }
 
   open(): OpenedDisk {
-    const { storage, restored, recovery } = NodeStorage.open(this.dir, this.ledger ? { ledger: this.ledger } : {});
+    const { storage, restored, recovery } = NodeStorage.open(this.dir, { ledger: this.ledger });
     this.storage = storage;
     const torn = recovery.tornTail;
     return {
@@ -74,7 +96,7 @@ export class WalDisk implements NodeDisk {
   }
 
   details(): Record<string, unknown> {
-    return this.opened().describe() as unknown as Record<string, unknown>;
+    return { ...this.opened().describe(), fault: this.faults.fault };
   }
 
   private opened(): NodeStorage {

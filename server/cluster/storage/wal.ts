@@ -25,6 +25,8 @@ import path from 'node:path';
 import { writeFully, fsyncDir } from './atomic-file.ts';
 import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { CorruptLogError } from './errors.ts';
+import { diskCall } from './disk-errors.ts';
+import { isDiskFull } from '../../../shared/node/disk.ts';
 import { decodeRecord, encodeRecords, findValidFrame, readFrame } from './frames.ts';
 import type { WalRecord } from './frames.ts';
 
@@ -156,15 +158,17 @@ export class Wal {
     let fd: number | null = null;
     const last = segs[segs.length - 1];
     if (last) {
-      fd = fs.openSync(path.join(dir, last.name), 'r+');
-      ledger.beforeSync();
+      const lastFd = fs.openSync(path.join(dir, last.name), 'r+');
+      fd = lastFd;
       if (tornTail) {
         // Cut the torn bytes so the next append starts on a frame boundary; fsync (not just
         // fdatasync) because the change is to the file size.
-        fs.ftruncateSync(fd, last.bytes);
-        fs.fsyncSync(fd);
+        ledger.beforeSync(last.name, 'fsync');
+        fs.ftruncateSync(lastFd, last.bytes);
+        diskCall('fsync', last.name, () => fs.fsyncSync(lastFd));
       } else {
-        fs.fdatasyncSync(fd);
+        ledger.beforeSync(last.name, 'fdatasync');
+        diskCall('fdatasync', last.name, () => fs.fdatasyncSync(lastFd));
       }
       ledger.segmentSynced(last.base, last.bytes);
     }
@@ -189,12 +193,16 @@ export class Wal {
         seg = this.roll(base);
         rolled = true;
       }
-      writeFully(this.fd!, buf, seg.bytes);
+      const fd = this.fd!;
+      const name = seg.name;
+      this.ledger.beforeWrite(name, true);
+      diskCall('write', name, () => writeFully(fd, buf, seg.bytes));
       let fsyncMs = 0;
       if (sync) {
-        this.ledger.beforeSync();
+        // Timed from before the ledger: a slow disk's wait (fault-injection.ts) is sync time.
         const t0 = performance.now();
-        fs.fdatasyncSync(this.fd!);
+        this.ledger.beforeSync(name, 'fdatasync');
+        diskCall('fdatasync', name, () => fs.fdatasyncSync(fd));
         fsyncMs = performance.now() - t0;
       }
       // A new file's directory entry must be durable too, or the whole segment can vanish.
@@ -209,7 +217,9 @@ export class Wal {
     } catch (err) {
       // After a failed write or fsync the kernel's view of the file is unknown (the page cache
       // may have dropped dirty pages); refuse further appends. Reopening re-verifies the disk.
-      this.broken = err as Error;
+      // ENOSPC is the exception: the write kept nothing the log counts (seg.bytes did not move, so
+      // a retry writes over whatever part of it landed), and the same batch may come again.
+      if (!isDiskFull(err)) this.broken = err as Error;
       throw err;
     }
   }
@@ -219,14 +229,16 @@ export class Wal {
     if (prev && this.fd !== null && prev.synced < prev.bytes) {
       // A commit-only batch at its end was never synced; sync it before it stops being the last
       // segment, or a power cut could leave a torn record in the middle of the log.
-      this.ledger.beforeSync();
-      fs.fdatasyncSync(this.fd);
+      const fd = this.fd;
+      this.ledger.beforeSync(prev.name, 'fdatasync');
+      diskCall('fdatasync', prev.name, () => fs.fdatasyncSync(fd));
       prev.synced = prev.bytes;
       this.ledger.segmentSynced(prev.base, prev.bytes);
     }
     const name = segmentFileName(prev ? Math.max(base, prev.base + 1) : base);
+    this.ledger.beforeWrite(name, true);
     // 'wx' = O_CREAT | O_EXCL: never clobber an existing segment.
-    const fd = fs.openSync(path.join(this.dir, name), 'wx');
+    const fd = diskCall('open', name, () => fs.openSync(path.join(this.dir, name), 'wx'));
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = fd;
     const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, synced: 0, records: 0, firstIndex: null, lastIndex: null };
