@@ -135,7 +135,7 @@ describe('disk faults on real nodes', () => {
     await lab.until('the follower applied everything', (view) => view.nodes.find((n) => n.id === follower)!.applied >= view.nodes.find((n) => n.id === leader)!.commit);
     const corrupted = await cluster.execute({ type: 'disk-fault', node: follower, fault: 'corrupt' });
     expect(corrupted).toMatchObject({ ok: true, result: { segment: expect.stringMatching(/^wal-\d{16}\.log$/), offset: expect.any(Number) } });
-    const { segment, offset } = (corrupted as { result: { segment: string; offset: number } }).result;
+    const { segment, offset } = (corrupted as unknown as { result: { segment: string; offset: number } }).result;
     expect(nodeView(cluster, follower).diskFault).toEqual({ kind: 'corrupt', where: `a bit flipped in ${segment}, in the record at byte ${offset}` });
     // It runs on: it never reads its log back. Its next recovery does.
     expect(nodeView(cluster, follower).life).toBe('alive');
