@@ -120,7 +120,7 @@ describe('restoring an archive', () => {
     tar.on('data', (chunk: unknown) => {
       chunks.push(chunk as Buffer);
     });
-    const ended = new Promise((resolve) => tar.on('end', resolve));
+    const ended = new Promise<void>((resolve) => tar.on('end', () => resolve()));
     tar.entry({ name: 'meta.json' }, files.meta);
     tar.entry({ name: '../../etc/evil' }, Buffer.from('x'));
     tar.finalize();
