@@ -143,10 +143,10 @@ function clientErrorStatus(code: string | undefined): string {
 }
 
 /** GET /metrics: no token needed (it shows state, as watching does). */
-function handleMetrics(request: IncomingMessage, response: ServerResponse, target: RequestTarget, metrics: MetricsCollector): boolean {
+async function handleMetrics(request: IncomingMessage, response: ServerResponse, target: RequestTarget, metrics: MetricsCollector): Promise<boolean> {
   if (target.segments.length !== 1 || target.segments[0] !== 'metrics' || target.trailingSlash) return false;
-  const text = metrics.render();
-  response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  const text = await metrics.render();
+  response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   response.end(request.method === 'HEAD' ? undefined : text);
   return true;
 }

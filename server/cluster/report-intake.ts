@@ -2,7 +2,7 @@
 // the live checker, messages for the bus to record or route, answers for waiting clients, and the
 // disk totals /metrics and the benchmarks read.
 import { foldReport, type ReportSinks } from '../../shared/node/report-fold.ts';
-import type { Bus } from './bus.ts';
+import type { Bus } from '../../shared/host/bus.ts';
 import type { EventLog } from '../../shared/host/event-log.ts';
 import type { ClusterChecker } from '../../shared/check/cluster-checker.ts';
 import type { Membership } from './membership.ts';
@@ -15,13 +15,28 @@ export interface PersistTotals {
   fsyncMs: number;
 }
 
+/** What one report says it synced: batches (one fdatasync each), entries, and the time they took. */
+export interface PersistedBatches {
+  readonly batches: number;
+  readonly entries: number;
+  readonly fsyncMs: number;
+}
+
 /** fdatasync batches, entries and sync time: the cluster's, and each node's since the server started
  *  (across the node's incarnations). */
 export class DiskTotals {
   readonly cluster: PersistTotals = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 };
   readonly perNode = new Map<string, PersistTotals>();
+  /** Told every report's batches as they come (the fsync latency histogram of /metrics). */
+  private readonly listeners = new Set<(node: string, persisted: PersistedBatches) => void>();
 
-  add(node: string, persisted: { readonly batches: number; readonly entries: number; readonly fsyncMs: number }): void {
+  onPersisted(listener: (node: string, persisted: PersistedBatches) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  add(node: string, persisted: PersistedBatches): void {
+    for (const listener of this.listeners) listener(node, persisted);
     let perNode = this.perNode.get(node);
     if (!perNode) this.perNode.set(node, (perNode = { fsyncBatches: 0, entriesPersisted: 0, fsyncMs: 0 }));
     for (const totals of [this.cluster, perNode]) {
