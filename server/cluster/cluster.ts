@@ -12,7 +12,7 @@ import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
 import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
 import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
-import { Bus } from './bus.ts';
+import { Bus } from '../../shared/host/bus.ts';
 import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from '../../shared/host/event-log.ts';

@@ -22,7 +22,7 @@ import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import { NodeRequests, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
 import { Roster } from '../host/roster.ts';
-import { SimBus } from './cluster/sim-bus.ts';
+import { Bus } from '../host/bus.ts';
 import { SimNode } from './sim-node.ts';
 import { MemoryDisk } from '../node/memory-disk.ts';
 import { foldReport, type ReportSinks } from '../node/report-fold.ts';
@@ -76,7 +76,7 @@ export class SimCluster implements ScenarioTarget {
   private nextTickAt = SIM_TICK_MS;
   private readonly events: EventLog;
   private readonly network: NetworkModel;
-  private readonly bus: SimBus;
+  private readonly bus: Bus<Message>;
   private readonly requests: NodeRequests;
   private readonly checker: ClusterChecker;
   private readonly liveness: LivenessRow;
@@ -105,7 +105,7 @@ export class SimCluster implements ScenarioTarget {
     for (const bug of options.bugs ?? []) bugs[bug] = true;
     this.switches = { preVote: options.preVote ?? true, checkQuorum: options.checkQuorum ?? true, forwardProposals: false, bugs };
     this.checker = new ClusterChecker((violation) => this.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
-    this.bus = new SimBus(
+    this.bus = new Bus<Message>(
       {
         now: () => this.now,
         deliver: (to, messages) => {
@@ -114,11 +114,11 @@ export class SimCluster implements ScenarioTarget {
           machine.deliver(messages);
           return true;
         },
-        flush: (to) => this.machines.get(to)?.flush(),
+        delivered: (to) => this.machines.get(to)?.flush(),
         isPaused: (node) => this.machines.get(node)?.paused ?? false,
         emit: (event) => this.emit(event),
       },
-      this.network,
+      (from, to, now) => this.network.route(from, to, now),
     );
     this.requests = new NodeRequests((node, request) => {
       const machine = this.machines.get(node);

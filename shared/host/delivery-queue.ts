@@ -1,5 +1,5 @@
-// In-flight messages ordered by virtual delivery time (a binary heap). Ties break by send order,
-// so the run is deterministic whatever the heap's internal layout.
+// In-flight messages ordered by virtual delivery time (a binary heap), for both hosts' bus. Ties
+// break by send order, so a run is deterministic whatever the heap's internal layout.
 export interface Delivery<T> {
   readonly at: number;
   readonly seq: number;
