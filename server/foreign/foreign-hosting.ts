@@ -5,6 +5,8 @@ import { CommandError } from '../../shared/protocol/commands.ts';
 import type { ClusterPorts } from '../../shared/host/command-door.ts';
 import { ForeignNodeHost, type ForeignHostEvents } from './foreign-node-host.ts';
 import type { ForeignImplementation } from './implementations.ts';
+import { LinKvClient } from './lin-kv-client.ts';
+import type { UnstampedEvent } from '../../shared/protocol/events.ts';
 
 export function foreignHost(id: string, implementation: ForeignImplementation, parts: ForeignHostEvents & { nodes: () => readonly string[] }): ForeignNodeHost {
   const { nodes, ...events } = parts;
@@ -34,4 +36,23 @@ export function refuseForForeign(ports: ClusterPorts): ClusterPorts {
     };
   }
   return { ...ports, ...refused };
+}
+
+/** The lab's lin-kv client of a foreign cluster, over what the cluster knows of its nodes. */
+export function linKvClientOf(
+  cluster: { nodeIds(): string[]; leader(): string | null; isRunning(node: string): boolean; attemptTimeoutMs(): number; readonly events: { emit(event: UnstampedEvent): unknown }; readonly clock: { now(): number } },
+  host: (node: string) => unknown,
+): LinKvClient {
+  return new LinKvClient({
+    nodes: () => cluster.nodeIds(),
+    leader: () => cluster.leader(),
+    isRunning: (node) => cluster.isRunning(node),
+    send: (node, message) => {
+      const target = host(node);
+      return target instanceof ForeignNodeHost && target.sendFromClient(message);
+    },
+    attemptTimeoutMs: () => cluster.attemptTimeoutMs(),
+    emit: (event) => void cluster.events.emit(event),
+    now: () => cluster.clock.now(),
+  });
 }

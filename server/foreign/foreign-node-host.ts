@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { MessageBase } from '../../shared/raft/types.ts';
 import type { NodeReport, ReadyReport } from '../../shared/node/protocol.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
+import type { NodeStatus } from '../../shared/protocol/views.ts';
 import type { NodeHostPort } from '../cluster/node-host-port.ts';
 import type { PowerCutOutcome, StopKind } from '../cluster/node-host.ts';
 import type { ClientRequest, ToWorker, WorkerInit } from '../cluster/worker-protocol.ts';
@@ -57,6 +58,8 @@ export class ForeignNodeHost implements NodeHostPort {
   private stopping = false;
   private frozen = false;
   private initialised = false;
+  /** The status of its last state report, if it sent one. */
+  private reported: NodeStatus | null = null;
   private voters: readonly string[] = [];
   private readonly reportedLog = new ReportedLog();
   private flood = new FloodGate(FLOOD_RATE, FLOOD_BURST);
@@ -90,6 +93,7 @@ export class ForeignNodeHost implements NodeHostPort {
     this.stopping = false;
     this.frozen = false;
     this.initialised = false;
+    this.reported = null;
     this.outbox = [];
     this.waiting.length = 0;
     this.reportedLog.forget();
@@ -207,6 +211,7 @@ export class ForeignNodeHost implements NodeHostPort {
     if (!initOkSchema.safeParse(body).success || this.initialised) return this.note(`answered init with a malformed or second init_ok`);
     this.initialised = true;
     // A node that never reports its state is a follower of term 0 to the page: alive, nothing more.
+    if (this.reported) return this.events.onReport(this.id, { ...emptyReady(), status: this.reported });
     const { status } = this.reportedLog.fold(this.id, { type: 'state', role: 'follower', term: 0, voted_for: null, commit_index: 0 }, this.voters);
     this.events.onReport(this.id, { ...emptyReady(), status: { ...status, leader: null } });
   }
@@ -223,6 +228,9 @@ export class ForeignNodeHost implements NodeHostPort {
     } catch (error) {
       return this.note(`sent raftlab a state report that does not fit its last one: ${error instanceof Error ? error.message : String(error)}`);
     }
+    this.reported = state.status;
+    // Before init_ok the node is still starting: its status waits for it (and then comes alive).
+    if (!this.initialised) return this.events.onReport(this.id, { ...emptyReady(), appended: state.appended, observations: state.observations, ...(state.truncatedFrom !== undefined ? { truncatedFrom: state.truncatedFrom } : {}) });
     this.events.onReport(this.id, {
       ...emptyReady(),
       status: state.status,

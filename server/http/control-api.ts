@@ -8,14 +8,17 @@ import { consistencySchema } from '../../shared/protocol/events.ts';
 import { kvKeySchema, kvValueSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import { runCommand } from '../auth/command-gate.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
-import type { ClusterRegistry } from '../cluster-registry.ts';
+import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
 import { handleClusterRoutes } from './cluster-routes.ts';
 import { readJsonBody } from './json-io.ts';
 import { findSession, parse, sendResult } from './route-helpers.ts';
 import { logRequestFailure } from './request-log.ts';
 import type { RequestTarget } from './request-target.ts';
 
-const putBodySchema = z.strictObject({ value: kvValueSchema, node: nodeIdSchema.optional(), cas: z.number().int().nonnegative().optional() });
+/** `cas`: our store's version check; `from`: a foreign (lin-kv) cluster's, by value. */
+const putBodySchema = z
+  .strictObject({ value: kvValueSchema, node: nodeIdSchema.optional(), cas: z.number().int().nonnegative().optional(), from: kvValueSchema.optional() })
+  .refine((body) => body.cas === undefined || body.from === undefined, 'give "cas" (a version) or "from" (a value), not both');
 
 /** POST /api/clusters/{name}/nodes/{node}/{action} → the command it names. */
 const NODE_ACTIONS = {
@@ -60,6 +63,14 @@ function implementationsRoute(request: IncomingMessage, parts: readonly string[]
   return { ok: true, result: { implementations: registry.implementations.list() } };
 }
 
+/** GET /api/clusters/{c}/history: the client history and the server's linearizability verdict
+ *  over it (every cluster, ours and foreign). It holds values: the token, or public values. */
+function historyOf(session: LabSession, control: boolean): CommandResult {
+  if (!control && !session.publicValues) throw new CommandError('forbidden', `the history of ${session.name} holds its values: it needs the cluster's token (or public values)`);
+  const history = session.cluster.clientHistory;
+  return { ok: true, result: { operations: history.events(), trimmed: history.trimmed, verdict: history.verdict() } };
+}
+
 async function route(request: IncomingMessage, target: RequestTarget, parts: readonly string[], registry: ClusterRegistry): Promise<CommandResult | null> {
   const method = request.method ?? 'GET';
   if (parts[0] !== 'clusters' || parts.length < 3) return null;
@@ -77,11 +88,12 @@ async function route(request: IncomingMessage, target: RequestTarget, parts: rea
     if (!Object.hasOwn(NODE_ACTIONS, action)) return null;
     return run({ type: NODE_ACTIONS[action as keyof typeof NODE_ACTIONS], node });
   }
+  if (rest.length === 1 && rest[0] === 'history' && method === 'GET') return historyOf(session, tokensMatch(presentedToken(request), session.token));
   if (rest.length >= 2 && rest[0] === 'kv') {
     const key = parse(kvKeySchema, rest.slice(1).join('/'), 'key');
     if (method === 'PUT' || method === 'POST') {
       const body = parse(putBodySchema, await readJsonBody(request), 'body');
-      return run({ type: 'put', key, value: body.value, ...(body.cas !== undefined ? { cas: body.cas } : {}), ...(body.node ? { node: body.node } : {}) });
+      return run({ type: 'put', key, value: body.value, ...(body.cas !== undefined ? { cas: body.cas } : {}), ...(body.from !== undefined ? { from: body.from } : {}), ...(body.node ? { node: body.node } : {}) });
     }
     const node = target.query.get('node');
     const at = node === null ? {} : { node: parse(nodeIdSchema, node, 'node') };

@@ -1,8 +1,16 @@
 // The sequential specification the linearizability checker compares against: one versioned
 // KV register per key, with the semantics of shared/kv (put with optional cas, soft delete, get).
+// Maelstrom's lin-kv (a foreign cluster's store) is the same register seen without its versions:
+// a write or a cas (`from`: it compares values) is answered `written`, a read answers a `value`.
+// Versions still order the states; those answers just do not pin them down.
 
 export type KvOpInput =
-  | { readonly op: 'put'; /** Canonical JSON text of the value. */ readonly value: string; readonly cas?: number }
+  | {
+      readonly op: 'put';
+      /** Canonical JSON text of the value. */ readonly value: string;
+      readonly cas?: number;
+      /** lin-kv's cas: only if the key exists and holds this value. */ readonly from?: string;
+    }
   | { readonly op: 'delete' }
   | { readonly op: 'get' };
 
@@ -11,7 +19,11 @@ export type KvOpOutput =
   | { readonly op: 'put'; readonly ok: false; /** Current version the store reported, if known. */ readonly current?: number }
   | { readonly op: 'delete'; readonly version?: number }
   /** version 0 = the key does not exist; deleted = its latest version is soft-deleted. */
-  | { readonly op: 'get'; readonly version: number; readonly deleted: boolean; readonly value: string | null };
+  | { readonly op: 'get'; readonly version: number; readonly deleted: boolean; readonly value: string | null }
+  /** lin-kv: a write or cas acknowledged (no version said). */
+  | { readonly op: 'written' }
+  /** lin-kv: a read's value (null: the key does not exist; no version said). */
+  | { readonly op: 'value'; readonly value: string | null };
 
 /** One client operation as the client saw it. */
 export interface Op {
@@ -43,9 +55,13 @@ export function stateKey(s: RegisterState): string {
 export function stepRegister(s: RegisterState, input: KvOpInput, output: KvOpOutput | undefined): RegisterState | null {
   switch (input.op) {
     case 'put': {
-      const applies = input.cas === undefined || (input.cas === 0 ? s.version === 0 || s.deleted : input.cas === s.version);
+      const applies =
+        input.from !== undefined
+          ? s.version !== 0 && !s.deleted && s.value === input.from
+          : input.cas === undefined || (input.cas === 0 ? s.version === 0 || s.deleted : input.cas === s.version);
       const written: RegisterState = { version: s.version + 1, deleted: false, value: input.value };
       if (output === undefined) return applies ? written : s;
+      if (output.op === 'written') return applies ? written : null;
       if (output.op !== 'put') return null;
       if (output.ok) return applies && output.version === s.version + 1 ? written : null;
       return !applies && (output.current === undefined || output.current === s.version) ? s : null;
@@ -58,6 +74,7 @@ export function stepRegister(s: RegisterState, input: KvOpInput, output: KvOpOut
     }
     case 'get': {
       if (output === undefined) return s;
+      if (output.op === 'value') return output.value === (s.version !== 0 && !s.deleted ? s.value : null) ? s : null;
       if (output.op !== 'get' || output.version !== s.version || output.deleted !== s.deleted) return null;
       // A missing or deleted key has no value to give: a read that reports one anyway is wrong.
       const visible = s.version !== 0 && !s.deleted;
@@ -74,7 +91,7 @@ export function hasNoEffect(op: Op): boolean {
 export function describeOp(op: Op): string {
   const input =
     op.input.op === 'put'
-      ? `put ${op.input.value}${op.input.cas === undefined ? '' : ` cas=${op.input.cas}`}`
+      ? `put ${op.input.value}${op.input.cas === undefined ? '' : ` cas=${op.input.cas}`}${op.input.from === undefined ? '' : ` if ${op.input.from}`}`
       : op.input.op;
   const output = op.output === undefined ? 'unknown (timed out)' : describeOutput(op.output);
   const end = op.return === null ? '∞' : String(op.return);
@@ -83,6 +100,10 @@ export function describeOp(op: Op): string {
 
 function describeOutput(out: KvOpOutput): string {
   switch (out.op) {
+    case 'written':
+      return 'ok';
+    case 'value':
+      return out.value ?? 'not found';
     case 'put':
       return out.ok ? `ok v${out.version}` : `cas mismatch${out.current === undefined ? '' : ` (current v${out.current})`}`;
     case 'delete':

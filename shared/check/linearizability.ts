@@ -1,7 +1,7 @@
 // Linearizability of a KV history. P-compositionality: a history is linearizable iff each key's
 // sub-history is, so every key is searched on its own (much smaller searches). The search has a
 // budget of explored states: past it the verdict is 'undetermined', never a guess either way.
-import { describeOp, EMPTY_REGISTER, type Op, type RegisterState } from './kv-model.ts';
+import { describeOp, EMPTY_REGISTER, type KvOpInput, type KvOpOutput, type Op, type RegisterState } from './kv-model.ts';
 import { shrinkHistory } from './shrink.ts';
 import { DEFAULT_MAX_STATES, isLinearizable } from './wgl.ts';
 
@@ -120,7 +120,12 @@ function validateOp(op: Op): void {
   if ((op.return === null) !== (op.output === undefined)) {
     throw new HistoryError(`op ${op.id}: an op has an output exactly when it returned (timed-out ops have neither)`);
   }
-  if (op.output !== undefined && op.output.op !== op.input.op) throw new HistoryError(`op ${op.id}: a ${op.input.op} cannot answer like a ${op.output.op}`);
+  if (op.output !== undefined && answersAs(op.output.op) !== op.input.op) throw new HistoryError(`op ${op.id}: a ${op.input.op} cannot answer like a ${op.output.op}`);
+}
+
+/** The input an output answers: lin-kv's `written` answers a put, its `value` a get. */
+function answersAs(output: KvOpOutput['op']): KvOpInput['op'] {
+  return output === 'written' ? 'put' : output === 'value' ? 'get' : output;
 }
 
 function explain(key: string, ops: readonly Op[], initial: RegisterState, summary: string | undefined): string {

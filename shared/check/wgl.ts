@@ -208,7 +208,7 @@ export function isLinearizable(ops: readonly Op[], initial: RegisterState, optio
       }
       // A plain open put always adds a version: past the lowest one still needed it is a dead end
       // (checked here, before stepRegister, because many open puts can be waiting at once).
-      const tooLate = entry.requiredVersion < 0 && entry.input.op === 'put' && entry.input.cas === undefined && state.version - base >= lowestNeeded;
+      const tooLate = entry.requiredVersion < 0 && entry.input.op === 'put' && entry.input.cas === undefined && entry.input.from === undefined && state.version - base >= lowestNeeded;
       let next = tooLate ? null : stepRegister(state, entry.input, entry.op.output);
       if (next !== null && entry.match === null) {
         // An open op that changes nothing here is as good as one that never happened (it may
@@ -422,6 +422,9 @@ function requiredVersionOf(op: Op): number | null {
       return out.ok ? out.version - 1 : (out.current ?? null);
     case 'delete':
       return out.version ?? null;
+    case 'written':
+    case 'value':
+      return null; // lin-kv answers name no version
   }
 }
 
@@ -461,7 +464,9 @@ function pinnedOpenPuts(ops: readonly Op[], initial: RegisterState): Map<Op, num
  */
 function placeholderFor(ops: readonly Op[]): { observed: ReadonlySet<string>; value: string } {
   const observed = new Set<string>();
-  for (const op of ops) if (op.output?.op === 'get' && op.output.value !== null) observed.add(op.output.value);
+  for (const op of ops) if ((op.output?.op === 'get' || op.output?.op === 'value') && op.output.value !== null) observed.add(op.output.value);
+  // A lin-kv cas compares values: the value it expects is observed by it.
+  for (const op of ops) if (op.input.op === 'put' && op.input.from !== undefined) observed.add(op.input.from);
   let value = '\u0000unobserved';
   while (observed.has(value)) value += '\u0000';
   return { observed, value };

@@ -11,6 +11,10 @@ export interface ClientOpBase {
   readonly cas: number | null;
   readonly consistency: Consistency | null;
   readonly node: string | null;
+  /** A lin-kv operation (a foreign cluster's): answers without versions. */
+  readonly linKv?: true;
+  /** lin-kv's cas: the value it expects. */
+  readonly from?: string | null;
 }
 
 export interface ClientOpHost {
@@ -24,7 +28,8 @@ export interface ClientOpHost {
  */
 export function describeClientOp(base: ClientOpBase): string {
   if (base.op === 'delete') return `delete ${base.key}`;
-  if (base.op === 'get') return `get ${base.key} (${base.consistency ?? 'linearizable'}${base.node ? ` at ${base.node}` : ''})`;
+  if (base.op === 'get') return `get ${base.key} (${base.linKv ? 'lin-kv read' : (base.consistency ?? 'linearizable')}${base.node ? ` at ${base.node}` : ''})`;
+  if (base.linKv && base.op === 'cas') return `cas ${base.key} if it holds the value expected`;
   return `${base.op} ${base.key}${base.cas !== null ? ` if version ${base.cas}` : ''}`;
 }
 
@@ -36,12 +41,13 @@ export function describeReadAnswer(value: string | null, version: unknown): stri
 /** Emits the client-call now; what it returns records the end, however the operation ends. */
 export function recordClientOp(host: ClientOpHost, client: string, opId: number, base: ClientOpBase, shown: string) {
   const start = host.now();
-  host.emit({ type: 'client-call', opId, client, op: base.op, key: base.key, value: base.value, cas: base.cas, start });
-  const end = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>): void => {
+  const linKv = base.linKv ? { linKv: true as const, from: base.from ?? null } : {};
+  host.emit({ type: 'client-call', opId, client, op: base.op, key: base.key, value: base.value, cas: base.cas, ...linKv, start });
+  const end = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>, refused?: true): void => {
     const version = typeof result?.['version'] === 'number' ? result['version'] : null;
     const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
     const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
-    host.emit({ type: 'client-op', opId, client, ...base, value, version, node, outcome, detail, start, end: host.now() });
+    host.emit({ type: 'client-op', opId, client, ...base, value, version, node, outcome, detail, start, end: host.now(), ...(refused ? { refused } : {}) });
   };
   return {
     /** The operation answered: records it, and returns the answer without its `detail` line. */
@@ -50,9 +56,10 @@ export function recordClientOp(host: ClientOpHost, client: string, opId: number,
       end('ok', String(detail), rest);
       return rest;
     },
-    /** It failed with a CommandError (anything else is a bug, and is not history). */
-    failed(error: unknown): void {
-      if (error instanceof CommandError) end(error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed', `${shown}: ${error.message}`);
+    /** It failed with a CommandError (anything else is a bug, and is not history). `refused`: a
+     *  lin-kv cas refused for the value it found, which says something about the state. */
+    failed(error: unknown, refused?: true): void {
+      if (error instanceof CommandError) end(error.code === 'timeout' && base.op !== 'get' ? 'unknown' : 'failed', `${shown}: ${error.message}`, undefined, refused);
     },
   };
 }

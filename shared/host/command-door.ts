@@ -83,6 +83,9 @@ export function lateBusAndGateway(bus: () => CommandBus, gateway: () => Gateway)
       get casByValue() {
         return gateway().casByValue ?? false;
       },
+      get casByValue() {
+        return gateway().casByValue ?? false;
+      },
     },
   };
 }

@@ -12,7 +12,9 @@ type MessageCommand = Extract<Command, { type: 'inspect-message' | 'drop-message
 
 /** A client gateway: the lab's answers later (a promise), the simulator's at once. */
 export interface CommandGateway<R> {
-  write(request: { op: 'put' | 'cas' | 'delete'; key: string; value?: string; cas?: number; node?: string }): R;
+  write(request: { op: 'put' | 'cas' | 'delete'; key: string; value?: string; cas?: number; from?: string; node?: string }): R;
+  /** A store whose cas compares values (`from`: a foreign cluster's lin-kv), not versions. */
+  readonly casByValue?: boolean;
   read(key: string, consistency: Consistency, node?: string): R;
 }
 
@@ -20,8 +22,11 @@ export interface CommandGateway<R> {
 export function runClientCommand<R>(command: ClientCommand, gateway: CommandGateway<R>, known: (node: string) => string): R {
   const node = command.node ? { node: known(command.node) } : {};
   switch (command.type) {
-    case 'put':
-      return gateway.write({ op: command.cas === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...(command.cas !== undefined ? { cas: command.cas } : {}), ...node });
+    case 'put': {
+      if (command.from !== undefined && !gateway.casByValue) throw new CommandError('bad-request', 'cas by value ("from") is for clusters of foreign lin-kv nodes; this store\'s cas takes a version ("cas": N)');
+      const cas = command.cas !== undefined ? { cas: command.cas } : command.from !== undefined ? { from: command.from } : {};
+      return gateway.write({ op: command.cas === undefined && command.from === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...cas, ...node });
+    }
     case 'delete':
       return gateway.write({ op: 'delete', key: command.key, ...node });
     case 'get':

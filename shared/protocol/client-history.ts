@@ -14,6 +14,7 @@ export function toOp(event: ClientOpEvent): Op {
   const base = { id: event.opId, client: event.client, key: event.key, call: event.start };
   const unknown = event.outcome === 'unknown';
   const ret = unknown ? null : Math.max(event.start, event.end);
+  if (event.linKv) return linKvOp(event, base, ret);
   switch (event.op) {
     case 'put':
     case 'cas': {
@@ -38,6 +39,21 @@ export function toOp(event: ClientOpEvent): Op {
   }
 }
 
+/** A lin-kv operation: a write, a cas by value, a read; answers name no version. */
+function linKvOp(event: ClientOpEvent, base: Pick<Op, 'id' | 'client' | 'key' | 'call'>, ret: number | null): Op {
+  if (event.op === 'get') {
+    return ret === null ? { ...base, return: null, input: { op: 'get' } } : { ...base, return: ret, input: { op: 'get' }, output: { op: 'value', value: event.value } };
+  }
+  const input = linKvInput(event);
+  if (ret === null) return { ...base, return: null, input };
+  // A definite refusal (lin-kv's 20 or 22) is an answer about the state: the cas did not apply.
+  return { ...base, return: ret, input, output: event.outcome === 'ok' ? { op: 'written' } : { op: 'put', ok: false } };
+}
+
+function linKvInput(event: { readonly value: string | null; readonly from?: string | null | undefined }): Extract<Op['input'], { op: 'put' }> {
+  return event.from !== null && event.from !== undefined ? { op: 'put', value: event.value ?? '', from: event.from } : { op: 'put', value: event.value ?? '' };
+}
+
 /**
  * The history to check. Failed operations definitely did not happen, except a cas refused for its
  * version (a real answer about the state); other failures are left out. A write that was invoked
@@ -54,6 +70,11 @@ export function historyOf(events: readonly ClusterEvent[]): Op[] {
     }
     if (!isClientOp(event)) continue;
     pending.delete(`${event.client}#${event.opId}`);
+    // lin-kv: a failed cas refused by value stays (an answer about the state); other failures go.
+    if (event.linKv) {
+      if (event.outcome !== 'failed' || event.refused) ops.push(toOp(event));
+      continue;
+    }
     if (event.outcome === 'failed' && !(event.op === 'cas' || (event.op === 'put' && event.cas !== null))) continue;
     if (event.outcome === 'failed' && event.version === null) continue;
     ops.push(toOp(event));
@@ -61,6 +82,10 @@ export function historyOf(events: readonly ClusterEvent[]): Op[] {
   for (const call of pending.values()) {
     if (call.op === 'get') continue; // a read in flight changes nothing
     const base = { id: call.opId, client: call.client, key: call.key, call: call.start, return: null };
+    if (call.linKv) {
+      ops.push({ ...base, input: linKvInput(call) });
+      continue;
+    }
     const input =
       call.op === 'delete'
         ? { op: 'delete' as const }

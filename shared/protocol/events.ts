@@ -20,6 +20,15 @@ export const clientOpKindSchema = z.enum(['put', 'cas', 'delete', 'get']);
 export const consistencySchema = z.enum(['stale', 'lease', 'linearizable']);
 export type Consistency = z.infer<typeof consistencySchema>;
 
+/** A foreign cluster's operations are Maelstrom's lin-kv (server/foreign/lin-kv-client.ts): no
+ *  versions in its answers, and a cas compares values (`from`). Absent for our own clusters. */
+const linKvFields = {
+  linKv: z.literal(true).optional(),
+  from: z.string().nullable().optional(),
+  /** client-op: a cas refused for the value it found (lin-kv's 20 or 22), an answer about the state. */
+  refused: z.literal(true).optional(),
+};
+
 export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('node-status'), node: nodeIdSchema, status: nodeStatusSchema }),
   /** A node joined the cluster's roster (at creation or by add-node). */
@@ -102,6 +111,7 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     key: z.string(),
     value: z.string().nullable(),
     cas: z.number().int().nonnegative().nullable(),
+    ...linKvFields,
     start: z.number(),
   }),
   /** A client operation finished: the history the linearizability checker reads. */
@@ -118,6 +128,7 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     version: z.number().int().nonnegative().nullable(),
     cas: z.number().int().nonnegative().nullable(),
     consistency: consistencySchema.nullable(),
+    ...linKvFields,
     node: nodeIdSchema.nullable(),
     /** ok: happened; failed: definitely did not happen; unknown: may or may not have happened. */
     outcome: z.enum(['ok', 'failed', 'unknown']),

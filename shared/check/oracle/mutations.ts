@@ -91,5 +91,8 @@ function otherVersion(output: KvOpOutput, delta: number): KvOpOutput {
       // From "missing", a version needs a state: say it is deleted (value null stays well formed).
       return output.version === 0 ? { op: 'get', version, deleted: true, value: null } : { ...output, version };
     }
+    case 'written':
+    case 'value':
+      return output; // lin-kv answers carry no version to change
   }
 }
