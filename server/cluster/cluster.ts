@@ -88,10 +88,6 @@ export class Cluster {
   readonly clientHistory: ClientHistoryLog;
   /** A foreign cluster's client: lin-kv to its nodes (null for ours, whose client is `client`). */
   readonly linKv: LinKvClient | null;
-  /** The client history and its linearizability verdict, for GET …/history (every cluster). */
-  readonly clientHistory: ClientHistoryLog;
-  /** A foreign cluster's client: lin-kv to its nodes (null for ours, whose client is `client`). */
-  readonly linKv: LinKvClient | null;
   private readonly liveness: LivenessRow;
   private readonly scheduler: Scheduler;
   /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
@@ -133,7 +129,6 @@ export class Cluster {
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     this.events = new EventLog(view, () => this.clock.now());
     this.clientHistory = new ClientHistoryLog(this.events);
-    this.clientHistory = new ClientHistoryLog(this.events);
     this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
@@ -172,7 +167,6 @@ export class Cluster {
       },
       `lab-${randomBytes(4).toString('hex')}`,
     );
-    this.linKv = this.implementation ? linKvClientOf(this, (node) => this.hosts.get(node)) : null;
     this.linKv = this.implementation ? linKvClientOf(this, (node) => this.hosts.get(node)) : null;
     const chaosRandom = createPrng(randomBytes(4).readUInt32LE(0));
     this.chaos = new ChaosAutopilot({

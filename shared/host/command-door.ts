@@ -83,9 +83,6 @@ export function lateBusAndGateway(bus: () => CommandBus, gateway: () => Gateway)
       get casByValue() {
         return gateway().casByValue ?? false;
       },
-      get casByValue() {
-        return gateway().casByValue ?? false;
-      },
     },
   };
 }
