@@ -1,4 +1,4 @@
-// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--record FILE] [--list-bugs]
+// npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--disk-faults] [--record FILE] [--list-bugs]
 // npm run sim -- --scenario ID [--seed S] [--latency MS] [--jitter MS] | --list-scenarios  (scenario-cli.ts)
 // Runs seeds S..S+N-1, prints each failing seed with its replay command, and ends with ONE JSON
 // line (with the first failure's seed and property, and how often each kind of fault fired).
@@ -6,7 +6,8 @@
 // with --bug (or --stale-reads), 1 unless a safety checker caught it (a liveness timeout is no
 // catch: it does not say which rule was broken). `--record FILE` writes the first failing seed (or
 // the first seed, if none failed) as a recording the page opens (Recordings → Import), its fault
-// schedule first shrunk to the fewest faults that still break the same property.
+// schedule first shrunk to the fewest faults that still break the same property. `--disk-faults`
+// draws disk faults too (slow, failing: EIO, full: ENOSPC), counted in `exercised`.
 import { ALL_BUGS, type BugName } from '../raft/index.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import { runSimulation, type SimFailure, type SimResult } from './simulator.ts';
@@ -28,13 +29,14 @@ interface CliArgs {
   mix: BugName[] | null;
   faults: boolean;
   staleReads: boolean;
+  diskFaults: boolean;
   listBugs: boolean;
   stopOnFailure: boolean;
   record: string | null;
 }
 
 function parse(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], mix: null, faults: true, staleReads: false, listBugs: false, stopOnFailure: false, record: null };
+  const args: CliArgs = { seeds: 1, seed: DEFAULT_OPTIONS.seed, nodes: DEFAULT_OPTIONS.nodes, ticks: DEFAULT_OPTIONS.ticks, bugs: [], mix: null, faults: true, staleReads: false, diskFaults: false, listBugs: false, stopOnFailure: false, record: null };
   let seedsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -83,6 +85,9 @@ function parse(argv: readonly string[]): CliArgs {
       case '--stale-reads':
         args.staleReads = true;
         break;
+      case '--disk-faults':
+        args.diskFaults = true;
+        break;
       case '--stop':
         args.stopOnFailure = true;
         break;
@@ -102,7 +107,7 @@ function parse(argv: readonly string[]): CliArgs {
 
 function fail(message: string): never {
   console.error(`sim: ${message}`);
-  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--stop] [--record FILE] | --list-bugs');
+  console.error('usage: npm run sim -- --seeds N [--seed S] [--nodes K] [--ticks T] [--bug NAME]... [--mix NAME|standard]... [--no-faults] [--stale-reads] [--disk-faults] [--stop] [--record FILE] | --list-bugs');
   process.exit(2);
 }
 
@@ -130,9 +135,9 @@ let ran = 0;
 const byInvariant: Record<string, number> = {};
 // What the fault schedule and the load really did, summed over the seeds: a run where a fault
 // never fired proves nothing about it.
-const exercised = { elections: 0, crashes: 0, restarts: 0, partitions: 0, linkCuts: 0, snapshotsInstalled: 0, compactions: 0, membershipChanges: 0, operations: 0, completedOperations: 0, leaderTruncations: 0, jointConfigs: 0, leaseReads: 0 };
+const exercised = { elections: 0, crashes: 0, restarts: 0, partitions: 0, linkCuts: 0, snapshotsInstalled: 0, compactions: 0, membershipChanges: 0, operations: 0, completedOperations: 0, leaderTruncations: 0, jointConfigs: 0, leaseReads: 0, diskSlow: 0, diskFailing: 0, diskFull: 0, diskFailStops: 0, diskFullRefusals: 0 };
 for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
-  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) });
+  const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}), ...(args.diskFaults ? { diskFaults: true } : {}) });
   ran++;
   for (const key of Object.keys(exercised) as Array<keyof typeof exercised>) exercised[key] += result.stats[key];
   if (!result.ok) {
@@ -165,13 +170,14 @@ console.log(
     bugs: args.bugs,
     mix: args.mix ?? args.bugs,
     faults: args.faults,
+    diskFaults: args.diskFaults,
     failuresByInvariant: byInvariant,
     exercised,
   }),
 );
 if (args.record !== null) {
   const seed = firstFailingSeed ?? args.seed;
-  const { result, recording, shrunk } = recordSeed({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}) }, { shrink: true });
+  const { result, recording, shrunk } = recordSeed({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}), ...(args.diskFaults ? { diskFaults: true } : {}) }, { shrink: true });
   writeFileSync(args.record, JSON.stringify(recording));
   if (shrunk) console.error(`sim: shrunk seed ${seed}'s schedule from ${shrunk.faultsBefore} faults to ${shrunk.faultsAfter} that still break ${shrunk.property} (${shrunk.trials} trials)`);
   console.error(`sim: recorded seed ${seed} (${result.ok ? 'no failure' : result.failures.map((f) => f.invariant).join(', ')}; ${recording.events.length} events) to ${args.record}: open it on the page with Recordings → Import`);

@@ -4,6 +4,7 @@
 import type { NetworkModel } from '../net/index.ts';
 import type { ConfChangeSingle } from '../raft/index.ts';
 import type { CrashPoint, SeedCluster } from './seed-cluster.ts';
+import { describeDiskFault, type DiskFault } from '../node/disk-fault.ts';
 
 export type FaultAction =
   | { readonly type: 'crash'; readonly node: string }
@@ -18,7 +19,9 @@ export type FaultAction =
   | { readonly type: 'uncut'; readonly from: string; readonly to: string; readonly direction: 'one-way' | 'both' }
   | { readonly type: 'network'; readonly loss: number; readonly duplicate: number; readonly reorder: number }
   | { readonly type: 'transfer'; readonly from: string; readonly to: string }
-  | { readonly type: 'membership'; readonly leader: string; readonly changes: readonly ConfChangeSingle[] };
+  | { readonly type: 'membership'; readonly leader: string; readonly changes: readonly ConfChangeSingle[] }
+  /** The node's disk fault (shared/node/disk-fault.ts); `none` heals it (frees space, a fast disk). */
+  | { readonly type: 'disk-fault'; readonly node: string; readonly fault: Exclude<DiskFault, { kind: 'corrupt' }> };
 
 /** One fired action: when, in which phase of the tick, and which fault it belongs to (a fault and its heal share one). */
 export interface FaultStep {
@@ -30,7 +33,7 @@ export interface FaultStep {
 }
 
 /** Carries an action out; false when it could not happen now (nothing was done). */
-export function perform(action: FaultAction, cluster: SeedCluster, net: NetworkModel, counts: { partitions: number; linkCuts: number }): boolean {
+export function perform(action: FaultAction, cluster: SeedCluster, net: NetworkModel, counts: FaultCounts): boolean {
   switch (action.type) {
     case 'crash':
       if (!cluster.isUp(action.node)) return false;
@@ -74,7 +77,25 @@ export function perform(action: FaultAction, cluster: SeedCluster, net: NetworkM
       return cluster.send(action.from, { kind: 'transfer', to: action.to });
     case 'membership':
       return cluster.send(action.leader, { kind: 'conf-change', change: { changes: [...action.changes] } });
+    case 'disk-fault':
+      if (action.fault.kind !== 'none' && !cluster.isUp(action.node)) return false;
+      if (action.fault.kind === 'none' && cluster.diskFault(action.node).kind === 'none') return false;
+      cluster.setDiskFault(action.node, action.fault);
+      if (action.fault.kind === 'slow') counts.diskSlow++;
+      if (action.fault.kind === 'failing') counts.diskFailing++;
+      if (action.fault.kind === 'full') counts.diskFull++;
+      return true;
   }
+}
+
+/** What the schedule fired, by kind (node faults are counted by the nodes themselves). */
+export interface FaultCounts {
+  partitions: number;
+  linkCuts: number;
+  /** Disk faults set: slow, failing (armed: the node stops at its next sync), full. */
+  diskSlow: number;
+  diskFailing: number;
+  diskFull: number;
 }
 
 /** The fault log's line for an action. */
@@ -104,5 +125,7 @@ export function describeAction(action: FaultAction): string {
       return `transfer leadership ${action.from}→${action.to}`;
     case 'membership':
       return `${action.leader} proposes ${action.changes.map((c) => `${c.op} ${c.node}`).join(' + ')}`;
+    case 'disk-fault':
+      return `${action.node}'s disk: ${describeDiskFault(action.fault)}`;
   }
 }

@@ -7,7 +7,7 @@ import { randomInt, type NetworkModel, type Prng } from '../net/index.ts';
 import type { ConfChangeSingle } from '../raft/index.ts';
 import type { SeedCluster } from './seed-cluster.ts';
 import type { FaultProfile } from './options.ts';
-import { describeAction, perform, type FaultAction, type FaultStep } from './fault-actions.ts';
+import { describeAction, perform, type FaultAction, type FaultCounts, type FaultStep } from './fault-actions.ts';
 
 interface Scheduled {
   readonly at: number;
@@ -23,7 +23,7 @@ export interface Faults {
   /** Liveness phase: every fault ends now and the network is calm. */
   healAll(tick: number): void;
   readonly log: readonly string[];
-  readonly counts: { readonly partitions: number; readonly linkCuts: number };
+  readonly counts: Readonly<FaultCounts>;
   /** Every action that took effect, in order. */
   readonly script: readonly FaultStep[];
 }
@@ -32,7 +32,7 @@ export interface Faults {
 abstract class FiringSchedule implements Faults {
   readonly log: string[] = [];
   /** Network faults that fired (node faults are counted by the nodes themselves). */
-  readonly counts = { partitions: 0, linkCuts: 0 };
+  readonly counts: FaultCounts = { partitions: 0, linkCuts: 0, diskSlow: 0, diskFailing: 0, diskFull: 0 };
   readonly script: FaultStep[] = [];
   protected active = true;
 
@@ -50,6 +50,7 @@ abstract class FiringSchedule implements Faults {
     this.net.setDefaults(CALM_LINK);
     for (const node of this.cluster.ids) {
       this.cluster.planCrash(node, null);
+      this.cluster.setDiskFault(node, { kind: 'none' });
       this.cluster.start(node);
     }
     this.log.push(`${tick}: heal everything, restart every node`);
@@ -98,6 +99,28 @@ export class FaultSchedule extends FiringSchedule {
       const leader = this.cluster.leader();
       if (leader !== null) this.crashOne(tick, leader);
     }
+    // Drawn only when the run draws disk faults, so every other run's stream is what it was.
+    if (p.diskSlow + p.diskFailing + p.diskFull > 0) {
+      if (rng() < p.diskSlow) this.diskFault(tick, { kind: 'slow', p50Ms: randomInt(rng, 5, 40), p99Ms: randomInt(rng, 50, 400) });
+      if (rng() < p.diskFailing) this.diskFault(tick, { kind: 'failing', on: rng() < 0.8 ? 'sync' : 'write' });
+      if (rng() < p.diskFull) this.diskFault(tick, { kind: 'full' });
+    }
+  }
+
+  /**
+   * One running node's disk turns bad, and is made good again later: a slow or full disk after a
+   * while (free space: the node resumes without a restart); a failing disk stops its node at its
+   * next sync, and the node is restarted later from what it had synced.
+   */
+  private diskFault(tick: number, fault: Extract<FaultAction, { type: 'disk-fault' }>['fault']): void {
+    const cluster = this.cluster;
+    const healthy = cluster.ids.filter((id) => cluster.isUp(id) && !cluster.crashPlanned(id) && cluster.diskFault(id).kind === 'none');
+    if (healthy.length === 0) return;
+    const node = healthy[randomInt(this.rng, 0, healthy.length - 1)]!;
+    const id = this.nextFault++;
+    if (!this.fire(tick, 'tick', id, { type: 'disk-fault', node, fault })) return;
+    const [min, max] = fault.kind === 'failing' ? this.profile.restartAfter : this.profile.diskFaultFor;
+    this.at(tick + randomInt(this.rng, min, max), id, () => [{ type: 'disk-fault', node, fault: { kind: 'none' } }, { type: 'restart', node }]);
   }
 
   afterApply(node: string, entryTerm: number, tick: number): void {

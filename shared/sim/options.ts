@@ -18,6 +18,9 @@ export interface SimOptions {
   /** The fault mixes to lean toward (see faultProfile); default: those of the bugs switched on.
    *  Given on its own, it runs the correct core under exactly the faults that catch a bug. */
   readonly mix?: readonly BugName[];
+  /** Draw disk faults too (shared/node/disk-fault.ts: slow, failing, full). Off by default, so a
+   *  seed's schedule, and the coverage floors and bug catches measured on it, stay what they were. */
+  readonly diskFaults?: boolean;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = { seed: 1, nodes: 5, ticks: 600, bugs: [], faults: true };
@@ -51,6 +54,13 @@ export interface FaultProfile {
   readonly maxReorder: number;
   /** Per-tick chance that an idle client starts an operation. */
   readonly clientRate: number;
+  /** Per-tick chances of a disk fault on one node (0 unless the run draws disk faults): syncs
+   *  slowed, the next sync failing with EIO (the node stops), the disk full (ENOSPC) for a while. */
+  readonly diskSlow: number;
+  readonly diskFailing: number;
+  readonly diskFull: number;
+  /** How long a slow or full disk stays so, in ticks. */
+  readonly diskFaultFor: readonly [number, number];
   /** Core protections; a bug that they would mask turns them off (correct either way). */
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
@@ -73,9 +83,16 @@ const STANDARD: FaultProfile = {
   maxDuplicate: 0.15,
   maxReorder: 0.3,
   clientRate: 0.1,
+  diskSlow: 0,
+  diskFailing: 0,
+  diskFull: 0,
+  diskFaultFor: [20, 150],
   preVote: true,
   checkQuorum: true,
 };
+
+/** The disk faults a --disk-faults run draws, on top of the standard mix. */
+const DISK_FAULTS = { diskSlow: 0.003, diskFailing: 0.004, diskFull: 0.004 } as const;
 
 const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, membership: 0, crashAfterOldTermCommit: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
 
@@ -91,7 +108,7 @@ export function mixOf(options: SimOptions): readonly BugName[] {
  */
 export function faultProfile(options: SimOptions): FaultProfile {
   if (!options.faults) return CALM;
-  let profile = STANDARD;
+  let profile = options.diskFaults ? { ...STANDARD, ...DISK_FAULTS } : STANDARD;
   for (const bug of mixOf(options)) {
     switch (bug) {
       case 'ackBeforePersist':

@@ -12,9 +12,10 @@ import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 import type { UnstampedEvent } from '../protocol/events.ts';
 import { emptyClusterView } from '../protocol/reduce-view.ts';
 import { networkView } from '../host/network-commands.ts';
-import { Bus } from '../host/bus.ts';
+import { SimBus } from './cluster/sim-bus.ts';
 import { EventLog } from '../host/event-log.ts';
 import { SimNode } from './sim-node.ts';
+import type { DiskFault } from '../node/disk-fault.ts';
 
 export type CrashPoint = 'before-persist' | 'after-persist';
 
@@ -30,6 +31,10 @@ export interface NodeCounts {
   leaderTruncations: number;
   /** a joint configuration (C_old,new) in force on a leader; */
   jointConfigs: number;
+  /** a node that stopped because its disk returned EIO (fail-stop, restarted from what it synced); */
+  diskFailStops: number;
+  /** a write refused by a leader whose disk was full (ENOSPC). */
+  diskFullRefusals: number;
 }
 
 export interface SeedClusterHooks {
@@ -42,11 +47,11 @@ export interface SeedClusterHooks {
 }
 
 export class SeedCluster {
-  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0, leaderTruncations: 0, jointConfigs: 0 };
+  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0, leaderTruncations: 0, jointConfigs: 0, diskFailStops: 0, diskFullRefusals: 0 };
   /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
   readonly configChanges = new Set<string>();
   private readonly nodes: Map<string, SimNode>;
-  private readonly bus: Bus<Message>;
+  private readonly bus: SimBus;
   /** The lab's events for this run, when it is recorded. */
   readonly events: EventLog | null;
   private readonly sinks: ReportSinks;
@@ -75,7 +80,7 @@ export class SeedCluster {
   ) {
     this.events = record ? new EventLog(emptyClusterView(record.name, 'production', record.tickMs), nowMs, Infinity) : null;
     const emit = this.events ? (event: UnstampedEvent) => void this.events!.emit(event) : () => {};
-    this.bus = new Bus<Message>(
+    this.bus = new SimBus(
       {
         now: nowMs,
         deliver: (to, messages) => {
@@ -84,11 +89,11 @@ export class SeedCluster {
           sim.deliver(messages);
           return true;
         },
+        flush: () => {}, // the tick's flush makes one turn of everything delivered
         isPaused: () => false,
         emit,
       },
-      // No flush per batch: the tick's flush makes one turn of everything delivered.
-      (from, to, now) => net.route(from, to, now),
+      net,
     );
     this.sinks = {
       emit,
@@ -107,7 +112,10 @@ export class SeedCluster {
         id,
         new SimNode(id, {
           report: (node, report) => this.take(node, report),
-          stopped: (node, reason) => this.down(node, reason === 'crash-plan' ? 'crashed at a write (the fault schedule)' : 'its disk failed'),
+          stopped: (node, reason) => {
+            if (reason === 'failed') this.counts.diskFailStops += 1;
+            this.down(node, reason === 'crash-plan' ? 'crashed at a write (the fault schedule)' : 'its disk failed');
+          },
           now: nowMs,
         }, true),
       ]),
@@ -157,6 +165,16 @@ export class SeedCluster {
 
   crashPlanned(node: string): boolean {
     return this.node(node).disk.crashPlan !== null;
+  }
+
+  diskFault(node: string): DiskFault {
+    return this.node(node).disk.fault;
+  }
+
+  /** The node's disk turns slow, failing or full, or healthy again (the runtime sees it at its next turn). */
+  setDiskFault(node: string, fault: DiskFault): void {
+    this.node(node).disk.setFault(fault);
+    this.events?.emit({ type: 'node-disk-fault', node, fault });
   }
 
   /** Sends a request to a running node; `answer` hears its outcome (perhaps at once). False if it is down. */
@@ -225,6 +243,7 @@ export class SeedCluster {
   }
 
   private resolve(requestId: number, outcome: ClientOutcome): void {
+    if (!outcome.ok && outcome.code === 'unavailable') this.counts.diskFullRefusals += 1;
     const waiting = this.waiting.get(requestId);
     this.waiting.delete(requestId);
     waiting?.answer(outcome);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ALL_BUGS, type BugName } from '../raft/switches.ts';
 import type { FaultStep } from './fault-actions.ts';
 import type { SimOptions } from './options.ts';
+import { MAX_SLOW_MS } from '../node/disk-fault.ts';
 
 const node = z.string().regex(/^n[1-9]$/);
 const bug = z.enum(ALL_BUGS as [BugName, ...BugName[]]);
@@ -27,6 +28,16 @@ const actionSchema = z.discriminatedUnion('type', [
     leader: node,
     changes: z.array(z.object({ op: z.enum(['add-voter', 'add-learner', 'promote-learner', 'remove-voter']), node })).min(1).max(2),
   }),
+  z.object({
+    type: z.literal('disk-fault'),
+    node,
+    fault: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }),
+      z.object({ kind: z.literal('slow'), p50Ms: z.number().min(0).max(MAX_SLOW_MS), p99Ms: z.number().min(0).max(MAX_SLOW_MS) }),
+      z.object({ kind: z.literal('failing'), on: z.enum(['sync', 'write']) }),
+      z.object({ kind: z.literal('full') }),
+    ]),
+  }),
 ]);
 
 export const faultStepSchema = z.object({
@@ -45,6 +56,7 @@ export const simulationSchema = z.object({
     faults: z.boolean(),
     reads: z.enum(['linearizable', 'local']).optional(),
     mix: z.array(bug).max(ALL_BUGS.length).optional(),
+    diskFaults: z.boolean().optional(),
   }),
   script: z.array(faultStepSchema).max(100_000),
 });

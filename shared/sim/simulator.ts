@@ -47,6 +47,13 @@ export interface SimResult {
     readonly leaderTruncations: number;
     readonly jointConfigs: number;
     readonly leaseReads: number;
+    /** Disk faults (a --disk-faults run): slow, failing and full disks set, and nodes that
+     *  stopped on their disk's EIO. */
+    readonly diskSlow: number;
+    readonly diskFailing: number;
+    readonly diskFull: number;
+    readonly diskFailStops: number;
+    readonly diskFullRefusals: number;
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
@@ -69,9 +76,10 @@ export function replayCommand(options: SimOptions): string {
   const bugs = options.bugs.map((b) => ` --bug ${b}`).join('');
   const faults = options.faults ? '' : ' --no-faults';
   const reads = options.reads === 'local' ? ' --stale-reads' : '';
+  const disk = options.diskFaults ? ' --disk-faults' : '';
   // A mix is only spelled out when it is not the bugs' own.
   const mix = options.mix !== undefined && options.mix.join() !== options.bugs.join() ? (options.mix.length === 0 ? ' --mix standard' : options.mix.map((b) => ` --mix ${b}`).join('')) : '';
-  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${mix}${faults}${reads}`;
+  return `npm run sim -- --seed ${options.seed} --nodes ${options.nodes} --ticks ${options.ticks}${bugs}${mix}${faults}${reads}${disk}`;
 }
 
 /** The cluster name a recording of the run carries: "sim-s17-forgetVoteOnRestart". */
