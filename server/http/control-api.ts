@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CommandError, labCommandSchema, type CommandResult, type LabCommand } from '../../shared/protocol/commands.ts';
 import { consistencySchema } from '../../shared/protocol/events.ts';
+import { diskFaultBody } from '../../shared/protocol/disk-fault-schema.ts';
 import { kvKeySchema, kvValueSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import { runCommand } from '../auth/command-gate.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
@@ -85,6 +86,8 @@ async function route(request: IncomingMessage, target: RequestTarget, parts: rea
   if (rest.length === 3 && rest[0] === 'nodes' && method === 'POST') {
     const node = parse(nodeIdSchema, rest[1], 'node');
     const action = rest[2] ?? '';
+    // {"fault": "slow" | "failing" | "full" | "corrupt" | "none", …params} (disk-fault-schema.ts)
+    if (action === 'disk-fault') return run({ type: 'disk-fault', node, ...parse(diskFaultBody, await readJsonBody(request), 'body') });
     if (!Object.hasOwn(NODE_ACTIONS, action)) return null;
     return run({ type: NODE_ACTIONS[action as keyof typeof NODE_ACTIONS], node });
   }

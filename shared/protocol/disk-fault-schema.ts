@@ -32,6 +32,9 @@ export const diskFaultCommand = z
   .strict();
 export type DiskFaultRequest = z.infer<typeof diskFaultCommand>;
 
+/** POST /api/clusters/{c}/nodes/{n}/disk-fault's body: the command without its type and node. */
+export const diskFaultBody = diskFaultCommand.omit({ type: true, node: true });
+
 /** The fault a command sets; `corrupt` is the host's to place (its `where` comes from the disk). Throws a sentence on bad parameters. */
 export function faultOfCommand(command: DiskFaultRequest): Exclude<DiskFault, { kind: 'corrupt' }> | { kind: 'corrupt' } {
   const extra = (['p50Ms', 'p99Ms', 'on'] as const).filter((key) => command[key] !== undefined);
