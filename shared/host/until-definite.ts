@@ -66,9 +66,13 @@ export function* untilDefinite<R extends { readonly kind: string }>(
     if (outcome.ok) return { ...outcome.value, node: target };
     lastError = outcome.error;
     if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
-    // A node that refused for a reason of its own (a full disk): the write did not happen, and
-    // asking the same leader again before a person frees space would only say so again.
-    if (outcome.code === 'unavailable') throw new CommandError('unavailable', outcome.error);
+    // A node that refused for a reason of its own (a full disk): this attempt did not happen, and
+    // asking the same leader again before a person frees space would only say so again. An earlier
+    // attempt that went unanswered still may have: then the answer stays "unknown" (below).
+    if (outcome.code === 'unavailable') {
+      if (!uncertain) throw new CommandError('unavailable', outcome.error);
+      break;
+    }
     if (outcome.code === 'not-leader') {
       if (!route.redirect) throw new CommandError('not-leader', `${outcome.error}${outcome.leader ? `; the leader is ${outcome.leader}` : ''}`);
       // A node that knows no leader cannot forward; only a load-balanced request looks elsewhere.
