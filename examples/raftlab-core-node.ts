@@ -11,18 +11,40 @@ import { NodeRuntime } from '../shared/node/node-runtime.ts';
 import type { ClientOutcome, NodeReport, NodeRequest } from '../shared/node/protocol.ts';
 import { WalDisk, timeSlicedEncoder } from '../server/cluster/storage/wal-disk.ts';
 import { encodeCommand } from '../shared/kv/commands.ts';
-import { noBugs, type Message } from '../shared/raft/index.ts';
+import { noBugs, type BugName, type Message, type Switches } from '../shared/raft/index.ts';
 
 /** Production timing: a tick every 10 ms, elections after 150–300 ms, heartbeats every 50 ms.
  *  Its timers run in real time whatever the lab's clock: on a teaching cluster (messages slowed
  *  to ~250 ms) give `--tick-ms 100`, so an election timeout outlasts a round trip. */
-const TICK_MS = tickMsFrom(process.argv.slice(2));
+const { TICK_MS, BUGS } = flags(process.argv.slice(2));
+
+/** The command line's flags, or a one-line complaint on stderr and exit 2. */
+function flags(args: readonly string[]): { TICK_MS: number; BUGS: Switches['bugs'] } {
+  try {
+    return { TICK_MS: tickMsFrom(args), BUGS: bugsFrom(args) };
+  } catch (error) {
+    console.error(`raftlab-core-node: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+}
 const ELECTION_TICKS = 15;
 const HEARTBEAT_TICKS = 5;
 /** How often a cas whose version moved under it is tried again before it gives up (definitely). */
 const CAS_ATTEMPTS = 5;
 /** A request relayed this often is answered "unavailable" rather than passed on (stale leader hints). */
 const MAX_RELAYS = 3;
+
+/** `--bug NAME` (repeatable): one of our core's bug switches, on (examples/wrong-raft uses one). */
+function bugsFrom(args: readonly string[]): Switches['bugs'] {
+  const bugs = noBugs();
+  args.forEach((arg, at) => {
+    if (arg !== '--bug') return;
+    const name = args[at + 1] ?? '';
+    if (!Object.hasOwn(bugs, name)) throw new Error(`--bug takes one of ${Object.keys(bugs).join(', ')}, got ${name}`);
+    bugs[name as BugName] = true;
+  });
+  return bugs;
+}
 
 function tickMsFrom(args: readonly string[]): number {
   const at = args.indexOf('--tick-ms');
@@ -134,7 +156,7 @@ function init(message: Envelope): void {
       // Every node starts with the same configuration, so each writes the same first entry.
       initialConfig: { voters, learners: [], votersOutgoing: [] },
       seed: process.pid,
-      switches: { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() },
+      switches: { preVote: true, checkQuorum: true, forwardProposals: false, bugs: BUGS },
       snapshotThreshold: 10_000,
       snapshotTrailing: 5_000,
     },

@@ -127,6 +127,7 @@ export class Cluster {
       this.switches = { ...DEFAULT_SWITCHES, ...pickDefined(options.switches.preVote, options.switches.checkQuorum), bugs };
     }
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
+    if (options.implementation) view.implementation = options.implementation.name;
     this.events = new EventLog(view, () => this.clock.now());
     this.clientHistory = new ClientHistoryLog(this.events);
     this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });

@@ -197,6 +197,8 @@ export type TourView = z.infer<typeof tourViewSchema>;
 
 export const clusterViewSchema = z.object({
   name: z.string(),
+  /** A registered foreign implementation the nodes run (absent: our own core). */
+  implementation: z.string().max(32).optional(),
   profile: z.enum(['teaching', 'production']),
   /** Virtual ms per Raft tick (election timers are counted in ticks). */
   tickMs: z.number().positive(),
