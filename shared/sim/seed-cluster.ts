@@ -187,9 +187,16 @@ export class SeedCluster {
     return true;
   }
 
-  /** A running node that believes it leads (the first in roster order). */
+  /** A running node that believes it leads, of the highest term. */
   leader(): string | null {
-    return this.ids.find((id) => this.node(id).node?.raftStatus().role === 'leader') ?? null;
+    // The highest term's: a removed node may still believe it leads an older term (with pre-vote
+    // and check-quorum off nobody tells it), and what it is sent never commits.
+    let best: { id: string; term: number } | null = null;
+    for (const id of this.ids) {
+      const status = this.node(id).node?.raftStatus();
+      if (status?.role === 'leader' && (best === null || status.term > best.term)) best = { id, term: status.term };
+    }
+    return best?.id ?? null;
   }
 
   leaderConfig(): MembershipConfig | null {

@@ -225,7 +225,10 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
 function allConverged(cluster: SeedCluster): boolean {
   const leaders = cluster.ids.filter((id) => cluster.status(id)?.role === 'leader');
   if (leaders.length === 0) return false;
-  const config = cluster.status(leaders[0]!)!.config;
+  // The leader of the highest term: a removed node may still think it leads an older term (with
+  // pre-vote and check-quorum off nobody tells it otherwise), and its configuration is stale.
+  const leader = leaders.reduce((best, id) => (cluster.status(id)!.term > cluster.status(best)!.term ? id : best));
+  const config = cluster.status(leader)!.config;
   const memberIds = new Set([...config.voters, ...config.learners, ...config.votersOutgoing]);
   const members = cluster.ids.filter((id) => memberIds.has(id));
   if (leaders.filter((l) => memberIds.has(l)).length !== 1) return false;
