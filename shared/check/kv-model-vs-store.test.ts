@@ -1,7 +1,8 @@
 // The checker's sequential model (kv-model.ts) against the real state machine (shared/kv/store.ts):
 // the same random operation sequences run on both, and at every step the model must accept the
 // store's answer and no other well-formed answer, and end in the state the store shows. Answers
-// are turned into checker records as the simulator's clients do (shared/sim/clients.ts).
+// are turned into checker records as the client history does for the lab and the simulator alike
+// (shared/protocol/client-history.ts).
 import { describe, expect, it } from 'vitest';
 import { encodeCommand, KvStore, type KvApplyResult } from '../kv/index.ts';
 import { MAX_KEY_VERSION } from '../kv/limits.ts';
@@ -128,7 +129,7 @@ describe('kv-model against the real KvStore', () => {
 describe('kv-model against the real KvStore at the version cap', () => {
   // A key cannot reach MAX_KEY_VERSION from empty in any checked history, but a restored image can
   // hold one there. The store then refuses every put with 'version-limit'; recorders keep such a
-  // put unknown (shared/sim/clients.ts) or leave it out (client-history.ts), so the model must
+  // put unknown or leave it out (client-history.ts), so the model must
   // agree with the store when the refused put is taken as never having happened.
   it("accepts the store's answers on a key one version below the cap, and past it", () => {
     const below = MAX_KEY_VERSION - 1;

@@ -3,8 +3,8 @@
 // differ only in how they wait: in real time with promises, or in virtual time at once. The rules
 // are a generator that yields what it needs done (wait for a leader, ask a node); each gateway runs
 // it with its own driver, so the scenario simulator (every scenario, on every seed its tests run)
-// tests the code the lab runs. The seed simulator's client load (shared/sim/clients.ts) still has
-// retry rules of its own: moving it onto this generator is part of the one-cluster-core work.
+// tests the code the lab runs — and so does the seed simulator's client load
+// (shared/sim/client-load.ts), which runs the lab's client operations on every seed.
 import { CommandError } from '../protocol/commands.ts';
 
 /** A few attempts, each of up to the host's attempt timeout (four election timeouts). */

@@ -1,7 +1,7 @@
 // Simulator options and the fault profile derived from them. Every number that shapes a run is
 // here, so a replay command (seed + these options) reproduces it exactly.
 import type { BugName } from '../raft/index.ts';
-import type { ReadMode } from './clients.ts';
+import type { ReadMode } from './client-load.ts';
 
 export interface SimOptions {
   readonly seed: number;

@@ -12,7 +12,7 @@ import { foldReport, type ReportSinks } from '../node/report-fold.ts';
 import type { UnstampedEvent } from '../protocol/events.ts';
 import { emptyClusterView } from '../protocol/reduce-view.ts';
 import { networkView } from '../host/network-commands.ts';
-import { SimBus } from './cluster/sim-bus.ts';
+import { Bus } from '../host/bus.ts';
 import { EventLog } from '../host/event-log.ts';
 import { SimNode } from './sim-node.ts';
 import type { DiskFault } from '../node/disk-fault.ts';
@@ -51,7 +51,7 @@ export class SeedCluster {
   /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
   readonly configChanges = new Set<string>();
   private readonly nodes: Map<string, SimNode>;
-  private readonly bus: SimBus;
+  private readonly bus: Bus<Message>;
   /** The lab's events for this run, when it is recorded. */
   readonly events: EventLog | null;
   private readonly sinks: ReportSinks;
@@ -80,7 +80,7 @@ export class SeedCluster {
   ) {
     this.events = record ? new EventLog(emptyClusterView(record.name, 'production', record.tickMs), nowMs, Infinity) : null;
     const emit = this.events ? (event: UnstampedEvent) => void this.events!.emit(event) : () => {};
-    this.bus = new SimBus(
+    this.bus = new Bus<Message>(
       {
         now: nowMs,
         deliver: (to, messages) => {
@@ -89,11 +89,11 @@ export class SeedCluster {
           sim.deliver(messages);
           return true;
         },
-        flush: () => {}, // the tick's flush makes one turn of everything delivered
         isPaused: () => false,
         emit,
       },
-      net,
+      // No flush per batch: the tick's flush makes one turn of everything delivered.
+      (from, to, now) => net.route(from, to, now),
     );
     this.sinks = {
       emit,

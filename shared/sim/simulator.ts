@@ -4,13 +4,16 @@
 import { checkLinearizability, InvariantMonitor, type LinearizabilityResult, type Violation } from '../check/index.ts';
 import { createPrng, deriveSeed, NetworkModel } from '../net/index.ts';
 import { seedFor } from '../raft/index.ts';
-import type { NodeInit } from '../node/protocol.ts';
-import type { ClusterEvent } from '../protocol/events.ts';
-import { ClientLoad } from './clients.ts';
+import type { ClientOutcome, NodeInit, NodeRequest } from '../node/protocol.ts';
+import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
+import { ClientLoad } from './client-load.ts';
 import { CALM_LINK, FaultSchedule, ScriptedFaults, type Faults } from './faults.ts';
 import type { FaultStep } from './fault-actions.ts';
 import { SeedCluster } from './seed-cluster.ts';
 import { DEFAULT_OPTIONS, faultProfile, LIVENESS_TICKS, mixOf, TICK_MS, type SimOptions } from './options.ts';
+
+/** The seed cluster's election timeout (100 virtual ms at 10 ms a tick). */
+const ELECTION_TICKS = 10;
 
 export interface SimFailure {
   /** 'undetermined': the linearizability search gave up (its budget); the seed is not a pass. */
@@ -116,7 +119,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
     return {
       id,
       initialConfig: { voters: ids, learners: [], votersOutgoing: [] },
-      timing: { electionTicks: 10, heartbeatTicks: 3 },
+      timing: { electionTicks: ELECTION_TICKS, heartbeatTicks: 3 },
       // A fresh stream per boot, still determined by the seed.
       seed: seedFor(deriveSeed(seed, `boot-${boot}`), id),
       maxEntriesPerMessage,
@@ -134,7 +137,16 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
     applied: (node, term) => faults?.afterApply(node, term, tick),
     crashed: (node) => clients?.crashed(node),
   }, control.record ? { name: recordingName(options), tickMs: TICK_MS } : null);
-  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, { ids, isUp: (id) => cluster.isUp(id), send: (id, request, answer) => cluster.send(id, request, answer), nowMs }, options.reads);
+  const load = {
+    ids,
+    isUp: (id: string) => cluster.isUp(id),
+    leader: () => cluster.leader(),
+    send: (id: string, request: NodeRequest, answer: (outcome: ClientOutcome) => void) => cluster.send(id, request, answer),
+    nowMs,
+    ...(cluster.events ? { emit: (event: UnstampedEvent) => void cluster.events!.emit(event) } : {}),
+  };
+  // The lab's rule for one attempt: four election timeouts.
+  clients = new ClientLoad(createPrng(deriveSeed(seed, 'clients')), Math.min(4, 2 + options.nodes), KEYS, load, 4 * ELECTION_TICKS * TICK_MS, options.reads);
   faults = control.script ? new ScriptedFaults(control.script, cluster, net) : new FaultSchedule(createPrng(deriveSeed(seed, 'faults')), profile, cluster, net);
   for (const id of ids) cluster.start(id);
 
@@ -146,7 +158,7 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
       faults.tick(tick);
       cluster.noteNetwork();
     }
-    clients!.tick(tick, clientRate);
+    clients!.tick(clientRate);
     cluster.tickAll();
     tick++;
   };
@@ -161,11 +173,12 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
   if (!converged) {
     faults.healAll(tick);
     cluster.noteNetwork();
-    let probe: number | null = null;
     while (tick < livenessStart + LIVENESS_TICKS && monitor.violations.length === 0) {
       step(0.05, false);
-      if (probe === null) probe = clients.startWrite(0, 'liveness-probe', tick);
-      if (probe !== null && clients.isDone(probe) && allConverged(cluster)) {
+      // A probe that ended without an answer (no leader yet, or it timed out) is sent again.
+      const probe = clients.probeState();
+      if (probe === 'none' || probe === 'failed') clients.startProbe(tick);
+      if (probe === 'answered' && allConverged(cluster)) {
         converged = true;
         break;
       }

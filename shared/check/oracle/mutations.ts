@@ -1,7 +1,7 @@
 // One-result mutations of a history, the kinds of lie a buggy store (or recorder) tells: a read's
 // value, a version, ok swapped with refused, an interval moved (so operations overlap or stop
 // overlapping), an answer lost. Every mutated record keeps the shape real recorders produce
-// (shared/sim/clients.ts, shared/protocol/client-history.ts toOp): a read of a missing or deleted
+// (shared/protocol/client-history.ts toOp, for the lab and the simulator alike): a read of a missing or deleted
 // key carries value null, a live read a value, and return >= call.
 import type { KvOpOutput, Op } from '../kv-model.ts';
 import { SPEC_VALUES } from './spec-history.ts';
