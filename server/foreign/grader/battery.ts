@@ -1,0 +1,140 @@
+// The grader's fixed battery: each check puts one fault on a cluster under the steady load and asks
+// whether the cluster still does its job (a write gets through within a bound), then undoes the
+// fault. Faults aimed at the leader need the node to say who leads (state reports); without them
+// those checks are skipped, and say so. Linearizability and the invariants are judged at the end.
+import type { Cluster } from '../../cluster/cluster.ts';
+import type { ClusterView } from '../../../shared/protocol/views.ts';
+import type { Command } from '../../../shared/protocol/commands.ts';
+import { leaderOf } from '../../testing/temp-cluster.ts';
+import type { LinKvLoad } from './lin-kv-load.ts';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly outcome: 'passed' | 'failed' | 'skipped';
+  readonly detail: string;
+}
+
+export interface BatteryContext {
+  readonly cluster: Cluster;
+  readonly load: LinKvLoad;
+  /** Real ms a fault lasts, and the bound a write has to get through after one. */
+  readonly phaseMs: number;
+  readonly recoverMs: number;
+}
+
+interface Check {
+  readonly name: string;
+  readonly needsLeader: boolean;
+  run(context: BatteryContext, leader: string | null): Promise<CheckResult>;
+}
+
+export function until<T>(cluster: Cluster, probe: (view: ClusterView) => T | null | undefined | false, timeoutMs: number): Promise<T | null> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      const value = probe(cluster.view);
+      if (value === null || value === undefined || value === false) return false;
+      done(value);
+      return true;
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const unsubscribe = cluster.events.subscribe(() => void check());
+    const done = (value: T | null): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    };
+    check();
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a write is acknowledged within `ms` from now. */
+async function writeGetsThrough(context: BatteryContext, ms: number): Promise<boolean> {
+  const since = performance.now();
+  const deadline = since + ms;
+  while (performance.now() < deadline) {
+    if (context.load.lastWrite > since) return true;
+    await sleep(20);
+  }
+  return context.load.lastWrite > since;
+}
+
+async function run(cluster: Cluster, command: Command): Promise<void> {
+  const result = await cluster.execute(command);
+  if (!result.ok) throw new Error(`${command.type}: ${result.error}`);
+}
+
+const followerOf = (view: ClusterView, leader: string): string | undefined => view.nodes.find((node) => node.id !== leader && node.life === 'alive')?.id;
+
+/** What a fault did: the node it hit (to undo it) and how to say it. */
+interface Applied {
+  readonly node: string;
+  readonly shown: string;
+}
+
+/** A fault, a wait for a write to get through under it, and the fault undone. */
+function underFault(name: string, needsLeader: boolean, apply: (context: BatteryContext, leader: string | null) => Promise<Applied>, undo: (context: BatteryContext, node: string) => Promise<void>): Check {
+  return {
+    name,
+    needsLeader,
+    async run(context, leader) {
+      const applied = await apply(context, leader);
+      const through = await writeGetsThrough(context, context.recoverMs);
+      await sleep(context.phaseMs);
+      await undo(context, applied.node);
+      return through
+        ? { name, outcome: 'passed', detail: `a write got through with ${applied.shown}` }
+        : { name, outcome: 'failed', detail: `no write was acknowledged within ${context.recoverMs / 1000} s with ${applied.shown}` };
+    },
+  };
+}
+
+/** Kills, isolates or pauses `pick`'s node, and returns it. */
+function hit(verb: 'kill' | 'isolate' | 'pause-node', shown: string, pick: (view: ClusterView, leader: string | null) => string): (context: BatteryContext, leader: string | null) => Promise<Applied> {
+  return async ({ cluster }, leader) => {
+    const node = pick(cluster.view, leader);
+    await run(cluster, { type: verb, node });
+    return { node, shown: `${node} ${shown}` };
+  };
+}
+
+const theLeader = (_view: ClusterView, leader: string | null): string => leader!;
+const aFollower = (view: ClusterView, leader: string | null): string => followerOf(view, leader!)!;
+const restart = async ({ cluster }: BatteryContext, node: string): Promise<void> => run(cluster, { type: 'restart', node });
+const heal = async ({ cluster }: BatteryContext): Promise<void> => run(cluster, { type: 'heal-network' });
+
+export const BATTERY: readonly Check[] = [
+  underFault('leader killed', true, hit('kill', 'killed', theLeader), restart),
+  underFault('follower killed and restarted', true, hit('kill', 'killed', aFollower), restart),
+  underFault('minority partitioned', true, hit('isolate', 'cut off', aFollower), heal),
+  underFault('leader partitioned from the majority', true, hit('isolate', 'cut off', theLeader), heal),
+  underFault('loss, duplication and reordering', false, async ({ cluster }) => {
+    await run(cluster, { type: 'network', settings: { loss: 0.1, duplicate: 0.1, reorder: 0.2, reorderDelay: 20 } });
+    return { node: '', shown: '10% loss, 10% duplicates, 20% reordered' };
+  }, async ({ cluster }) => run(cluster, { type: 'network', settings: { loss: 0, duplicate: 0, reorder: 0 } })),
+  underFault('leader paused', true, hit('pause-node', 'paused', theLeader), async ({ cluster }, node) => run(cluster, { type: 'resume-node', node })),
+];
+
+/** Runs the battery in order; before each check the cluster must have settled (everyone up, a leader). */
+export async function runBattery(context: BatteryContext, reports: boolean): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of BATTERY) {
+    if (check.needsLeader && !reports) {
+      results.push({ name: check.name, outcome: 'skipped', detail: 'the node sends no state reports, so the lab cannot tell who leads' });
+      continue;
+    }
+    await until(context.cluster, (view) => view.nodes.every((node) => node.life === 'alive'), context.recoverMs);
+    const leader = reports ? await until(context.cluster, leaderOf, context.recoverMs) : null;
+    if (check.needsLeader && !leader) {
+      results.push({ name: check.name, outcome: 'failed', detail: `no leader within ${context.recoverMs / 1000} s before the fault` });
+      continue;
+    }
+    try {
+      results.push(await check.run(context, leader));
+    } catch (error) {
+      results.push({ name: check.name, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,30 @@
+// npm run grade -- --implementation "COMMAND" [--nodes 3|5] [--time S] [--json]
+// Runs the battery (grade.ts) and prints the report card; exits 1 when a check failed.
+import { parseArgs } from 'node:util';
+import { formatReport, grade } from './grade.ts';
+
+const USAGE = 'usage: npm run grade -- --implementation "COMMAND" [--nodes 3|5] [--time S] [--json]';
+
+function options(): { command: string; nodes: 3 | 5; phaseSeconds: number; json: boolean } {
+  const { values } = parseArgs({
+    options: { implementation: { type: 'string' }, nodes: { type: 'string', default: '3' }, time: { type: 'string', default: '1' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (values.help || !values.implementation) throw new Error(USAGE);
+  const nodes = Number(values.nodes);
+  if (nodes !== 3 && nodes !== 5) throw new Error(`--nodes is 3 or 5, got ${values.nodes}`);
+  const seconds = Number(values.time);
+  if (!(seconds >= 0 && seconds <= 600)) throw new Error(`--time is seconds 0–600 per fault, got ${values.time}`);
+  return { command: values.implementation, nodes, phaseSeconds: seconds, json: values.json };
+}
+
+let chosen;
+try {
+  chosen = options();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
+const report = await grade(chosen);
+console.log(chosen.json ? JSON.stringify(report, null, 2) : formatReport(report));
+process.exit(report.failed > 0 ? 1 : 0);
