@@ -9,7 +9,7 @@ import { historyOf } from '../../shared/protocol/client-history.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
 import { formedLeader, leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
-import { startWriteLoad } from '../testing/write-load.ts';
+import { runPowerCuts } from '../testing/power-cuts.ts';
 import type { Cluster } from './cluster.ts';
 
 const WAIT_MS = 30_000;
@@ -90,46 +90,12 @@ describe('acknowledged writes and power cuts', () => {
 
   it('without the bug, twenty power cuts of a majority under load lose no acknowledged write', { timeout: 600_000 }, async () => {
     lab = startTempCluster({ nodes: 3 });
-    const { cluster } = lab;
-    await lab.until('a formedLeader cluster', formedLeader, WAIT_MS);
-    const history = record(cluster);
-    const load = startWriteLoad(cluster);
-    let lost = 0;
-    for (let cut = 0; cut < 20; cut++) {
-      await load.acknowledgedAtLeast(5 * (cut + 1));
-      const leader = await lab.until('a leader', leaderOf, WAIT_MS);
-      const follower = cluster.nodeIds().find((id) => id !== leader && life(cluster.view, id) === 'alive')!;
-      if (cut % 4 === 3) {
-        lost += bytesLost(await cluster.execute({ type: 'power-loss' })); // every node at once
-      } else {
-        // The follower's power goes inside one of its writes, or at once; then the leader's.
-        const atSync = cut % 2 === 0;
-        const result = await cluster.execute({ type: 'power-cut', node: follower, at: atSync ? 'next-sync' : 'now' });
-        lost += bytesLost(result);
-        await lab.until(`${follower} down`, (view) => life(view, follower) === 'dead', WAIT_MS);
-        lost += bytesLost(await cluster.execute({ type: 'power-cut', node: leader }));
-      }
-      expect(await cluster.execute({ type: 'restart-all' })).toEqual({ ok: true });
-      await lab.until('every node back', (view) => view.nodes.every((node) => node.life === 'alive') && leaderOf(view) !== null, WAIT_MS);
-    }
-    const result = await load.stop();
-    await lab.until('everyone caught up', formedLeader, WAIT_MS);
-    history.stop();
-
-    const cuts = history.events.filter((event) => event.type === 'node-killed' && event.reason === 'power-cut');
-    expect(cuts.length).toBeGreaterThanOrEqual(2 * 20);
-    expect(lost, 'bytes the cuts found written but not synced').toBeGreaterThan(0);
-    expect(result.acknowledged.size).toBeGreaterThanOrEqual(100);
-    for (const [key, value] of result.acknowledged) {
-      expect(await cluster.execute({ type: 'get', key, consistency: 'linearizable' }), key).toMatchObject({ ok: true, result: { value } });
-    }
-    expect(cluster.checker.violations).toEqual([]);
-    const verdict = checkLinearizability(historyOf(history.events.filter((e) => e.type === 'client-op' || e.type === 'client-call')));
-    expect(verdict.ok).toBe(true);
+    const run = await runPowerCuts(lab, 20, WAIT_MS);
+    expect(run.nodeCuts).toBeGreaterThanOrEqual(2 * 20);
+    expect(run.bytesLost, 'bytes the cuts found written but not synced').toBeGreaterThan(0);
+    expect(run.acknowledged).toBeGreaterThanOrEqual(100);
+    expect(run.acknowledgedLost).toEqual([]);
+    expect(run.violations).toEqual([]);
+    expect(run.linearizability.ok).toBe(true);
   });
 });
-
-/** The bytes a power cut's answer says it dropped (0 for an armed cut, which reports on its exit). */
-function bytesLost(answer: { ok: boolean; result?: Record<string, unknown> }): number {
-  return typeof answer.result?.['bytesLost'] === 'number' ? answer.result['bytesLost'] : 0;
-}

@@ -14,6 +14,8 @@ export interface WriteLoad {
   stop(): Promise<LoadResult>;
   /** Resolves once at least `count` writes have been acknowledged. */
   acknowledgedAtLeast(count: number): Promise<void>;
+  /** Writes acknowledged so far. */
+  acknowledgedCount(): number;
 }
 
 export function startWriteLoad(cluster: Cluster, writers = 3): WriteLoad {
@@ -39,6 +41,7 @@ export function startWriteLoad(cluster: Cluster, writers = 3): WriteLoad {
     }
   });
   return {
+    acknowledgedCount: () => acknowledged.size,
     acknowledgedAtLeast(count) {
       if (acknowledged.size >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
