@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterCommand } from '../protocol/commands.ts';
 import type { LivenessView } from '../protocol/views.ts';
+import { emptyClusterView, emptyNodeView } from '../protocol/reduce-view.ts';
 import { SimCluster } from '../sim/sim-cluster.ts';
+import { diagnoseStall } from './stall-diagnosis.ts';
 
 /** Ten base election timeouts of 150 ms: the bound; a little over it, the verdict is in. */
 const PAST_THE_BOUND_MS = 2_500;
@@ -78,6 +80,23 @@ describe('liveness watch', () => {
         expect(verdict.explanation).toContain('whose replies do not come back');
       }
     }
+  });
+
+  it('every node down (a power loss): no voter is up, and it names them', async () => {
+    const cluster = await lab();
+    const verdict = await after(cluster, [{ type: 'power-loss' }]);
+    expect(verdict.state).toBe('stuck');
+    expect(verdict.explanation).toContain('No quorum can form: 2 of the 3 voters must reach one another.');
+    expect(verdict.explanation).toContain('n1 is down (power cut), n2 is down (power cut) and n3 is down (power cut). No voter is up.');
+  });
+
+  it('nodes still starting after a power loss report no configuration: the roster stands in for it', () => {
+    // In the lab a restarted node's status starts empty until it has recovered its log.
+    const view = emptyClusterView('lab', 'production', 10);
+    view.nodes = ['n1', 'n2', 'n3'].map((id) => ({ ...emptyNodeView(id), life: 'starting' as const }));
+    expect(diagnoseStall(view, { campaigns: [], windowMs: 1500 })).toBe(
+      'No quorum can form: 2 of the 3 voters must reach one another. n1 is starting, n2 is starting and n3 is starting. No voter is up.',
+    );
   });
 
   it('hold mode stops every message: stuck, and it says so; releasing it heals', async () => {

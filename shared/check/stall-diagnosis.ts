@@ -85,8 +85,10 @@ function reachability(view: ClusterView): Reach {
 
 /** The voter sets a leader needs a majority of: one, or two during a joint configuration. */
 function votersOf(view: ClusterView): string[][] {
-  const informed = bestLog(view.nodes) ?? view.nodes[0];
-  if (!informed) return [[]];
+  // A node down or just starting reports no configuration: ask the best-informed one that does,
+  // and if none does (every node down), take the roster.
+  const informed = bestLog(view.nodes.filter((node) => node.config.voters.length > 0));
+  if (!informed) return [view.nodes.map((node) => node.id)];
   const { voters, votersOutgoing } = informed.config;
   return votersOutgoing.length > 0 ? [voters, votersOutgoing] : [voters];
 }

@@ -1,0 +1,108 @@
+// `npm run soak -- --minutes M [--nodes N]`: a long run on real nodes (worker threads, real WAL
+// files with fdatasync) under a steady write load, with the chaos autopilot on (kills, restarts,
+// partitions, cuts, network settings) and, beside it, disks that fail like disks and power cuts:
+// a node's disk slow or full for a while, a node's power cut and restored, now and then the whole
+// cluster's. At the end every fault is healed, every acknowledged write is read back, and it prints:
+// acknowledged writes lost (must be 0), safety violations, linearizability, memory growth of the
+// process that holds every node, and the periods the liveness row called the cluster stuck.
+// Prints numbers only; never passes or fails on a time.
+import { parseArgs } from 'node:util';
+import { checkLinearizability } from '../shared/check/index.ts';
+import { createPrng, randomInt } from '../shared/net/index.ts';
+import { historyOf } from '../shared/protocol/client-history.ts';
+import type { ClusterCommand } from '../shared/protocol/commands.ts';
+import type { ClusterEvent } from '../shared/protocol/events.ts';
+import { formedLeader, startTempCluster } from '../server/testing/temp-cluster.ts';
+import { startWriteLoad } from '../server/testing/write-load.ts';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, nodes: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } } });
+const minutes = Number(values.minutes);
+const nodes = Number(values.nodes);
+if (!(minutes > 0) || !Number.isInteger(nodes) || nodes < 3 || nodes > 9) {
+  console.error('usage: npm run soak -- --minutes M [--nodes 3..9] [--seed S]');
+  process.exit(2);
+}
+const random = createPrng(Number(values.seed));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const lab = startTempCluster({ nodes });
+const { cluster } = lab;
+const clientEvents: ClusterEvent[] = [];
+const stuck: { from: number; to: number | null; why: string }[] = [];
+cluster.events.subscribe((event) => {
+  if (event.type === 'client-call' || event.type === 'client-op') clientEvents.push(event);
+  if (event.type !== 'liveness') return;
+  const open = stuck[stuck.length - 1];
+  if (event.liveness.state === 'stuck' && (!open || open.to !== null)) stuck.push({ from: event.time, to: null, why: event.liveness.explanation });
+  if (event.liveness.state !== 'stuck' && open && open.to === null) open.to = event.time;
+});
+
+await lab.until('a formed cluster', formedLeader, 60_000);
+const load = startWriteLoad(cluster, 3);
+await cluster.execute({ type: 'chaos', running: true });
+const faultsDone: Record<string, number> = {};
+const run = async (command: ClusterCommand): Promise<void> => {
+  const result = await cluster.execute(command);
+  if (result.ok) faultsDone[command.type] = (faultsDone[command.type] ?? 0) + 1;
+};
+
+const rss: number[] = [];
+const startedAt = performance.now();
+const endAt = startedAt + minutes * 60_000;
+let nextSample = startedAt;
+while (performance.now() < endAt) {
+  if (performance.now() >= nextSample) {
+    rss.push(process.memoryUsage().rss);
+    nextSample += 10_000;
+  }
+  const ids = cluster.nodeIds();
+  const node = ids[randomInt(random, 0, ids.length - 1)]!;
+  const roll = random();
+  if (roll < 0.3) {
+    await run({ type: 'disk-fault', node, fault: 'slow', p50Ms: 5, p99Ms: 80 });
+    await sleep(2_000);
+    await run({ type: 'disk-fault', node, fault: 'none' });
+  } else if (roll < 0.5) {
+    await run({ type: 'disk-fault', node, fault: 'full' });
+    await sleep(1_500);
+    await run({ type: 'disk-fault', node, fault: 'none' });
+  } else if (roll < 0.8) {
+    await run({ type: 'power-cut', node, at: random() < 0.5 ? 'next-sync' : 'now' });
+    await sleep(1_000);
+    await run({ type: 'restart', node });
+  } else if (roll < 0.85) {
+    await run({ type: 'power-loss' });
+    await sleep(500);
+    await run({ type: 'restart-all' });
+  }
+  await sleep(1_000);
+}
+
+await cluster.execute({ type: 'chaos', running: false });
+const writes = await load.stop();
+for (const id of cluster.nodeIds()) await cluster.execute({ type: 'disk-fault', node: id, fault: 'none' });
+await cluster.execute({ type: 'heal-network' });
+await cluster.execute({ type: 'network', settings: { latency: 0, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
+await cluster.execute({ type: 'restart-all' });
+await lab.until('every node back and caught up', formedLeader, 120_000);
+let lost = 0;
+for (const [key, value] of writes.acknowledged) {
+  const read = await cluster.execute({ type: 'get', key, consistency: 'linearizable' });
+  if (!read.ok || read.result?.['value'] !== value) lost += 1;
+}
+const verdict = checkLinearizability(historyOf(clientEvents));
+const now = cluster.view.clock.now;
+const stuckMs = stuck.reduce((sum, period) => sum + ((period.to ?? now) - period.from), 0);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const warm = rss[Math.min(1, rss.length - 1)] ?? 0; // the first sample after the workers warmed up
+const last = rss[rss.length - 1] ?? 0;
+
+console.log(`soak: ${minutes} min, ${nodes} nodes (production profile), chaos autopilot on, seed ${values.seed}`);
+console.log(`faults beside chaos: ${Object.entries(faultsDone).map(([type, count]) => `${type} ${count}`).join(', ') || 'none'}`);
+console.log(`writes: ${writes.acknowledged.size} acknowledged, ${writes.uncertain} unknown, ${writes.failed} failed`);
+console.log(`acknowledged writes lost: ${lost}`);
+console.log(`safety violations: ${cluster.checker.violations.length}${cluster.checker.violations[0] ? ` (first: ${cluster.checker.violations[0].explanation})` : ''}`);
+console.log(`linearizability: ${verdict.verdict}`);
+console.log(`memory (RSS of the process holding every node): after warm-up ${mb(warm)} MB, at the end ${mb(last)} MB, peak ${mb(Math.max(...rss))} MB, growth ${warm > 0 ? (((last - warm) / warm) * 100).toFixed(1) : '–'} %`);
+console.log(`stuck (liveness row): ${stuck.length} periods, ${(stuckMs / 1000).toFixed(1)} virtual s in all${stuck[0] ? `; the first: ${stuck[0].why}` : ''}`);
+await lab.dispose();
