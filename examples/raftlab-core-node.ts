@@ -96,8 +96,10 @@ function onReport(report: NodeReport): void {
   }
   if (report.type === 'recovered') {
     // What the disk held: the whole log, if the report carries it (a long log is only its tail).
+    // (the lab keeps what this node reported before it went down, so a tail continues it).
     const whole = report.snapshotIndex === 0 && (report.log.at(-1)?.index ?? 0) === report.log.length;
-    reportState(report.status, whole ? { log_terms: report.log.map((entry) => entry.term) } : {});
+    const tail = report.log[0] ? { appended: { from: report.log[0].index, terms: report.log.map((entry) => entry.term) } } : {};
+    reportState(report.status, whole ? { log_terms: report.log.map((entry) => entry.term) } : tail);
     return;
   }
   for (const message of report.messages) {

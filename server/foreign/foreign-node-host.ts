@@ -96,7 +96,8 @@ export class ForeignNodeHost implements NodeHostPort {
     this.reported = null;
     this.outbox = [];
     this.waiting.length = 0;
-    this.reportedLog.forget();
+    // The log the lab knows of this node is kept across its restarts, as the invariant monitor keeps
+    // its durable log: a node that recovered its disk goes on reporting ranges from where it was.
     this.flood = new FloodGate(FLOOD_RATE, FLOOD_BURST);
     this.voters = [...this.setup.nodes()];
     const process: NodeProcess = new NodeProcess(this.setup.argv, init.dir, this.id, {

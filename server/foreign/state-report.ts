@@ -89,10 +89,6 @@ export class ReportedLog {
     };
   }
 
-  /** A new process starts with no log the lab knows of. */
-  forget(): void {
-    this.terms = [];
-  }
 }
 
 function firstDifference(before: readonly number[], after: readonly number[]): number {

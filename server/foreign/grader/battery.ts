@@ -90,6 +90,46 @@ function underFault(name: string, needsLeader: boolean, apply: (context: Battery
   };
 }
 
+/** Tries of the lagging-node election: which node campaigns first is a coin toss each time, so a
+ *  wrong voter is caught with probability about 1 - 2^-8 (seen caught on the first or second). */
+const LAGGING_TRIES = 8;
+
+/**
+ * A node that missed committed writes must not win an election (Raft §5.4.1, the vote's log check).
+ * Each try: cut a follower off while writes commit without it, kill the leader and the other
+ * follower, heal, and restart only that other follower: the lagging node and it race to campaign.
+ * A correct voter refuses the lagging node; a wrong one may elect it, and the new leader then lacks
+ * committed entries (the invariant monitor's leader completeness, and lost writes).
+ */
+const laggingNodeElection: Check = {
+  name: 'a lagging node cannot win an election',
+  needsLeader: true,
+  async run(context) {
+    const { cluster } = context;
+    for (let attempt = 1; attempt <= LAGGING_TRIES; attempt++) {
+      const leader = await until(cluster, (view) => view.nodes.every((node) => node.life === 'alive') && leaderOf(view), context.recoverMs);
+      if (!leader) return { name: this.name, outcome: 'failed', detail: `no leader within ${context.recoverMs / 1000} s (try ${attempt})` };
+      const lagging = followerOf(cluster.view, leader)!;
+      const other = cluster.view.nodes.find((node) => node.id !== leader && node.id !== lagging)!.id;
+      await run(cluster, { type: 'isolate', node: lagging });
+      if (!(await writeGetsThrough(context, context.recoverMs))) return { name: this.name, outcome: 'failed', detail: `no write got through with ${lagging} cut off` };
+      await sleep(200);
+      await Promise.all([run(cluster, { type: 'kill', node: leader }), run(cluster, { type: 'kill', node: other })]);
+      await run(cluster, { type: 'heal-network' });
+      await run(cluster, { type: 'restart', node: other });
+      const winner = await until(cluster, leaderOf, context.recoverMs);
+      await run(cluster, { type: 'restart', node: leader });
+      // The lagging node winning is no fault by itself (it may hold every committed entry); a
+      // leader without a committed entry is, and the monitor says so.
+      const completeness = cluster.view.violations.find((violation) => violation.invariant === 'leader-completeness');
+      if (completeness) {
+        return { name: this.name, outcome: 'failed', detail: `try ${attempt}: ${winner ?? 'a node'} was elected without an entry the others had committed (${lagging} had been cut off): its voters did not check its log. ${completeness.explanation}` };
+      }
+    }
+    return { name: this.name, outcome: 'passed', detail: `in ${LAGGING_TRIES} races between a node that missed committed writes and one that had them, no leader lacked a committed entry` };
+  },
+};
+
 /** Kills, isolates or pauses `pick`'s node, and returns it. */
 function hit(verb: 'kill' | 'isolate' | 'pause-node', shown: string, pick: (view: ClusterView, leader: string | null) => string): (context: BatteryContext, leader: string | null) => Promise<Applied> {
   return async ({ cluster }, leader) => {
@@ -114,6 +154,7 @@ export const BATTERY: readonly Check[] = [
     return { node: '', shown: '10% loss, 10% duplicates, 20% reordered' };
   }, async ({ cluster }) => run(cluster, { type: 'network', settings: { loss: 0, duplicate: 0, reorder: 0 } })),
   underFault('leader paused', true, hit('pause-node', 'paused', theLeader), async ({ cluster }, node) => run(cluster, { type: 'resume-node', node })),
+  laggingNodeElection,
 ];
 
 /** Runs the battery in order; before each check the cluster must have settled (everyone up, a leader). */

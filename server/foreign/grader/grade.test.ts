@@ -44,12 +44,21 @@ describe('npm run grade', () => {
       'passed leader partitioned from the majority',
       'passed loss, duplication and reordering',
       'passed leader paused',
+      'passed a lagging node cannot win an election',
       'passed linearizable',
       'passed invariants',
     ]);
-    expect(card).toMatch(/\n9 passed, 0 failed$/);
+    expect(card).toMatch(/\n10 passed, 0 failed$/);
     expect(report.metrics.operations.ok).toBeGreaterThan(0);
   }, 180_000);
+
+  it('fails the wrong Raft (votes without the log check): a node that missed committed writes is elected', async () => {
+    const report = await grade({ command: resolve('examples/wrong-raft/node.ts'), nodes: 3, phaseSeconds: 0.2 });
+    const lagging = report.checks.find((check) => check.name === 'a lagging node cannot win an election');
+    expect(lagging?.outcome, formatReport(report)).toBe('failed');
+    expect(lagging?.detail).toMatch(/was elected without an entry the others had committed .* its voters did not check its log/);
+    expect(report.checks.find((check) => check.name === 'invariants')?.detail).toMatch(/leader-completeness/);
+  }, 240_000);
 
   it('fails a node that serves from its own copy, and says why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftlab-grade-test-'));
