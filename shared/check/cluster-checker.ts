@@ -49,11 +49,21 @@ export class ClusterChecker {
   }
 
   private rename(observation: Observation): Observation {
-    if (this.generation.size === 0) return observation;
-    const renamed = (node: string | null): string | null => (node === null ? null : this.generation.get(node) ? `${node}#${this.generation.get(node)}` : node);
-    const node = renamed(observation.node)!;
-    if (observation.kind === 'hard-state') return { ...observation, node, vote: renamed(observation.vote) };
-    if (observation.kind === 'restart') return { ...observation, node, hardState: { ...observation.hardState, vote: renamed(observation.hardState.vote) } };
-    return { ...observation, node };
+    return renameByGeneration(observation, this.generation);
   }
+}
+
+/**
+ * An observation with each wiped node's name for its generation ("n2#1"); the seed simulator's
+ * cluster uses it too, with `votes` false: there a node's vote recorded before the wipe is still
+ * reported (its next hard state repeats it), and must keep naming the old generation.
+ */
+export function renameByGeneration(observation: Observation, generation: ReadonlyMap<string, number>, votes = true): Observation {
+  if (generation.size === 0) return observation;
+  const renamed = (node: string | null): string | null => (node === null ? null : generation.get(node) ? `${node}#${generation.get(node)}` : node);
+  const node = renamed(observation.node)!;
+  if (!votes) return { ...observation, node };
+  if (observation.kind === 'hard-state') return { ...observation, node, vote: renamed(observation.vote) };
+  if (observation.kind === 'restart') return { ...observation, node, hardState: { ...observation.hardState, vote: renamed(observation.hardState.vote) } };
+  return { ...observation, node };
 }

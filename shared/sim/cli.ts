@@ -135,7 +135,7 @@ let ran = 0;
 const byInvariant: Record<string, number> = {};
 // What the fault schedule and the load really did, summed over the seeds: a run where a fault
 // never fired proves nothing about it.
-const exercised = { elections: 0, crashes: 0, restarts: 0, partitions: 0, linkCuts: 0, snapshotsInstalled: 0, compactions: 0, membershipChanges: 0, operations: 0, completedOperations: 0, leaderTruncations: 0, jointConfigs: 0, leaseReads: 0, diskSlow: 0, diskFailing: 0, diskFull: 0, diskFailStops: 0, diskFullRefusals: 0 };
+const exercised = { elections: 0, crashes: 0, restarts: 0, partitions: 0, linkCuts: 0, snapshotsInstalled: 0, compactions: 0, membershipChanges: 0, operations: 0, completedOperations: 0, leaderTruncations: 0, jointConfigs: 0, leaseReads: 0, diskSlow: 0, diskFailing: 0, diskFull: 0, diskFailStops: 0, diskFullRefusals: 0, diskCorrupt: 0, corruptRefusals: 0, disksReplaced: 0 };
 for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
   const result = runSimulation({ seed, nodes: args.nodes, ticks: args.ticks, bugs: args.bugs, ...(args.mix !== null ? { mix: args.mix } : {}), faults: args.faults, ...(args.staleReads ? { reads: 'local' as const } : {}), ...(args.diskFaults ? { diskFaults: true } : {}) });
   ran++;

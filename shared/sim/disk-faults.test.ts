@@ -28,6 +28,27 @@ describe('simulator: disk faults', () => {
     expect(exercised.diskFullRefusals).toBeGreaterThan(50);
   });
 
+  it('a corrupted log is refused at restart, and its node gets a new disk only once it is out of the configuration', () => {
+    const exercised = { diskCorrupt: 0, corruptRefusals: 0, disksReplaced: 0 };
+    const failing: string[] = [];
+    for (let seed = 1; seed <= 40; seed++) {
+      // 600 ticks: a corruption is drawn only while there is time to repair it before the liveness phase.
+      const result = runSimulation({ seed, ticks: 600, diskFaults: true });
+      if (!result.ok) failing.push(`seed=${seed} ${result.failures[0]?.invariant}\n  replay: ${result.replay}`);
+      for (const key of Object.keys(exercised) as (keyof typeof exercised)[]) exercised[key] += result.stats[key];
+      // Every new disk went to a node the leader's configuration had let go of.
+      result.faultLog.forEach((line, at) => {
+        const replaced = /^(\d+): (n\d) gets a new, empty disk$/.exec(line);
+        if (replaced) expect(result.faultLog.slice(0, at).some((earlier) => earlier.includes(`remove-voter ${replaced[2]}`))).toBe(true);
+      });
+    }
+    console.log(`corruption, seeds 1–40 of 600 ticks: ${JSON.stringify(exercised)}`);
+    expect(failing).toEqual([]);
+    expect(exercised.diskCorrupt).toBeGreaterThan(4);
+    expect(exercised.corruptRefusals).toBeGreaterThan(4);
+    expect(exercised.disksReplaced).toBeGreaterThan(4);
+  });
+
   it('a run with disk faults replays from its script alone, and its replay command says --disk-faults', () => {
     const original = runSimulation({ seed: 11, ticks: TICKS, diskFaults: true });
     expect(original.script.some((step) => step.action.type === 'disk-fault')).toBe(true);

@@ -21,7 +21,11 @@ export type FaultAction =
   | { readonly type: 'transfer'; readonly from: string; readonly to: string }
   | { readonly type: 'membership'; readonly leader: string; readonly changes: readonly ConfChangeSingle[] }
   /** The node's disk fault (shared/node/disk-fault.ts); `none` heals it (frees space, a fast disk). */
-  | { readonly type: 'disk-fault'; readonly node: string; readonly fault: Exclude<DiskFault, { kind: 'corrupt' }> };
+  | { readonly type: 'disk-fault'; readonly node: string; readonly fault: Exclude<DiskFault, { kind: 'corrupt' }> }
+  /** A bit flips in a synced record mid-log on the node's disk (`pick` in [0, 1) says which record). */
+  | { readonly type: 'corrupt'; readonly node: string; readonly pick: number }
+  /** A down node gets a new, empty disk: only once it is out of the leader's configuration. */
+  | { readonly type: 'replace-disk'; readonly node: string };
 
 /** One fired action: when, in which phase of the tick, and which fault it belongs to (a fault and its heal share one). */
 export interface FaultStep {
@@ -85,6 +89,21 @@ export function perform(action: FaultAction, cluster: SeedCluster, net: NetworkM
       if (action.fault.kind === 'failing') counts.diskFailing++;
       if (action.fault.kind === 'full') counts.diskFull++;
       return true;
+    case 'corrupt':
+      if (!cluster.corrupt(action.node, action.pick)) return false;
+      counts.diskCorrupt++;
+      return true;
+    case 'replace-disk': {
+      // A new disk forgets every vote and acknowledgement the old one kept: safe once the leader's
+      // committed configuration no longer counts the node (its old promises then matter to no
+      // quorum), never before. Checked here, so a shrunk schedule cannot wipe a member either.
+      const config = cluster.leaderConfig();
+      if (cluster.isUp(action.node) || config === null) return false;
+      if ([...config.voters, ...config.learners, ...config.votersOutgoing].includes(action.node)) return false;
+      cluster.replaceDisk(action.node);
+      counts.disksReplaced++;
+      return true;
+    }
   }
 }
 
@@ -96,6 +115,9 @@ export interface FaultCounts {
   diskSlow: number;
   diskFailing: number;
   diskFull: number;
+  /** Bits flipped mid-log, and disks replaced once their node was out of the configuration. */
+  diskCorrupt: number;
+  disksReplaced: number;
 }
 
 /** The fault log's line for an action. */
@@ -127,5 +149,9 @@ export function describeAction(action: FaultAction): string {
       return `${action.leader} proposes ${action.changes.map((c) => `${c.op} ${c.node}`).join(' + ')}`;
     case 'disk-fault':
       return `${action.node}'s disk: ${describeDiskFault(action.fault)}`;
+    case 'corrupt':
+      return `a bit flips in a synced record of ${action.node}'s log`;
+    case 'replace-disk':
+      return `${action.node} gets a new, empty disk`;
   }
 }

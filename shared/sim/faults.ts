@@ -22,6 +22,8 @@ export interface Faults {
   afterApply(node: string, entryTerm: number, tick: number): void;
   /** Liveness phase: every fault ends now and the network is calm. */
   healAll(tick: number): void;
+  /** Each liveness tick: a node whose disk was corrupted is still removed and given a new one. */
+  repairTick(tick: number): void;
   readonly log: readonly string[];
   readonly counts: Readonly<FaultCounts>;
   /** Every action that took effect, in order. */
@@ -32,7 +34,7 @@ export interface Faults {
 abstract class FiringSchedule implements Faults {
   readonly log: string[] = [];
   /** Network faults that fired (node faults are counted by the nodes themselves). */
-  readonly counts: FaultCounts = { partitions: 0, linkCuts: 0, diskSlow: 0, diskFailing: 0, diskFull: 0 };
+  readonly counts: FaultCounts = { partitions: 0, linkCuts: 0, diskSlow: 0, diskFailing: 0, diskFull: 0, diskCorrupt: 0, disksReplaced: 0 };
   readonly script: FaultStep[] = [];
   protected active = true;
 
@@ -43,6 +45,7 @@ abstract class FiringSchedule implements Faults {
 
   abstract tick(tick: number): void;
   abstract afterApply(node: string, entryTerm: number, tick: number): void;
+  abstract repairTick(tick: number): void;
 
   healAll(tick: number): void {
     this.active = false;
@@ -68,6 +71,8 @@ abstract class FiringSchedule implements Faults {
 export class FaultSchedule extends FiringSchedule {
   private scheduled: Scheduled[] = [];
   private nextFault = 1;
+  /** A node whose disk was corrupted, until it has a new one: out of the configuration first. */
+  private repair: { readonly node: string; readonly fault: number; nextTry: number } | null = null;
 
   constructor(
     private readonly rng: Prng,
@@ -84,6 +89,7 @@ export class FaultSchedule extends FiringSchedule {
       this.scheduled = this.scheduled.filter((s) => s.at > tick);
       for (const s of due) for (const action of s.actions()) this.fire(tick, 'tick', s.fault, action);
     }
+    this.repairTick(tick);
     const p = this.profile;
     // Seven draws every tick, in a fixed order; a fault's own choices come after. (The stream still
     // shifts once a fault fires, which is fine: the seed fixes everything.)
@@ -100,11 +106,52 @@ export class FaultSchedule extends FiringSchedule {
       if (leader !== null) this.crashOne(tick, leader);
     }
     // Drawn only when the run draws disk faults, so every other run's stream is what it was.
-    if (p.diskSlow + p.diskFailing + p.diskFull > 0) {
+    if (p.diskSlow + p.diskFailing + p.diskFull + p.diskCorrupt > 0) {
       if (rng() < p.diskSlow) this.diskFault(tick, { kind: 'slow', p50Ms: randomInt(rng, 5, 40), p99Ms: randomInt(rng, 50, 400) });
       if (rng() < p.diskFailing) this.diskFault(tick, { kind: 'failing', on: rng() < 0.8 ? 'sync' : 'write' });
       if (rng() < p.diskFull) this.diskFault(tick, { kind: 'full' });
+      if (rng() < p.diskCorrupt && tick < p.corruptUntil) this.corruptOne(tick);
     }
+  }
+
+  /**
+   * A bit flips mid-log on a follower voter's disk, and the node crashes: its restart is refused
+   * (the log is damaged, never skipped). It comes back the way an operator brings back a node whose
+   * disk is lost: removed from the configuration through the leader, then a new, empty disk, then
+   * (perhaps) added again by a later membership change. Only with at least four voters, so three
+   * remain; one repair at a time.
+   */
+  private corruptOne(tick: number): void {
+    const cluster = this.cluster;
+    const leader = cluster.leader();
+    const config = cluster.leaderConfig();
+    if (this.repair !== null || leader === null || config === null || config.votersOutgoing.length > 0 || config.voters.length < 4) return;
+    const candidates = config.voters.filter((id) => id !== leader && cluster.isUp(id) && !cluster.crashPlanned(id));
+    if (candidates.length === 0) return;
+    const node = candidates[randomInt(this.rng, 0, candidates.length - 1)]!;
+    const fault = this.nextFault++;
+    if (!this.fire(tick, 'tick', fault, { type: 'corrupt', node, pick: this.rng() })) return;
+    this.fire(tick, 'tick', fault, { type: 'crash', node });
+    const restartAt = tick + randomInt(this.rng, ...this.profile.restartAfter);
+    this.at(restartAt, fault, () => [{ type: 'restart', node }]);
+    this.repair = { node, fault, nextTry: restartAt + 1 };
+  }
+
+  /** Out of the configuration first (asked again while it is not), then a new disk and a restart. */
+  private repairCorrupted(tick: number, repair: { readonly node: string; readonly fault: number; nextTry: number }): void {
+    const cluster = this.cluster;
+    const leader = cluster.leader();
+    const config = cluster.leaderConfig();
+    if (cluster.isUp(repair.node)) return void (this.repair = null); // the damage went with a compacted segment
+    if (leader === null || config === null) return void (repair.nextTry = tick + 10);
+    if ([...config.voters, ...config.learners, ...config.votersOutgoing].includes(repair.node)) {
+      if (config.votersOutgoing.length === 0) this.fire(tick, 'tick', repair.fault, { type: 'membership', leader, changes: [{ op: 'remove-voter', node: repair.node }] });
+      repair.nextTry = tick + 30;
+      return;
+    }
+    if (!this.fire(tick, 'tick', repair.fault, { type: 'replace-disk', node: repair.node })) return void (repair.nextTry = tick + 10);
+    this.fire(tick, 'tick', repair.fault, { type: 'restart', node: repair.node });
+    this.repair = null;
   }
 
   /**
@@ -135,6 +182,10 @@ export class FaultSchedule extends FiringSchedule {
   override healAll(tick: number): void {
     this.scheduled = [];
     super.healAll(tick);
+  }
+
+  repairTick(tick: number): void {
+    if (this.repair !== null && tick >= this.repair.nextTry) this.repairCorrupted(tick, this.repair);
   }
 
   private crashOne(tick: number, chosen?: string): void {
@@ -207,7 +258,8 @@ export class FaultSchedule extends FiringSchedule {
     if (leader === null || config === null) return;
     if (config.votersOutgoing.length > 0) return;
     const pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[randomInt(this.rng, 0, items.length - 1)]);
-    const outsiders = this.cluster.ids.filter((id) => !config.voters.includes(id) && !config.learners.includes(id));
+    // A node waiting for a new disk (its log is corrupt) is not added back until it has one.
+    const outsiders = this.cluster.ids.filter((id) => !config.voters.includes(id) && !config.learners.includes(id) && id !== this.repair?.node);
     const changes: ConfChangeSingle[] = [];
     const r = this.rng();
     const outsider = pick(outsiders);
@@ -256,6 +308,14 @@ export class ScriptedFaults extends FiringSchedule {
       if (step.tick < tick) continue;
       if (step.phase === 'apply') this.pendingApply.push(step);
       else this.fire(tick, 'tick', step.fault, step.action);
+    }
+  }
+
+  /** Steps recorded after the heal (a corrupted node's repair) fire at their ticks as before. */
+  repairTick(tick: number): void {
+    while (this.next < this.steps.length && this.steps[this.next]!.tick <= tick) {
+      const step = this.steps[this.next++]!;
+      if (step.tick === tick && step.phase === 'tick') this.fire(tick, 'tick', step.fault, step.action);
     }
   }
 

@@ -61,6 +61,11 @@ export interface FaultProfile {
   readonly diskFull: number;
   /** How long a slow or full disk stays so, in ticks. */
   readonly diskFaultFor: readonly [number, number];
+  /** Per-tick chance of a bit flipped mid-log on a voter's disk (it crashes; its recovery refuses
+   *  the log; it is removed from the configuration and given a new disk). Only before
+   *  `corruptUntil`, so the repair is done before the liveness phase. */
+  readonly diskCorrupt: number;
+  readonly corruptUntil: number;
   /** Core protections; a bug that they would mask turns them off (correct either way). */
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
@@ -87,12 +92,16 @@ const STANDARD: FaultProfile = {
   diskFailing: 0,
   diskFull: 0,
   diskFaultFor: [20, 150],
+  diskCorrupt: 0,
+  corruptUntil: 0,
   preVote: true,
   checkQuorum: true,
 };
 
 /** The disk faults a --disk-faults run draws, on top of the standard mix. */
-const DISK_FAULTS = { diskSlow: 0.003, diskFailing: 0.004, diskFull: 0.004 } as const;
+const DISK_FAULTS = { diskSlow: 0.003, diskFailing: 0.004, diskFull: 0.004, diskCorrupt: 0.002 } as const;
+/** Ticks a corrupted node's repair may take (its removal through the leader, a new disk). */
+const CORRUPT_REPAIR_TICKS = 250;
 
 const CALM: FaultProfile = { ...STANDARD, crash: 0, crashLeader: 0, membership: 0, crashAfterOldTermCommit: 0, partition: 0, isolateLeader: 0, cutLink: 0, networkChange: 0, transfer: 0 };
 
@@ -108,7 +117,7 @@ export function mixOf(options: SimOptions): readonly BugName[] {
  */
 export function faultProfile(options: SimOptions): FaultProfile {
   if (!options.faults) return CALM;
-  let profile = options.diskFaults ? { ...STANDARD, ...DISK_FAULTS } : STANDARD;
+  let profile = options.diskFaults ? { ...STANDARD, ...DISK_FAULTS, corruptUntil: options.ticks - CORRUPT_REPAIR_TICKS } : STANDARD;
   for (const bug of mixOf(options)) {
     switch (bug) {
       case 'ackBeforePersist':

@@ -16,6 +16,8 @@ import { Bus } from '../host/bus.ts';
 import { EventLog } from '../host/event-log.ts';
 import { SimNode } from './sim-node.ts';
 import type { DiskFault } from '../node/disk-fault.ts';
+import { MemoryDisk } from '../node/memory-disk.ts';
+import { renameByGeneration } from '../check/cluster-checker.ts';
 
 export type CrashPoint = 'before-persist' | 'after-persist';
 
@@ -33,8 +35,10 @@ export interface NodeCounts {
   jointConfigs: number;
   /** a node that stopped because its disk returned EIO (fail-stop, restarted from what it synced); */
   diskFailStops: number;
-  /** a write refused by a leader whose disk was full (ENOSPC). */
+  /** a write refused by a leader whose disk was full (ENOSPC); */
   diskFullRefusals: number;
+  /** a restart refused because a bit had flipped mid-log (the node waits for a new disk). */
+  corruptRefusals: number;
 }
 
 export interface SeedClusterHooks {
@@ -47,7 +51,7 @@ export interface SeedClusterHooks {
 }
 
 export class SeedCluster {
-  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0, leaderTruncations: 0, jointConfigs: 0, diskFailStops: 0, diskFullRefusals: 0 };
+  readonly counts: NodeCounts = { elections: 0, snapshotsInstalled: 0, compactions: 0, crashes: 0, restarts: 0, leaderTruncations: 0, jointConfigs: 0, diskFailStops: 0, diskFullRefusals: 0, corruptRefusals: 0 };
   /** Membership changes that took effect: config entries (index > 1) applied, each counted once. */
   readonly configChanges = new Set<string>();
   private readonly nodes: Map<string, SimNode>;
@@ -65,6 +69,8 @@ export class SeedCluster {
   /** Config entries seen appended, by index:term, to count them when they apply. */
   private readonly configEntries = new Set<string>();
   private nextRequestId = 1;
+  /** Disks replaced per node: to the checker each new disk is a new node. */
+  private readonly generation = new Map<string, number>();
   /** The node whose report is being folded. */
   private reporting = '';
   /** Who waits for each request's answer, and at which node (a crash forgets them). */
@@ -114,7 +120,8 @@ export class SeedCluster {
           report: (node, report) => this.take(node, report),
           stopped: (node, reason) => {
             if (reason === 'failed') this.counts.diskFailStops += 1;
-            this.down(node, reason === 'crash-plan' ? 'crashed at a write (the fault schedule)' : 'its disk failed');
+            if (reason === 'refused') this.counts.corruptRefusals += 1;
+            this.down(node, reason === 'crash-plan' ? 'crashed at a write (the fault schedule)' : reason === 'refused' ? 'its recovery refused a corrupt log' : 'its disk failed');
           },
           now: nowMs,
         }, true),
@@ -148,7 +155,15 @@ export class SeedCluster {
     if (sim.disk.records > 0) this.counts.restarts += 1;
     this.roles.set(node, { role: 'follower', term: sim.disk.hardState.term });
     this.events?.emit({ type: 'node-starting', node });
-    sim.start(this.hooks.initFor(node));
+    const init = this.hooks.initFor(node);
+    // A node on a new disk is not a founding member: it waits, with no configuration (it cannot
+    // campaign), until the leader adds it and sends it the log, as the lab starts an added node.
+    if (this.generation.has(node)) {
+      const { initialConfig: _founding, ...joining } = init;
+      sim.start(joining);
+    } else {
+      sim.start(init);
+    }
   }
 
   crash(node: string): void {
@@ -169,6 +184,22 @@ export class SeedCluster {
 
   diskFault(node: string): DiskFault {
     return this.node(node).disk.fault;
+  }
+
+  /** A bit flips in a synced record mid-log on the node's disk (`pick` chooses which); false when its log is too short. */
+  corrupt(node: string, pick: number): boolean {
+    return this.node(node).disk.corrupt(() => pick) !== null;
+  }
+
+  /**
+   * A new, empty disk for a node that is down (its old one refused to recover). Its old durable
+   * state is gone on purpose, so the checker sees a new node from here on ("n2#1"), as the lab's
+   * wipe makes it; safe only once the node is out of the configuration (fault-actions.ts checks).
+   */
+  replaceDisk(node: string): void {
+    this.node(node).disk = new MemoryDisk();
+    this.generation.set(node, (this.generation.get(node) ?? 0) + 1);
+    this.events?.emit({ type: 'node-wiped', node });
   }
 
   /** The node's disk turns slow, failing or full, or healthy again (the runtime sees it at its next turn). */
@@ -258,7 +289,7 @@ export class SeedCluster {
 
   private observe(node: string, observations: readonly Observation[]): void {
     for (const observation of observations) {
-      const found = this.monitor.observe(observation);
+      const found = this.monitor.observe(renameByGeneration(observation, this.generation, false));
       if (this.events) for (const violation of found) this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation });
       if (observation.kind === 'role') {
         if (observation.role === 'leader') {
@@ -277,7 +308,7 @@ export class SeedCluster {
     for (const [requestId, waiting] of this.waiting) if (waiting.node === node) this.waiting.delete(requestId);
     this.counts.crashes += 1;
     this.events?.emit({ type: 'node-killed', node, reason });
-    this.monitor.observe({ kind: 'crash', node });
+    this.monitor.observe(renameByGeneration({ kind: 'crash', node }, this.generation, false));
     this.bus.dropTo(node, `${node} is down`);
     this.hooks.crashed(node);
   }

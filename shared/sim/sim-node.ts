@@ -16,7 +16,7 @@ import type { ClientRequest, NodeInit, NodeReport } from '../node/protocol.ts';
 export interface SimNodeHost {
   report(node: string, report: NodeReport): void;
   /** The node stopped on its own: its disk crashed it (a crash plan) or failed. Not called for kill(). */
-  stopped(node: string, reason: 'crash-plan' | 'failed'): void;
+  stopped(node: string, reason: 'crash-plan' | 'failed' | 'refused'): void;
   /** Virtual ms, for pacing disk reports. */
   now(): number;
 }
@@ -149,6 +149,6 @@ export class SimNode {
     this.kill();
     // After an EIO the page cache is not to be trusted: only what was synced comes back.
     if (error instanceof DiskFailure) this.disk.loseUnsynced();
-    this.host.stopped(this.id, 'failed');
+    this.host.stopped(this.id, error instanceof RecoveryRefused ? 'refused' : 'failed');
   }
 }

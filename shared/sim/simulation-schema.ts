@@ -38,6 +38,8 @@ const actionSchema = z.discriminatedUnion('type', [
       z.object({ kind: z.literal('full') }),
     ]),
   }),
+  z.object({ type: z.literal('corrupt'), node, pick: z.number().min(0).max(1) }),
+  z.object({ type: z.literal('replace-disk'), node }),
 ]);
 
 export const faultStepSchema = z.object({

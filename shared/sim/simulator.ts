@@ -57,6 +57,10 @@ export interface SimResult {
     readonly diskFull: number;
     readonly diskFailStops: number;
     readonly diskFullRefusals: number;
+    /** Bits flipped mid-log, restarts refused for it, disks replaced (after the node's removal). */
+    readonly diskCorrupt: number;
+    readonly corruptRefusals: number;
+    readonly disksReplaced: number;
   };
   /** The fault schedule as it happened. */
   readonly faultLog: readonly string[];
@@ -157,6 +161,8 @@ export function runSimulation(partial: Partial<SimOptions> = {}, control: RunCon
     if (withFaults) {
       faults.tick(tick);
       cluster.noteNetwork();
+    } else {
+      faults.repairTick(tick); // the operator's repair of a lost disk goes on after the faults end
     }
     clients!.tick(clientRate);
     cluster.tickAll();
