@@ -26,7 +26,7 @@ export default defineConfig({
   },
   webServer: {
     // /bin/sh without node_modules/.bin on PATH: go through npm.
-    command: `rm -rf ${dataDir} && npm run serve:test -- --port ${port} --data-dir ${dataDir} --token e2e-token`,
+    command: `rm -rf ${dataDir} && npm run serve:test -- --port ${port} --data-dir ${dataDir} --token e2e-token --implementation core=examples/raftlab-core-node.ts`,
     url: `http://127.0.0.1:${port}/api/clusters`,
     reuseExistingServer: false,
     timeout: 120_000,

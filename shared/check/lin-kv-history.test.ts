@@ -41,3 +41,16 @@ describe('lin-kv histories', () => {
     expect(checkLinearizability([write('1', 0, 1), write('2', 2, null), read('1', 5, 6)]).verdict).toBe('linearizable');
   });
 });
+
+describe('a lin-kv history seen from the middle', () => {
+  it('judges a key once a read saw it absent, and leaves alone a key it never saw empty', async () => {
+    const { historySince } = await import('../protocol/client-history.ts');
+    const event = (opId: number, op: 'put' | 'get', key: string, value: string | null, start: number) => ({
+      type: 'client-op' as const, opId, client: 'c1', op, key, value, version: null, cas: null, consistency: null, node: 'n1', linKv: true as const, from: null,
+      outcome: 'ok' as const, detail: '', start, end: start + 1, seq: opId, time: start + 1,
+    });
+    const { ops, unseenKeys } = historySince([event(1, 'get', 'a', null, 10), event(2, 'put', 'a', 'x', 12), event(3, 'put', 'b', 'y', 14)], 5);
+    expect(ops.map((op) => op.key)).toEqual(['a', 'a']);
+    expect(unseenKeys).toEqual(['b']);
+  });
+});

@@ -123,7 +123,8 @@ export function historySince(events: readonly ClusterEvent[], since: number): { 
   const ops: Op[] = [];
   const unseenKeys: string[] = [];
   for (const [key, keyOps] of byKey) {
-    const seenEmpty = keyOps.some(({ output }) => (output?.op === 'put' && (output.ok ? output.version === 1 : output.current === 0)) || (output?.op === 'get' && output.version === 0));
+    // (A lin-kv answer names no version: only a read of nothing shows a key empty.)
+    const seenEmpty = keyOps.some(({ output }) => (output?.op === 'put' && (output.ok ? output.version === 1 : output.current === 0)) || (output?.op === 'get' && output.version === 0) || (output?.op === 'value' && output.value === null));
     if (seenEmpty && keyOps.every((op) => op.call >= since)) ops.push(...keyOps);
     else unseenKeys.push(key);
   }

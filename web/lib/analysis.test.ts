@@ -8,7 +8,7 @@ import { spaceTime } from './space-time.ts';
 import { timerRemaining } from './election-arc.ts';
 import { feedLines } from './feed.ts';
 import { shortcutFor } from './shortcuts.ts';
-import { messageFamily } from './message-kind.ts';
+import { isReply, messageFamily } from './message-kind.ts';
 import { startView, stamp, status } from './fixtures.test-helpers.ts';
 
 function op(partial: Partial<Extract<ClusterEvent, { type: 'client-op' }>>): UnstampedEvent {
@@ -137,6 +137,9 @@ describe('small helpers', () => {
     expect(key(' ', 'BUTTON')).toBeNull();
     expect(messageFamily('PreVoteResponse')).toBe('prevote');
     expect(messageFamily('TimeoutNow')).toBe('timeout');
+    // A foreign node's body.type (Maelstrom's Raft names) lands in the same families.
+    expect(['request_vote', 'request_pre_vote', 'append_entries', 'heartbeat', 'install_snapshot', 'gossip'].map(messageFamily)).toEqual(['vote', 'prevote', 'append', 'heartbeat', 'snapshot', 'other']);
+    expect(['request_vote_res', 'append_entries_ok', 'AppendResponse', 'append_entries'].map((kind) => isReply({ kind }))).toEqual([true, true, true, false]);
   });
 });
 

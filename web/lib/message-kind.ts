@@ -10,11 +10,23 @@ export function messageFamily(kind: string): MessageFamily {
   if (kind.startsWith('Append')) return 'append';
   if (kind.startsWith('Snapshot')) return 'snapshot';
   if (kind === 'TimeoutNow') return 'timeout';
+  return foreignFamily(kind.toLowerCase());
+}
+
+/** A foreign node's body.type, as Maelstrom's Raft guide and students name them: request_vote,
+ *  append_entries, heartbeat, install_snapshot (any case, - or _). */
+function foreignFamily(kind: string): MessageFamily {
+  if (/pre[-_]?vote/.test(kind)) return 'prevote';
+  if (kind.includes('vote')) return 'vote';
+  if (kind.includes('heartbeat')) return 'heartbeat';
+  if (kind.includes('append')) return 'append';
+  if (kind.includes('snapshot')) return 'snapshot';
   return 'other';
 }
 
 export function isReply(message: Pick<MessageView, 'kind'>): boolean {
-  return message.kind.endsWith('Response');
+  // Ours end in Response; Maelstrom nodes' replies in _ok, _res, _reply or _response.
+  return message.kind.endsWith('Response') || /[-_](ok|res|reply|response|result)$/i.test(message.kind);
 }
 
 export const FAMILY_LABELS: Readonly<Record<MessageFamily, string>> = {
