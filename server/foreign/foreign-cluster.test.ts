@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import { parseImplementation } from './implementations.ts';
+import { processExists } from './process-probe.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 
 /** Every 40 ms each node pings the others (term 1) and answers pings with pongs; n1 reports itself
@@ -37,15 +38,6 @@ afterEach(async () => {
   await Promise.all(clusters.splice(0).map((lab) => lab.dispose()));
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
-
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function foreignCluster(source: string, nodes = 3): { lab: TempCluster; events: ClusterEvent[]; pidOf: (node: string) => number } {
   const root = mkdtempSync(join(tmpdir(), 'raftlab-foreign-impl-'));
@@ -110,16 +102,16 @@ describe('a cluster of foreign processes', () => {
     await lab.until('all alive', (view) => view.nodes.every((node) => node.life === 'alive') && view.nodes.length === 3);
     const first = pidOf('n2');
     expect((await lab.cluster.execute({ type: 'kill', node: 'n2' })).ok).toBe(true);
-    expect(exists(first)).toBe(false);
+    expect(processExists(first)).toBe(false);
     expect(lab.cluster.view.nodes.find((node) => node.id === 'n2')?.life).toBe('dead');
     expect((await lab.cluster.execute({ type: 'restart', node: 'n2' })).ok).toBe(true);
     await lab.until('n2 alive again', (view) => view.nodes.find((node) => node.id === 'n2')?.life === 'alive');
     const second = pidOf('n2');
     expect(second).not.toBe(first);
     const pids = ['n1', 'n2', 'n3'].map(pidOf);
-    expect(pids.every(exists)).toBe(true);
+    expect(pids.every(processExists)).toBe(true);
     await lab.cluster.stop();
-    expect(pids.filter(exists)).toEqual([]);
+    expect(pids.filter(processExists)).toEqual([]);
   });
 
   it('refuses what a Maelstrom node cannot do, with a clear error', async () => {

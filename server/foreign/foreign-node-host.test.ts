@@ -9,6 +9,7 @@ import { commandArgv } from './command-line.ts';
 import type { NodeReport } from '../../shared/node/protocol.ts';
 import type { Envelope } from './maelstrom-protocol.ts';
 import { MAX_LINE_BYTES } from './node-process.ts';
+import { processExists } from './process-probe.ts';
 
 const dirs: string[] = [];
 const hosts: ForeignNodeHost[] = [];
@@ -17,16 +18,6 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((host) => host.kill()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Whether a process (or process group, with a negative id) still exists. */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function processState(pid: number): string {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
@@ -118,12 +109,15 @@ describe('a foreign node process', () => {
     const { host, seen, start } = hostProgram(
       program(`
         console.error('about to misbehave');
+        // stderr and stdout are two pipes read in either order: the misbehaviour comes a moment later.
+        setTimeout(() => {
         process.stdout.write('hello, I am not JSON\\n');
         process.stdout.write(JSON.stringify({ src: id, body: { type: 'x' } }) + '\\n');
         process.stdout.write('{"src":"n1","dest":"n2","body":{"type":"big","pad":"' + 'x'.repeat(${MAX_LINE_BYTES}) + '"}}\\n');
         send('n7', { type: 'append_entries', term: 1 });
         process.stdout.write(JSON.stringify({ src: 'n2', dest: 'n3', body: { type: 'append_entries', term: 1 } }) + '\\n');
-        send('n2', { type: 'still_here', term: 1 });`),
+        send('n2', { type: 'still_here', term: 1 });
+        }, 200);`),
     );
     start();
     await until('the message after the bad lines', () => messagesOf(seen).some((m) => m.type === 'still_here'));
@@ -178,13 +172,13 @@ describe('a foreign node process', () => {
     const child = await until('the child pid', () => messagesOf(seen).find((m) => m.type === 'child'));
     const childPid = (child as unknown as { envelope: Envelope }).envelope.body['pid'] as number;
     const pid = host.pid!;
-    expect(exists(pid)).toBe(true);
-    expect(exists(childPid)).toBe(true);
+    expect(processExists(pid)).toBe(true);
+    expect(processExists(childPid)).toBe(true);
     await host.kill();
     expect(seen.exits).toEqual([{ stop: 'killed', error: null }]);
-    expect(exists(pid)).toBe(false);
-    await until('the child gone too', () => !exists(childPid));
-    expect(exists(-pid)).toBe(false); // the whole group
+    expect(processExists(pid)).toBe(false);
+    await until('the child gone too', () => !processExists(childPid));
+    expect(processExists(-pid)).toBe(false); // the whole group
 
     const crashing = hostProgram(program(`setTimeout(() => { console.error('TypeError: log is undefined'); process.exit(1); }, 50);`));
     crashing.start();

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, UsageError } from '../cli/args.ts';
 import { startTestLab, type TestLab } from '../http/lab-test-server.ts';
 import { parseImplementation } from './implementations.ts';
+import { processExists } from './process-probe.ts';
 
 const STARTER = resolve('examples/maelstrom-starter.js');
 
@@ -65,15 +66,15 @@ describe('clusters of a registered implementation over HTTP', () => {
   it('a deleted cluster leaves no process of its nodes; a stopped server neither', async () => {
     const created = await api('POST', '/api/clusters', { nodes: 2, implementation: 'starter', name: 'gone' });
     const pids = await processesOf(t, 'gone', 2);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(processExists)).toBe(true);
     expect((await api('DELETE', '/api/clusters/gone', undefined, created.body.result.token)).status).toBe(200);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(processExists)).toEqual([]);
 
     await api('POST', '/api/clusters', { nodes: 2, implementation: 'starter', name: 'left' });
     const left = await processesOf(t, 'left', 2);
-    expect(left.every(alive)).toBe(true);
+    expect(left.every(processExists)).toBe(true);
     await t.lab.close();
-    expect(left.filter(alive)).toEqual([]);
+    expect(left.filter(processExists)).toEqual([]);
   });
 });
 
@@ -101,11 +102,3 @@ function cwdOf(pid: number): string | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
