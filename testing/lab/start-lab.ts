@@ -73,3 +73,11 @@ async function startInProcess(settings: LabSettings, dataDir: string): Promise<{
   });
   return { url: lab.url, close: () => lab.close() };
 }
+
+/** A lab already running (a Playwright webServer, `npm start`): the same handle, whose stop does
+ *  nothing (whoever started it stops it). `token` is its default cluster's, if known. */
+export function attachLab(url: string, token = ''): Lab {
+  const origin = new URL(url).origin;
+  const stop = async (): Promise<void> => {};
+  return { url: origin, token, vaultAddr: (cluster = 'default') => `${origin}/c/${encodeURIComponent(cluster)}`, client: new LabClient(origin), dataDir: '', stop, [Symbol.asyncDispose]: stop };
+}
