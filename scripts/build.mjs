@@ -6,7 +6,8 @@ import { build as esbuild } from 'esbuild';
 const started = performance.now();
 await viteBuild({ logLevel: 'warn' });
 await esbuild({
-  entryPoints: { main: 'server/main.ts', 'node-worker': 'server/cluster/node-worker.ts' },
+  // module-worker runs a foreign node written as a JS/TS module (server/foreign/module-node.ts).
+  entryPoints: { main: 'server/main.ts', 'node-worker': 'server/cluster/node-worker.ts', 'module-worker': 'server/foreign/module-worker.mjs' },
   outdir: 'dist/server',
   bundle: true,
   platform: 'node',
@@ -14,7 +15,8 @@ await esbuild({
   target: 'node20',
   sourcemap: true,
   // ws's optional native add-ons are not installed; it falls back to JavaScript without them.
-  external: ['bufferutil', 'utf-8-validate'],
+  // tsx stays a package: a .ts node (process or module) is loaded by it from node_modules.
+  external: ['bufferutil', 'utf-8-validate', 'tsx', 'tsx/*'],
   // Bundled CommonJS (ws) calls require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __raftlabRequire } from 'node:module'; const require = __raftlabRequire(import.meta.url);" },
   logLevel: 'warning',

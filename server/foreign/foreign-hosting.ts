@@ -6,11 +6,18 @@ import type { ClusterPorts } from '../../shared/host/command-door.ts';
 import { ForeignNodeHost, type ForeignHostEvents } from './foreign-node-host.ts';
 import type { ForeignImplementation } from './implementations.ts';
 import { LinKvClient } from './lin-kv-client.ts';
+import { ModuleNode } from './module-node.ts';
+import { NodeProcess } from './node-process.ts';
+import type { StartRunner } from './node-runner.ts';
 import type { UnstampedEvent } from '../../shared/protocol/events.ts';
 
 export function foreignHost(id: string, implementation: ForeignImplementation, parts: ForeignHostEvents & { nodes: () => readonly string[] }): ForeignNodeHost {
   const { nodes, ...events } = parts;
-  return new ForeignNodeHost(id, { argv: implementation.argv, nodes }, events);
+  const start: StartRunner =
+    implementation.kind === 'module'
+      ? (dir, node, runnerEvents) => new ModuleNode(implementation.argv[0]!, dir, node, runnerEvents)
+      : (dir, node, runnerEvents) => new NodeProcess(implementation.argv, dir, node, runnerEvents);
+  return new ForeignNodeHost(id, { start, nodes }, events);
 }
 
 const REFUSED = {

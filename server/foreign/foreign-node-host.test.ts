@@ -8,8 +8,11 @@ import { ForeignNodeHost, type ForeignHostEvents } from './foreign-node-host.ts'
 import { commandArgv } from './command-line.ts';
 import type { NodeReport } from '../../shared/node/protocol.ts';
 import type { Envelope } from './maelstrom-protocol.ts';
-import { MAX_LINE_BYTES } from './node-process.ts';
+import { MAX_LINE_BYTES, NodeProcess } from './node-process.ts';
+import type { StartRunner } from './node-runner.ts';
 import { processExists } from './process-probe.ts';
+
+const processOf = (argv: readonly string[]): StartRunner => (dir, id, events) => new NodeProcess(argv, dir, id, events);
 
 const dirs: string[] = [];
 const hosts: ForeignNodeHost[] = [];
@@ -53,7 +56,7 @@ function hostProgram(source: string, options: { nodes?: string[] } = {}): { host
     onClientMessage: (_from, message) => void seen.clientMessages.push(message),
     onNote: (_node, note) => void seen.notes.push(note),
   };
-  const host = new ForeignNodeHost('n1', { argv: commandArgv(program), nodes: () => options.nodes ?? ['n1', 'n2', 'n3'] }, events);
+  const host = new ForeignNodeHost('n1', { start: processOf(commandArgv(program)), nodes: () => options.nodes ?? ['n1', 'n2', 'n3'] }, events);
   hosts.push(host);
   const dir = join(root, 'n1');
   const start = (): void => host.start({ id: 'n1', dir } as never);
@@ -155,7 +158,7 @@ describe('a foreign node process', () => {
     const exits: { stop: string | null; error: string | null }[] = [];
     const root = mkdtempSync(join(tmpdir(), 'raftlab-foreign-'));
     dirs.push(root);
-    const host = new ForeignNodeHost('n1', { argv: ['/nonexistent/raft-node'], nodes: () => ['n1'] }, events);
+    const host = new ForeignNodeHost('n1', { start: processOf(['/nonexistent/raft-node']), nodes: () => ['n1'] }, events);
     host.start({ id: 'n1', dir: join(root, 'n1') } as never);
     await until('the exit', () => exits.length > 0);
     expect(exits[0]!.error).toMatch(/could not start \/nonexistent\/raft-node: spawn \/nonexistent\/raft-node ENOENT/);

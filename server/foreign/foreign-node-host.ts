@@ -13,7 +13,8 @@ import type { NodeHostPort } from '../cluster/node-host-port.ts';
 import type { PowerCutOutcome, StopKind } from '../cluster/node-host.ts';
 import type { ClientRequest, ToWorker, WorkerInit } from '../cluster/worker-protocol.ts';
 import { envelope, initOkSchema, type Envelope } from './maelstrom-protocol.ts';
-import { NodeProcess } from './node-process.ts';
+import { MAX_STDIN_BUFFER } from './node-process.ts';
+import type { NodeRunner, StartRunner } from './node-runner.ts';
 import { ReportedLog, stateReportSchema } from './state-report.ts';
 import { FloodGate } from './flood-gate.ts';
 
@@ -47,14 +48,14 @@ export interface ForeignHostEvents {
 }
 
 export interface ForeignSetup {
-  /** The program to run, already split (command-line.ts): never a shell. */
-  readonly argv: readonly string[];
+  /** Starts the node: a process of the program (never through a shell) or a module's thread. */
+  readonly start: StartRunner;
   /** Every node of the cluster, for init's node_ids and to route by dest. */
   readonly nodes: () => readonly string[];
 }
 
 export class ForeignNodeHost implements NodeHostPort {
-  private process: NodeProcess | null = null;
+  private process: NodeRunner | null = null;
   private stopping = false;
   private frozen = false;
   private initialised = false;
@@ -100,7 +101,7 @@ export class ForeignNodeHost implements NodeHostPort {
     // its durable log: a node that recovered its disk goes on reporting ranges from where it was.
     this.flood = new FloodGate(FLOOD_RATE, FLOOD_BURST);
     this.voters = [...this.setup.nodes()];
-    const process: NodeProcess = new NodeProcess(this.setup.argv, init.dir, this.id, {
+    const process: NodeRunner = this.setup.start(init.dir, this.id, {
       message: (message) => {
         if (this.process === process) this.fromNode(message);
       },
@@ -129,7 +130,7 @@ export class ForeignNodeHost implements NodeHostPort {
     if (message.type !== 'deliver') return true;
     for (const item of message.messages) {
       if (!isForeignMessage(item)) continue;
-      if (!process.send(item.envelope)) this.note(`is not reading its stdin (over ${4} MiB unread): a ${item.type} from ${item.from} was lost`);
+      if (!process.send(item.envelope)) this.note(`is not reading its stdin (over ${MAX_STDIN_BUFFER >> 20} MiB unread): a ${item.type} from ${item.from} was lost`);
     }
     return true;
   }

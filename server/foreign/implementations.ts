@@ -3,24 +3,29 @@
 // unknown name is refused. "raftlab" is our own core in worker threads, always there.
 import { implementationNameSchema } from '../../shared/protocol/clusters.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
+import { resolve } from 'node:path';
 import { commandArgv, CommandLineError } from './command-line.ts';
 
 export const BUILT_IN = 'raftlab';
+/** `NAME=module:PATH`: a module run in a worker thread rather than a program in a process. */
+const MODULE_PREFIX = 'module:';
 
 
-/** A foreign implementation: a program speaking Maelstrom's protocol. */
+/** A foreign implementation: a program speaking Maelstrom's protocol, or (`module:PATH`) a JS/TS
+ *  module exporting its handlers, run in a worker thread. */
 export interface ForeignImplementation {
   readonly name: string;
-  readonly kind: 'process';
+  readonly kind: 'process' | 'module';
   /** The command as the operator gave it (shown to them, never to a request's author to change). */
   readonly command: string;
-  /** What is spawned: the command split without a shell, paths resolved at registration. */
+  /** What is spawned: the command split without a shell, paths resolved at registration (a
+   *  module: its absolute path alone). */
   readonly argv: readonly string[];
 }
 
 export interface ImplementationSummary {
   readonly name: string;
-  readonly kind: 'built-in' | 'process';
+  readonly kind: 'built-in' | 'process' | 'module';
 }
 
 export class ImplementationError extends Error {}
@@ -34,6 +39,11 @@ export function parseImplementation(flag: string, cwd: string = process.cwd()): 
   const parsedName = implementationNameSchema.safeParse(name);
   if (!parsedName.success) throw new ImplementationError(`--implementation ${name}: ${parsedName.error.issues[0]?.message ?? 'bad name'}`);
   if (name === BUILT_IN) throw new ImplementationError(`--implementation ${name}: that name is our own core's`);
+  if (command.startsWith(MODULE_PREFIX)) {
+    const path = command.slice(MODULE_PREFIX.length);
+    if (!/\.(m?js|m?ts)$/.test(path)) throw new ImplementationError(`--implementation ${name}: a module is a .js or .ts path, got ${path}`);
+    return { name, kind: 'module', command, argv: [resolve(cwd, path)] };
+  }
   try {
     return { name, kind: 'process', command, argv: commandArgv(command, cwd) };
   } catch (error) {

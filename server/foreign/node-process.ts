@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { envelopeSchema, type Envelope } from './maelstrom-protocol.ts';
 import { BoundedLines, StreamTail } from './bounded-lines.ts';
+import type { NodeRunner } from './node-runner.ts';
 
 /** Bounds: one message line, the stderr kept, what may wait unread in the node's stdin. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -43,13 +44,13 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /** The environment a node gets: enough to run, none of the server's secrets (RAFTLAB_TOKEN…). */
-function nodeEnvironment(dir: string, id: string): NodeJS.ProcessEnv {
+export function nodeEnvironment(dir: string, id: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { RAFTLAB_DATA_DIR: dir, RAFTLAB_NODE_ID: id };
   for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ']) if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;
 }
 
-export class NodeProcess {
+export class NodeProcess implements NodeRunner {
   private readonly child: ChildProcess;
   private readonly stderr = new StreamTail(STDERR_TAIL_BYTES);
   private readonly exited: Promise<void>;
