@@ -1,9 +1,11 @@
 // raftlab/testing as a consumer uses it: startLab in a child process and in this one, the typed
 // client, node-vault at vaultAddr, stop (and await using), and bad options refused in a sentence.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import nodeVault from 'node-vault';
 import { describe, expect, it } from 'vitest';
-import { LabApiError, leaderOf, startLab, type Lab } from '../index.ts';
+import { parseRecording } from '../../shared/protocol/recording.ts';
+import { LabApiError, LabCluster, leaderOf, startLab, type Lab } from '../index.ts';
 
 async function leaderIn(lab: Lab, cluster = 'default'): Promise<string> {
   const client = lab.client.cluster(cluster, lab.token);
@@ -37,6 +39,13 @@ describe('startLab', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('a child lab stops when the process that started it ends without stopping it', async () => {
+    const script = "const { startLab } = await import('./testing/index.ts'); const lab = await startLab({ nodes: 1 }); console.log(lab.url); process.exit(0);";
+    const url = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect.poll(async () => fetch(`${url}/api/clusters`).then(() => 'up', () => 'gone'), { timeout: 30_000 }).toBe('gone');
+  });
+
   it('in this process, with a registered implementation: clusters of it are made through the client', async () => {
     const lab = await startLab({ mode: 'in-process', nodes: 1, implementations: { starter: 'examples/maelstrom-starter.js' } });
     try {
@@ -51,6 +60,19 @@ describe('startLab', () => {
       await lab.stop();
       await lab.stop(); // twice is fine
     }
+  });
+
+  it('a LabCluster is recorded from its creation in the page\'s recording format, and deleted by dispose', async () => {
+    await using lab = await startLab({ mode: 'in-process', nodes: 1 });
+    const cluster = await LabCluster.create(lab, { nodes: 3, profile: 'production', name: 'recorded' });
+    const leader = await cluster.waitForLeader();
+    await cluster.client.put('color', 'blue');
+    await expect.poll(() => cluster.recorder.events.some((event) => event.type === 'client-op' && event.key === 'color')).toBe(true);
+    const parsed = parseRecording(JSON.stringify(cluster.recorder.recording('a test')));
+    expect(parsed.ok && parsed.recording.cluster).toBe('recorded');
+    expect(cluster.recorder.eventLog()).toContain(`${leader} is leader of term`);
+    await cluster.dispose();
+    await expect(cluster.client.view()).rejects.toThrow(/no cluster named recorded/);
   });
 
   it('the client checks commands against the lab\'s schemas, and says what the server refused', async () => {
