@@ -24,6 +24,7 @@ import { Membership } from './membership.ts';
 import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
 import { NodeHost, type StopKind } from './node-host.ts';
+import { powerCutLoss } from './storage/power-cut.ts';
 import type { NodeHostPort } from './node-host-port.ts';
 import { foreignHost, linKvClientOf, refuseForForeign } from '../foreign/foreign-hosting.ts';
 import type { LinKvClient } from '../foreign/lin-kv-client.ts';
@@ -300,7 +301,7 @@ export class Cluster {
     }
     const wasDead = !host.running && this.events.view.nodes.find((n) => n.id === node)?.life === 'dead';
     const cut = await host.powerCut();
-    if (wasDead) this.events.emit({ type: 'node-killed', node, reason: 'power-cut' });
+    if (wasDead) this.events.emit({ type: 'node-killed', node, reason: 'power-cut', lost: powerCutLoss(cut) });
     return { ...cut };
   }
 
@@ -588,8 +589,9 @@ export class Cluster {
 
   private onExit(node: string, stop: StopKind | null, error: string | null): void {
     const life = this.events.view.nodes.find((n) => n.id === node)?.life;
-    if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: stop ?? `crashed: ${error ?? 'unknown'}` });
     const host = this.hosts.get(node);
+    const cut = stop === 'power-cut' && host instanceof NodeHost ? host.lastPowerCut : null;
+    if (life !== 'failed') this.events.emit({ type: 'node-killed', node, reason: stop ?? `crashed: ${error ?? 'unknown'}`, ...(cut ? { lost: powerCutLoss(cut) } : {}) });
     if (host instanceof NodeHost && host.takeSpentFault()) this.events.emit({ type: 'node-disk-fault', node, fault: host.diskFault });
     this.checker.crashed(node);
     this.lanes.stopped(node);

@@ -192,6 +192,11 @@ export class NodeHost implements LaneEnd {
    * A power cut now: the thread stops and the node's files keep only what it had synced. A node
    * already down loses what the page cache still held of its files.
    */
+  /** What the last power cut took from this node's files (null before any). */
+  get lastPowerCut(): PowerCutOutcome | null {
+    return this.lastCut;
+  }
+
   async powerCut(): Promise<PowerCutOutcome> {
     const worker = this.worker;
     if (!worker) return this.dir ? this.cutDisk(this.dir) : { ...NOTHING_LOST, seed: 0 };

@@ -30,7 +30,10 @@ export function describeEvent(event: ClusterEvent): string | null {
     }
     case 'node-killed':
       if (event.reason === 'killed') return `${event.node} was killed (a process crash: what it wrote survives in the page cache)`;
-      if (event.reason === 'power-cut') return `${event.node} lost power (power cut: unsynced writes lost)`;
+      if (event.reason === 'power-cut') {
+        const lost = event.lost && (event.lost.bytes > 0 || event.lost.files.length > 0) ? `; ${event.lost.bytes} B written but not synced were lost${event.lost.files.length > 0 ? ` (${event.lost.files.join(', ')})` : ''}` : '';
+        return `${event.node} lost power (power cut: unsynced writes lost${lost})`;
+      }
       return `${event.node} ${event.reason}`;
     case 'node-failed':
       return `${event.node} stopped: ${event.reason}`;

@@ -9,6 +9,7 @@ import {
   livenessViewSchema,
   messageViewSchema,
   networkViewSchema,
+  powerCutLossSchema,
   nodeStatusSchema,
   switchesViewSchema,
   tourViewSchema,
@@ -48,7 +49,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
     tornTail: z.string().nullable(),
     snapshotIndex: z.number().int().nonnegative(),
   }),
-  z.object({ ...stamp, type: z.literal('node-killed'), node: nodeIdSchema, reason: z.string() }),
+  /** `lost`: after a power cut, what it took from the node's files (the lab's real disk says). */
+  z.object({ ...stamp, type: z.literal('node-killed'), node: nodeIdSchema, reason: z.string(), lost: powerCutLossSchema.optional() }),
   /** The node stopped itself with an error (never silently): e.g. a corrupt record mid-log. */
   z.object({ ...stamp, type: z.literal('node-failed'), node: nodeIdSchema, reason: z.string() }),
   /** Something a foreign node did wrong that the lab refused (a bad line, an unknown dest, a

@@ -103,6 +103,7 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       const node = nodeFor(view, event.node);
       node.life = event.type === 'node-killed' ? 'dead' : 'failed';
       node.reason = event.reason;
+      if (event.type === 'node-killed' && event.lost) node.powerCutLoss = event.lost;
       node.role = 'follower';
       node.leader = null;
       node.progress = {};
@@ -121,6 +122,7 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       const node = nodeFor(view, event.node);
       Object.assign(node, { log: [], kv: {}, term: 0, vote: null, commit: 0, applied: 0, lastIndex: 0, lastTerm: 0, snapshotIndex: 0, disk: null });
       delete node.diskFault; // a new, empty disk
+      delete node.powerCutLoss;
       return;
     }
     case 'node-disk':

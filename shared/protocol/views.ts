@@ -92,8 +92,19 @@ export const diskViewSchema = z.object({
   snapshotBytes: z.number().int().nonnegative(),
   /** fdatasync calls so far by this incarnation, for the disk panel and /metrics. */
   fsyncs: z.number().int().nonnegative(),
+  /** WAL bytes written and not yet synced (a commit-only batch): a kill keeps them, a power cut
+   *  does not. Absent where the disk does not say (the simulator's, older recordings). */
+  walUnsyncedBytes: z.number().int().nonnegative().optional(),
 });
 export type DiskView = z.infer<typeof diskViewSchema>;
+
+/** What a power cut took from a node's files: bytes written but never synced, and the files it touched. */
+export const powerCutLossSchema = z.object({
+  bytes: z.number().int().nonnegative(),
+  /** "wal-….log cut back 312 B", "snap-….tmp removed", "hardstate.json rolled back". */
+  files: z.array(z.string().max(200)).max(64),
+});
+export type PowerCutLoss = z.infer<typeof powerCutLossSchema>;
 
 export const nodeLifeSchema = z.enum(['alive', 'dead', 'starting', 'paused', 'failed']);
 export type NodeLife = z.infer<typeof nodeLifeSchema>;
@@ -113,6 +124,8 @@ export const nodeViewSchema = nodeStatusSchema.extend({
   diskFault: diskFaultSchema.optional(),
   /** Why it stopped, when life is dead or failed. */
   reason: z.string().nullable(),
+  /** What its last power cut took (kept until its disk is wiped or its power is cut again). */
+  powerCutLoss: powerCutLossSchema.optional(),
   /** A foreign node's latest misbehaviour the lab refused (node-note), until it restarts. */
   note: z.string().nullable().optional(),
 });

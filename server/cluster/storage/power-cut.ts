@@ -19,6 +19,7 @@ import { HEADER_BYTES } from './frames.ts';
 import { HARD_STATE_FILE } from './hard-state.ts';
 import { parseSnapshotFileName } from './snapshots.ts';
 import { segmentBase } from './wal.ts';
+import type { PowerCutLoss } from '../../../shared/protocol/views.ts';
 
 export interface PowerCutReport {
   /** Bytes the node had written and not synced, now gone (torn bytes left behind not counted). */
@@ -106,4 +107,14 @@ function tornLength(file: string, durable: number, size: number, random: () => n
   }
   const most = Math.min(unsynced, recordBytes - 1);
   return most < 1 ? 0 : 1 + Math.floor(random() * most);
+}
+
+/** A cut's report as the page shows it: the bytes lost and, file by file, what happened. */
+export function powerCutLoss(report: PowerCutReport): PowerCutLoss {
+  const files = [
+    ...report.truncated.map((cut) => `${cut.file} cut back ${cut.from - cut.to} B${cut.tornBytes > 0 ? ` (a torn ${cut.tornBytes} B left for recovery to find)` : ''}`),
+    ...report.removed.map((name) => `${name} removed (its name was never synced)`),
+    ...(report.hardState === 'rolled-back' ? ['hardstate.json rolled back to its last synced content'] : report.hardState === 'removed' ? ['hardstate.json removed (never synced)'] : []),
+  ];
+  return { bytes: report.bytesLost, files: files.slice(0, 64) };
 }

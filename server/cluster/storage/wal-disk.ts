@@ -92,6 +92,7 @@ export class WalDisk implements NodeDisk {
       snapshotIndex: disk.snapshot?.index ?? 0,
       snapshotTerm: disk.snapshot?.term ?? 0,
       snapshotBytes: disk.snapshot?.bytes ?? 0,
+      walUnsyncedBytes: disk.segments.reduce((sum, segment) => sum + Math.max(0, segment.bytes - segment.synced), 0),
     };
   }
 

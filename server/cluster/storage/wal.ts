@@ -33,6 +33,8 @@ import type { WalRecord } from './frames.ts';
 export interface SegmentInfo {
   readonly name: string;
   readonly bytes: number;
+  /** Of `bytes`, those a sync made durable (the rest: a commit-only batch, lost in a power cut). */
+  readonly synced: number;
   readonly records: number;
   /** Smallest / largest entry index written to this segment (null: no entry records). */
   readonly firstIndex: number | null;
@@ -264,7 +266,7 @@ export class Wal {
   }
 
   segments(): SegmentInfo[] {
-    return this.segs.map((s) => ({ name: s.name, bytes: s.bytes, records: s.records, firstIndex: s.firstIndex, lastIndex: s.lastIndex }));
+    return this.segs.map((s) => ({ name: s.name, bytes: s.bytes, synced: s.synced, records: s.records, firstIndex: s.firstIndex, lastIndex: s.lastIndex }));
   }
 
   close(): void {
