@@ -1,7 +1,7 @@
 // A lab server in a child process: `node --import tsx server/main.ts --port 0 …` (as `npm run
 // dev:server` runs it), ready once it prints its address; stopped with SIGTERM, which main.ts
-// answers by stopping every node. Its stdin is a pipe from us: when this process ends, it stops
-// (exit-with-parent.mjs).
+// answers by stopping every node. It watches that this process still exists and stops once it
+// does not (exit-with-parent.mjs).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { LabSettings } from './lab-options.ts';
@@ -14,7 +14,7 @@ const WATCH_LINE = /^raftlab: watch:\s+(http:\/\/\S+?)\/\s*$/m;
 export async function startChildLab(settings: LabSettings, dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const args = ['--import', 'tsx', '--import', join(RAFTLAB_ROOT, 'testing', 'lab', 'exit-with-parent.mjs'), join(RAFTLAB_ROOT, 'server', 'main.ts'), '--port', '0', '--data-dir', dataDir, '--nodes', String(settings.nodes), '--profile', settings.profile, '--token', settings.token!];
   for (const [name, command] of Object.entries(settings.implementations)) args.push('--implementation', `${name}=${command}`);
-  const child = spawn(process.execPath, args, { cwd: RAFTLAB_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, RAFTLAB_TOKEN: '' } });
+  const child = spawn(process.execPath, args, { cwd: RAFTLAB_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFTLAB_TOKEN: '', RAFTLAB_PARENT_PID: String(process.pid) } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
