@@ -8,7 +8,7 @@ async function blur(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
-test('node menu by keyboard: pause and resume a node, Escape closes', async ({ page, lab }) => {
+test('node menu by keyboard: pause and resume a node, Escape closes', async ({ page, labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const follower = (await lab.nodeIds()).find((id) => id !== leader)!;
@@ -37,7 +37,7 @@ test('node menu by keyboard: pause and resume a node, Escape closes', async ({ p
   await expect(lab.nodeState(follower)).toHaveText(/follower|candidate|leader/);
 });
 
-test('the ring is two Tab stops, nodes and links, with the arrow keys moving inside each', async ({ page, lab }) => {
+test('the ring is two Tab stops, nodes and links, with the arrow keys moving inside each', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const ids = await lab.nodeIds();
@@ -72,7 +72,7 @@ test('the ring is two Tab stops, nodes and links, with the arrow keys moving ins
   await expect(lab.ringNode(ids.at(-1)!)).toBeFocused();
 });
 
-test('transfer leadership and time out now from the node menu', async ({ lab }) => {
+test('transfer leadership and time out now from the node menu', async ({ labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const target = (await lab.nodeIds()).find((id) => id !== leader)!;
@@ -104,7 +104,7 @@ test('transfer leadership and time out now from the node menu', async ({ lab }) 
   await lab.waitForLeader();
 });
 
-test('click a link to cut it both ways or one way, then heal it; partition presets', async ({ page, lab }) => {
+test('click a link to cut it both ways or one way, then heal it; partition presets', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const link = lab.link('n1', 'n2');
@@ -139,7 +139,7 @@ test('click a link to cut it both ways or one way, then heal it; partition prese
   await expect(page.getByRole('button', { name: /^Link n\d–n\d: cut/ })).toHaveCount(0);
 });
 
-test('hold the bus, inspect a message, duplicate, deliver now, drop, and step with N', async ({ page, lab }) => {
+test('hold the bus, inspect a message, duplicate, deliver now, drop, and step with N', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const time = page.getByRole('group', { name: 'Time controls' });
@@ -202,7 +202,7 @@ test('hold the bus, inspect a message, duplicate, deliver now, drop, and step wi
   await expect(time.getByRole('button', { name: 'Hold messages' })).toHaveAttribute('aria-pressed', 'false');
 });
 
-test('H holds and releases the bus on the server', async ({ page, lab }) => {
+test('H holds and releases the bus on the server', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const time = page.getByRole('group', { name: 'Time controls' });
@@ -218,7 +218,7 @@ test('H holds and releases the bus on the server', async ({ page, lab }) => {
   await expect(time.getByRole('button', { name: 'Hold messages' })).toHaveAttribute('aria-pressed', 'false');
 });
 
-test('Space pauses and resumes time; the speed slider sets the clock', async ({ page, lab }) => {
+test('Space pauses and resumes time; the speed slider sets the clock', async ({ page, labPage: lab }) => {
   await lab.open();
   const time = page.getByRole('group', { name: 'Time controls' });
   await blur(page);

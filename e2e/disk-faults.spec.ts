@@ -2,7 +2,7 @@
 // card and the panel then say.
 import { expect, test } from './fixtures.ts';
 
-test('a full disk set from the Disk vs memory panel is said on the card and the panel, and freed again', async ({ page, lab }) => {
+test('a full disk set from the Disk vs memory panel is said on the card and the panel, and freed again', async ({ page, labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const follower = (await lab.nodeIds()).find((id) => id !== leader)!;

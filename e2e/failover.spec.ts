@@ -1,7 +1,7 @@
 // The walking skeleton, end to end: real workers, real disks, the real page in real Chromium.
 import { expect, test } from './fixtures.ts';
 
-test('a killed leader is replaced, and a write reaches every live node', async ({ page, lab }) => {
+test('a killed leader is replaced, and a write reaches every live node', async ({ page, labPage: lab }) => {
   await lab.open();
 
   const first = await lab.waitForLeader();

@@ -31,7 +31,7 @@ function recording(): string {
   return JSON.stringify({ format: 'raftlab-recording', version: 1, name: 'broken on purpose', savedAt: new Date(0).toISOString(), cluster: 'demo', start, events });
 }
 
-test('a crafted recording shows a non-linearizable history and a violated invariant', async ({ page, lab }) => {
+test('a crafted recording shows a non-linearizable history and a violated invariant', async ({ page, labPage: lab }) => {
   await lab.open();
   await page.getByLabel('Import a recording').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(recording()) });
   await expect(lab.notices).toContainText('Imported recording “broken on purpose”');

@@ -3,7 +3,7 @@
 // the row turns red with the reason in plain words; healing the network turns it green again.
 import { expect, test } from './fixtures.ts';
 
-test('a deaf node with pre-vote off turns Progress red with the reason; healing turns it green', async ({ page, lab }) => {
+test('a deaf node with pre-vote off turns Progress red with the reason; healing turns it green', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.command({ type: 'clock', speed: 1 });
   await lab.command({ type: 'switches', preVote: false, checkQuorum: false });

@@ -2,7 +2,7 @@
 // snapshot a node; wipe a follower's disk; lose power everywhere and restart all.
 import { expect, test } from './fixtures.ts';
 
-test('add a learner, promote it to voter, then remove it', async ({ page, lab }) => {
+test('add a learner, promote it to voter, then remove it', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const before = await lab.nodeIds();
@@ -20,7 +20,7 @@ test('add a learner, promote it to voter, then remove it', async ({ page, lab })
   await lab.waitForLeader();
 });
 
-test('snapshot a node, wipe a follower’s disk and see it caught up', async ({ lab }) => {
+test('snapshot a node, wipe a follower’s disk and see it caught up', async ({ labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   await lab.write(`snap-${Date.now().toString(36)}`, 'x');
@@ -36,7 +36,7 @@ test('snapshot a node, wipe a follower’s disk and see it caught up', async ({ 
   await expect(lab.keysOn(follower).getByRole('row', { name: new RegExp(key) })).toContainText('y');
 });
 
-test('power loss takes every node down; restart all brings back a leader', async ({ page, lab }) => {
+test('power loss takes every node down; restart all brings back a leader', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const actions = page.getByRole('toolbar', { name: 'Cluster actions' });

@@ -3,7 +3,7 @@
 // partition, and the event feed's filters.
 import { expect, test } from './fixtures.ts';
 
-test('client panel: put, cas (refused and accepted), reads at two consistencies, delete; history and verdict', async ({ page, lab }) => {
+test('client panel: put, cas (refused and accepted), reads at two consistencies, delete; history and verdict', async ({ page, labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const key = `fruit-${Date.now().toString(36)}`;
@@ -29,7 +29,7 @@ test('client panel: put, cas (refused and accepted), reads at two consistencies,
   await expect(page.getByRole('status', { name: 'Linearizability verdict' })).toContainText('Linearizable');
 });
 
-test('key-value view marks a lagging node stale; logs align; disk vs memory; invariants hold', async ({ page, lab }) => {
+test('key-value view marks a lagging node stale; logs align; disk vs memory; invariants hold', async ({ page, labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const lagging = (await lab.nodeIds()).find((id) => id !== leader)!;
@@ -55,7 +55,7 @@ test('key-value view marks a lagging node stale; logs align; disk vs memory; inv
   await expect(invariants.getByRole('listitem', { name: /: holds$/ })).toHaveCount(7);
 });
 
-test('switches, network settings, a custom partition by groups, and the feed filter', async ({ page, lab }) => {
+test('switches, network settings, a custom partition by groups, and the feed filter', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
 

@@ -8,7 +8,7 @@ async function blur(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
-test('? opens the keyboard help; presenter mode and theme persist across a reload', async ({ page, lab }) => {
+test('? opens the keyboard help; presenter mode and theme persist across a reload', async ({ page, labPage: lab }) => {
   await lab.open();
   await blur(page);
   await page.keyboard.press('?');
@@ -42,7 +42,7 @@ test('? opens the keyboard help; presenter mode and theme persist across a reloa
   await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(251, 250, 247)');
 });
 
-test('T cycles the theme: auto, light, dark, and auto again', async ({ page, lab }) => {
+test('T cycles the theme: auto, light, dark, and auto again', async ({ page, labPage: lab }) => {
   // On a dark system "auto" is dark, so each press changes what the page looks like.
   await page.emulateMedia({ colorScheme: 'dark' });
   await lab.open();
@@ -69,7 +69,7 @@ test('T cycles the theme: auto, light, dark, and auto again', async ({ page, lab
 test.describe('on a tablet', () => {
   test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
 
-  test('a tap on a node opens its menu, and nothing scrolls sideways', async ({ page, lab }) => {
+  test('a tap on a node opens its menu, and nothing scrolls sideways', async ({ page, labPage: lab }) => {
     await lab.open();
     const leader = await lab.waitForLeader();
     await lab.ringNode(leader).tap();
@@ -83,7 +83,7 @@ test.describe('on a tablet', () => {
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
-  test('the page fits the screen, the space-time diagram scrolls inside its panel, and a ring menu opens inside the screen', async ({ page, lab }) => {
+  test('the page fits the screen, the space-time diagram scrolls inside its panel, and a ring menu opens inside the screen', async ({ page, labPage: lab }) => {
     await lab.open();
     await lab.waitForLeader();
     // The space-time diagram keeps a readable width and scrolls sideways inside its panel.
@@ -102,7 +102,7 @@ test.describe('on a phone', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(390);
   });
 
-  test('the keyboard help reads on a phone: each key above what it does, inside the screen', async ({ page, lab }) => {
+  test('the keyboard help reads on a phone: each key above what it does, inside the screen', async ({ page, labPage: lab }) => {
     await lab.open();
     await page.getByRole('button', { name: 'Keyboard help' }).tap();
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -115,7 +115,7 @@ test.describe('on a phone', () => {
   });
 });
 
-test('keyboard reach: Tab gets to the ring and the node cards', async ({ page, lab }) => {
+test('keyboard reach: Tab gets to the ring and the node cards', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const target = page.getByRole('button', { name: 'Actions for n1' });

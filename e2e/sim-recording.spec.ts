@@ -19,7 +19,7 @@ async function holdStill(page: Page): Promise<void> {
   }).toPass({ timeout: 15_000 });
 }
 
-test("a failing seed's recording opens on the page and turns its invariant red at the moment it broke", async ({ page, lab }) => {
+test("a failing seed's recording opens on the page and turns its invariant red at the moment it broke", async ({ page, labPage: lab }) => {
   const { result, recording } = recordSeed({ seed: 1, bugs: ['forgetVoteOnRestart'] });
   expect(result.failures[0]?.invariant).toBe('single-vote');
   const violation = recording.events.find((event) => event.type === 'violation');
@@ -50,7 +50,7 @@ test("a failing seed's recording opens on the page and turns its invariant red a
   await list.getByRole('button', { name: `Delete ${recording.name}` }).click();
 });
 
-test('what if: branch off a moment of a simulator recording, and the branch opens beside the original', async ({ page, lab }) => {
+test('what if: branch off a moment of a simulator recording, and the branch opens beside the original', async ({ page, labPage: lab }) => {
   const { recording } = recordSeed({ seed: 5, nodes: 3, ticks: 300 });
   // Whoever leads at 1.5 s is the node the branch kills there.
   let leader = '';

@@ -8,7 +8,7 @@ async function blur(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
-test('scrub back before a kill and the node is alive there; LIVE shows it down again', async ({ page, lab }) => {
+test('scrub back before a kill and the node is alive there; LIVE shows it down again', async ({ page, labPage: lab }) => {
   await lab.open();
   const leader = await lab.waitForLeader();
   const victim = (await lab.nodeIds()).find((id) => id !== leader)!;
@@ -32,7 +32,7 @@ test('scrub back before a kill and the node is alive there; LIVE shows it down a
   await expect(lab.nodeState(victim)).toHaveText('follower');
 });
 
-test('← and → step through the recorded past a tenth of a virtual second at a time; L returns to LIVE', async ({ page, lab }) => {
+test('← and → step through the recorded past a tenth of a virtual second at a time; L returns to LIVE', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   const timeline = page.getByRole('slider', { name: 'Timeline' });
@@ -57,7 +57,7 @@ test('← and → step through the recorded past a tenth of a virtual second at 
   await expect(lab.status).not.toContainText('(replay)');
 });
 
-test('save a recording, reload, replay it from IndexedDB, rename, open offline, delete', async ({ page, lab }) => {
+test('save a recording, reload, replay it from IndexedDB, rename, open offline, delete', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   await lab.write(`rec-${Date.now().toString(36)}`, 'v');
@@ -94,7 +94,7 @@ test('save a recording, reload, replay it from IndexedDB, rename, open offline, 
   await expect(list.getByRole('listitem', { name: 'Recording renamed demo' })).toHaveCount(0);
 });
 
-test('export a recording as a file and import it back; a bad file is refused', async ({ page, lab }, testInfo) => {
+test('export a recording as a file and import it back; a bad file is refused', async ({ page, labPage: lab }, testInfo) => {
   await lab.open();
   await lab.waitForLeader();
   const save = page.getByRole('form', { name: 'Save a recording' });

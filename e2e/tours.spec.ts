@@ -72,7 +72,7 @@ test('an unknown scenario says so and leads to the picker', async ({ page }) => 
   await expect(tour.picker).toBeVisible();
 });
 
-test('chaos autopilot: start it, watch it act, stop it', async ({ page, lab }) => {
+test('chaos autopilot: start it, watch it act, stop it', async ({ page, labPage: lab }) => {
   await lab.open();
   await lab.waitForLeader();
   // Production timing, so the autopilot acts within a second or two of real time.

@@ -2,7 +2,7 @@
 // shows the value, and the token holder's "Watchers see values" switch shows it to watchers at once.
 import { expect, test } from './fixtures.ts';
 
-test('a watcher sees digests until the token holder lets watchers see values', async ({ lab, browser, cluster }) => {
+test('a watcher sees digests until the token holder lets watchers see values', async ({ labPage: lab, browser, cluster }) => {
   await lab.open();
   await lab.waitForLeader();
   await lab.write('secret-color', 'teal');
