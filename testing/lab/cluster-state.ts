@@ -7,6 +7,17 @@ export function leaderOf(view: ClusterView): string | null {
   return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
 }
 
+/**
+ * Formed: every node of the roster alive and a voter in the leader's configuration. A new cluster
+ * grows from one node, the leader adding the others one at a time, so a leader comes before this.
+ */
+export function formed(view: ClusterView): boolean {
+  const leaderId = leaderOf(view);
+  const leader = view.nodes.find((node) => node.id === leaderId);
+  if (!leader) return false;
+  return view.nodes.every((node) => node.life === 'alive' && leader.config.voters.includes(node.id));
+}
+
 export interface Convergence {
   readonly converged: boolean;
   /** Why not, in a sentence (empty when converged). */

@@ -1,7 +1,7 @@
 // One cluster a test made for itself: its name and token, its Vault address, a client bound to it,
 // and a recorder watching it from the start (for the recording and event log of a failed test).
 import { ClusterRecorder } from './cluster-recorder.ts';
-import { leaderOf } from './cluster-state.ts';
+import { formed, leaderOf } from './cluster-state.ts';
 import type { ClusterClient, CreateClusterInput } from './lab-client.ts';
 import type { Lab } from './start-lab.ts';
 
@@ -18,12 +18,35 @@ export class LabCluster {
     this.recorder = new ClusterRecorder(lab.url, name, token);
   }
 
-  /** Makes a cluster on `lab` and starts recording it. */
-  static async create(lab: Lab, request: CreateClusterInput): Promise<LabCluster> {
+  /** Makes a cluster on `lab`, starts recording it, and (for our own nodes) waits until it has
+   *  formed: a test that starts earlier meets a leader with only some of the voters yet. A foreign
+   *  implementation may never elect (the starter) or report its configuration: it is handed over as
+   *  soon as it exists. */
+  static async create(lab: Lab, request: CreateClusterInput, formedWithinMs = 60_000): Promise<LabCluster> {
     const created = await lab.client.createCluster(request);
     const cluster = new LabCluster(lab, created.name, created.token);
     await cluster.recorder.ready;
+    if (!request.implementation) await cluster.waitUntilFormed(formedWithinMs);
     return cluster;
+  }
+
+  /** Waits until every node is alive and a voter in the leader's configuration. A teaching
+   *  cluster's slowed clock runs at production speed meanwhile (its formation is not the test),
+   *  and is set back to the speed it started with once formed. */
+  async waitUntilFormed(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let view = await this.client.view();
+    const speed = view.clock.speed;
+    if (!formed(view) && speed < 1) await this.client.command({ type: 'clock', speed: 1 });
+    try {
+      while (!formed(view)) {
+        if (Date.now() > deadline) throw new Error(`${this.name}: not formed (every node alive and a voter) within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        view = await this.client.view();
+      }
+    } finally {
+      if (speed < 1) await this.client.command({ type: 'clock', speed });
+    }
   }
 
   /** Its Vault address (the cluster's load-balancer URL), for VAULT_ADDR or node-vault's endpoint. */
