@@ -2,8 +2,7 @@
 // the disk-fault command as a person meets it on the page. The same rules on the memory disk:
 // shared/node/disk-fault.test.ts; the kernel's own EIO: libfiu.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClusterEvent } from '../../shared/protocol/events.ts';
-import { formedLeader, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import { formedLeader, nextEvent, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import type { Cluster } from './cluster.ts';
 
 const WAIT_MS = 30_000;
@@ -13,22 +12,6 @@ afterEach(async () => {
   await lab?.dispose();
   lab = null;
 });
-
-/** The next event of `type` about `node`, from now on. */
-function nextEvent<T extends ClusterEvent['type']>(cluster: Cluster, type: T, node: string): Promise<Extract<ClusterEvent, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${type} event for ${node} within ${WAIT_MS} ms`));
-    }, WAIT_MS);
-    const off = cluster.events.subscribe((event) => {
-      if (event.type !== type || !('node' in event) || event.node !== node) return;
-      clearTimeout(timer);
-      off();
-      resolve(event as Extract<ClusterEvent, { type: T }>);
-    });
-  });
-}
 
 const nodeView = (cluster: Cluster, id: string) => cluster.view.nodes.find((node) => node.id === id)!;
 

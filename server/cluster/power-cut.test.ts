@@ -1,10 +1,8 @@
 // A power cut on real nodes (worker threads, real files): a distinct fault from a kill, named so on
 // the page; the node comes back from what it had synced, and rejoins.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import { describeEvent, describeStop } from '../../shared/protocol/describe-event.ts';
-import { formedLeader, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
-import type { Cluster } from './cluster.ts';
+import { formedLeader, nextEvent, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 
 const WAIT_MS = 30_000;
 
@@ -13,22 +11,6 @@ afterEach(async () => {
   await lab?.dispose();
   lab = null;
 });
-
-/** The next event of `type` about `node`, from now on. */
-function nextEvent<T extends ClusterEvent['type']>(cluster: Cluster, type: T, node: string): Promise<Extract<ClusterEvent, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${type} event for ${node} within ${WAIT_MS} ms`));
-    }, WAIT_MS);
-    const off = cluster.events.subscribe((event) => {
-      if (event.type !== type || !('node' in event) || event.node !== node) return;
-      clearTimeout(timer);
-      off();
-      resolve(event as Extract<ClusterEvent, { type: T }>);
-    });
-  });
-}
 
 describe('power cut on real nodes', () => {
   it('is not a kill: the page says which, and a cut node comes back with what it synced and rejoins', { timeout: 120_000 }, async () => {

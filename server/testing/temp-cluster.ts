@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
+import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
 
 export interface TempCluster {
@@ -76,4 +77,20 @@ export function formedLeader(view: ClusterView): string | null {
   const leader = view.nodes.find((node) => node.id === leaderId);
   if (!leader || leader.config.voters.length !== view.nodes.length) return null;
   return view.nodes.every((node) => node.life === 'alive' && node.applied >= leader.commit) ? leader.id : null;
+}
+
+/** The next event of `type` about `node` from now on; rejects after `timeoutMs`. */
+export function nextEvent<T extends ClusterEvent['type']>(cluster: Cluster, type: T, node: string, timeoutMs = 30_000): Promise<Extract<ClusterEvent, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${type} event for ${node} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = cluster.events.subscribe((event) => {
+      if (event.type !== type || !('node' in event) || event.node !== node) return;
+      clearTimeout(timer);
+      off();
+      resolve(event as Extract<ClusterEvent, { type: T }>);
+    });
+  });
 }
