@@ -1,7 +1,7 @@
 // The node implementations a server can run, registered by its operator on the command line
 // (`--implementation NAME=COMMAND`), never by a request: a request names one of these, and an
 // unknown name is refused. "raftlab" is our own core in worker threads, always there.
-import { implementationNameSchema } from '../../shared/protocol/clusters.ts';
+import { implementationNameSchema, type ImplementationSummary } from '../../shared/protocol/clusters.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
 import { resolve } from 'node:path';
 import { commandArgv, CommandLineError } from './command-line.ts';
@@ -23,10 +23,6 @@ export interface ForeignImplementation {
   readonly argv: readonly string[];
 }
 
-export interface ImplementationSummary {
-  readonly name: string;
-  readonly kind: 'built-in' | 'process' | 'module';
-}
 
 export class ImplementationError extends Error {}
 

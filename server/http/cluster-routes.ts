@@ -12,7 +12,7 @@ import {
 import { redactView } from '../../shared/protocol/redact.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
-import { copySettings } from './fork-settings.ts';
+import { copySettings, forkRequest } from './fork-settings.ts';
 import { readJsonBody } from './json-io.ts';
 import { findSession, parse, sendResult } from './route-helpers.ts';
 
@@ -50,8 +50,7 @@ export async function handleClusterRoutes(
   if (parts.length === 3 && parts[2] === 'fork' && method === 'POST') {
     const source = findSession(registry, parts[1]);
     const body = parse(forkClusterRequestSchema, await readJsonBody(request), 'body');
-    const nodes = Math.min(9, Math.max(1, source.cluster.nodeIds().length));
-    const fork = registry.create({ nodes, profile: source.profile, forkedFrom: source.name, publicValues: source.publicValues, implementation: source.implementation, ...(body.name ? { name: body.name } : {}) });
+    const fork = registry.create(forkRequest(source, body));
     const skipped = await copySettings(source.cluster.view, fork.cluster);
     sendResult(response, { ok: true, result: { ...created(request, fork), skippedSettings: skipped } }, 201);
     return 'sent';

@@ -11,6 +11,16 @@ export const implementationNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'an implementation name is 1–32 of a-z, 0-9, _ and -, starting with a letter or digit');
 
+/** One line of GET /api/implementations: a name and a kind, never the command behind it. */
+export const implementationSummarySchema = z.object({
+  name: implementationNameSchema,
+  kind: z.enum(['built-in', 'process', 'module']),
+});
+export type ImplementationSummary = z.infer<typeof implementationSummarySchema>;
+
+/** GET /api/implementations' result: our own core first, then what the operator registered. */
+export const implementationListSchema = z.object({ implementations: z.array(implementationSummarySchema).min(1) });
+
 /** POST /api/clusters */
 export const createClusterRequestSchema = z.strictObject({
   nodes: z.number().int().min(1).max(MAX_NODES),
@@ -23,9 +33,14 @@ export const createClusterRequestSchema = z.strictObject({
 });
 export type CreateClusterRequest = z.infer<typeof createClusterRequestSchema>;
 
-/** POST /api/clusters/{name}/fork: a new cluster with the same size, profile, switches and network. */
+/** POST /api/clusters/{name}/fork: a new cluster with the same profile, switches and network, and by
+ *  default the same size and implementation. */
 export const forkClusterRequestSchema = z.strictObject({
   name: clusterNameSchema.optional(),
+  /** Default: as many nodes as the source has. */
+  nodes: z.number().int().min(1).max(MAX_NODES).optional(),
+  /** Default: the source's. A registered name only, as for create. */
+  implementation: implementationNameSchema.optional(),
 });
 export type ForkClusterRequest = z.infer<typeof forkClusterRequestSchema>;
 
