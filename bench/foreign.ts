@@ -9,21 +9,7 @@ import { Cluster } from '../server/cluster/cluster.ts';
 import { leaderOf } from '../server/testing/temp-cluster.ts';
 import { parseImplementation } from '../server/foreign/implementations.ts';
 import { until } from '../server/foreign/grader/battery.ts';
-
-/** n1 keeps WINDOW pings in flight to n2; n2 answers each with a pong. */
-const PING_PONG = (window: number): string => `
-import { createInterface } from 'node:readline';
-let id;
-const send = (dest, body) => process.stdout.write(JSON.stringify({ src: id, dest, body }) + '\\n');
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const m = JSON.parse(line);
-  if (m.body.type === 'init') {
-    id = m.body.node_id;
-    send(m.src, { type: 'init_ok', in_reply_to: m.body.msg_id });
-    if (id === 'n1') setTimeout(() => { for (let i = 0; i < ${window}; i++) send('n2', { type: 'ping' }); }, 300);
-  } else if (m.body.type === 'ping') send(m.src, { type: 'pong' });
-  else if (m.body.type === 'pong') send(m.src, { type: 'ping' });
-});`;
+import { pingPongProgram } from '../server/foreign/ping-pong-program.ts';
 
 async function withCluster<T>(options: { implementation?: string; source?: string; nodes: number }, body: (cluster: Cluster) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'raftlab-bench-foreign-'));
@@ -43,7 +29,7 @@ async function withCluster<T>(options: { implementation?: string; source?: strin
 }
 
 async function messagesPerSecond(window: number, seconds: number): Promise<{ perSecond: number; hopMs: number }> {
-  return withCluster({ source: PING_PONG(window), nodes: 2 }, async (cluster) => {
+  return withCluster({ source: pingPongProgram(window), nodes: 2 }, async (cluster) => {
     await until(cluster, (view) => view.nodes.length === 2 && view.nodes.every((node) => node.life === 'alive'), 30_000);
     await new Promise((done) => setTimeout(done, 1000));
     const before = cluster.bus.counters.delivered;

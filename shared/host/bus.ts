@@ -15,6 +15,7 @@ import type { UnstampedEvent } from '../protocol/events.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { MessageInFlight } from './message-in-flight.ts';
 import { NodeDoors } from './node-doors.ts';
+import { DEFAULT_QUOTA, SenderQuota, type QuotaLimits } from './sender-quota.ts';
 
 export interface Routing {
   /** Virtual delivery times: none = dropped, two or more = duplicated. */
@@ -52,13 +53,18 @@ export class Bus<M extends MessageBase = MessageBase> {
   private readonly history: InFlight<M>[] = [];
   private nextId = 1;
   private holding = false;
-  /** Totals for /metrics and the benchmark. */
-  readonly counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, direct: 0 };
+  /** Totals for /metrics and the benchmark (`capped`: dropped over a sender's queue cap). */
+  readonly counters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, direct: 0, capped: 0 };
+  /** The hard cap on one sender's queued messages (sender-quota.ts). */
+  readonly quota: SenderQuota;
 
   constructor(
     private readonly hooks: BusHooks<M>,
     private router: Router,
-  ) {}
+    quota: QuotaLimits = DEFAULT_QUOTA,
+  ) {
+    this.quota = new SenderQuota(quota);
+  }
 
   get held(): boolean {
     return this.holding;
@@ -82,10 +88,15 @@ export class Bus<M extends MessageBase = MessageBase> {
         continue;
       }
       routing.deliveries.forEach((deliverAt, copy) => {
+        const item = this.inFlightOf(message, now, deliverAt);
+        // Over the cap: counted and said on the sender's card, not shown one by one (a flood of
+        // sent-and-dropped events would cost the page what the cap saves the server).
+        if (!this.quota.admit(item)) return void (this.counters.capped += 1);
         if (copy > 0) this.counters.duplicated += 1;
-        wake = this.enqueue(this.inFlightOf(message, now, deliverAt)) || wake;
+        wake = this.enqueue(item) || wake;
       });
     }
+    if (this.counters.capped > 0) for (const note of this.quota.notes(now)) this.hooks.emit(note);
     if (wake) this.hooks.wake?.();
   }
 
@@ -177,6 +188,7 @@ export class Bus<M extends MessageBase = MessageBase> {
     if (!found || found.state === 'done') return undefined;
     const original = found.message;
     const copy = this.inFlightOf(original.message, this.hooks.now(), original.deliverAt);
+    if (!this.quota.admit(copy)) return undefined;
     this.counters.duplicated += 1;
     if (this.enqueue(copy)) this.hooks.wake?.();
     return copy;
@@ -257,7 +269,9 @@ export class Bus<M extends MessageBase = MessageBase> {
     this.hooks.emit({ type: 'message-dropped', id: item.id, reason });
   }
 
+  /** Every message leaves the bus through here (delivered or dropped): it no longer counts. */
   private remember(item: InFlight<M>): void {
+    this.quota.release(item.id);
     this.history.push(item);
     if (this.history.length > HISTORY * 1.2) this.history.splice(0, this.history.length - HISTORY);
   }
