@@ -1,20 +1,22 @@
-// A lab server in a child process: `node --import tsx server/main.ts --port 0 …` (as `npm run
-// dev:server` runs it), ready once it prints its address; stopped with SIGTERM, which main.ts
+// A lab server in a child process: `node --import tsx server/main.ts --port 0 …` from source (as
+// `npm run dev:server` runs it) or the bundled dist/server/main.js from an installed package
+// (root.ts), ready once it prints its address; stopped with SIGTERM, which main.ts
 // answers by stopping every node. It watches that this process still exists and stops once it
 // does not (exit-with-parent.mjs).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { LabSettings } from './lab-options.ts';
-import { RAFTLAB_ROOT } from './root.ts';
+import { RAFTLAB_ROOT, serverArgv } from './root.ts';
 
 const READY_MS = 60_000;
 /** main.ts's line `raftlab: watch:   http://127.0.0.1:PORT/`. */
 const WATCH_LINE = /^raftlab: watch:\s+(http:\/\/\S+?)\/\s*$/m;
 
 export async function startChildLab(settings: LabSettings, dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const args = ['--import', 'tsx', '--import', join(RAFTLAB_ROOT, 'testing', 'lab', 'exit-with-parent.mjs'), join(RAFTLAB_ROOT, 'server', 'main.ts'), '--port', '0', '--data-dir', dataDir, '--nodes', String(settings.nodes), '--profile', settings.profile, '--token', settings.token!];
+  const args = [...serverArgv(join(RAFTLAB_ROOT, 'testing', 'lab', 'exit-with-parent.mjs')), '--port', '0', '--data-dir', dataDir, '--nodes', String(settings.nodes), '--profile', settings.profile, '--token', settings.token!];
   for (const [name, command] of Object.entries(settings.implementations)) args.push('--implementation', `${name}=${command}`);
-  const child = spawn(process.execPath, args, { cwd: RAFTLAB_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFTLAB_TOKEN: '', RAFTLAB_PARENT_PID: String(process.pid) } });
+  // The test's own directory: an implementation's relative paths are the test author's.
+  const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAFTLAB_TOKEN: '', RAFTLAB_PARENT_PID: String(process.pid) } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { generateToken } from '../../server/auth/tokens.ts';
 import { startChildLab } from './child-lab.ts';
 import { LabClient } from './lab-client.ts';
 import { startLabOptionsSchema, type LabSettings, type StartLabOptions } from './lab-options.ts';
-import { RAFTLAB_ROOT } from './root.ts';
+import { WEB_ROOT } from './root.ts';
 
 export interface Lab extends AsyncDisposable {
   /** The server's origin, e.g. http://127.0.0.1:40123 (the page, the REST API, /metrics). */
@@ -60,14 +60,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
 async function startInProcess(settings: LabSettings, dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
   // Loaded only here, so a child-process lab never loads the server into the test's process.
   const [{ startLabServer }, { parseImplementation }] = await Promise.all([import('../../server/lab-server.ts'), import('../../server/foreign/implementations.ts')]);
-  const implementations = Object.entries(settings.implementations).map(([name, command]) => parseImplementation(`${name}=${command}`, RAFTLAB_ROOT));
+  const implementations = Object.entries(settings.implementations).map(([name, command]) => parseImplementation(`${name}=${command}`, process.cwd()));
   const lab = await startLabServer({
     host: '127.0.0.1',
     port: 0,
     dataDir,
     nodes: settings.nodes,
     profile: settings.profile,
-    webRoot: join(RAFTLAB_ROOT, 'dist', 'web'),
+    webRoot: WEB_ROOT,
     token: settings.token!,
     implementations,
   });
