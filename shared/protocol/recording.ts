@@ -11,6 +11,9 @@ import { simulationSchema } from '../sim/simulation-schema.ts';
 export const RECORDING_FORMAT = 'raftlab-recording';
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 
+export const recordingMomentSchema = z.object({ time: z.number().finite().nonnegative(), label: z.string().min(1).max(500) });
+export type RecordingMoment = z.infer<typeof recordingMomentSchema>;
+
 export const recordingSchema = z.object({
   format: z.literal(RECORDING_FORMAT),
   version: z.literal(1),
@@ -23,6 +26,9 @@ export const recordingSchema = z.object({
   note: z.string().max(4000).optional(),
   /** A simulator run's seed and faults: the page can branch off it at any moment (what-if). */
   simulation: simulationSchema.optional(),
+  /** Where the page opens it (virtual ms, within the recording) and why: the grader's failed check
+   *  opens at the moment it failed. Without one it opens at its start. */
+  moment: recordingMomentSchema.optional(),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 
@@ -48,6 +54,10 @@ export function parseRecording(text: string): ImportOutcome {
   for (const event of recording.events) {
     if (event.seq <= seq) return { ok: false, error: `events are out of order at seq ${event.seq}` };
     seq = event.seq;
+  }
+  const { moment } = recording;
+  if (moment && (moment.time < recording.start.clock.now || moment.time > Math.max(recording.start.clock.now, recording.events.at(-1)?.time ?? 0))) {
+    return { ok: false, error: `its moment (${moment.time} ms) is outside the recording` };
   }
   return { ok: true, recording };
 }

@@ -1,23 +1,18 @@
 // What a cluster did, recorded as the page records it: the lab has no export route (its event log
 // keeps only its last few thousand events, not the view they started from), so this watches the
 // cluster's WebSocket from the moment it is made, as a page would, keeps the welcome view and every
-// event after it, and writes the page's own recording format (shared/protocol/recording.ts): the
+// event after it on a tape (shared/protocol/recording-tape.ts, the grader's too), and writes the
+// page's own recording format (shared/protocol/recording.ts): the
 // file opens on the page with "Import a recording". With the token, values are shown.
 import WebSocket from 'ws';
-import { applyEvent } from '../../shared/protocol/reduce-view.ts';
 import { describeEvent } from '../../shared/protocol/describe-event.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import { parseServerFrame } from '../../shared/protocol/frames.ts';
-import { makeRecording, type Recording } from '../../shared/protocol/recording.ts';
-import type { ClusterView } from '../../shared/protocol/views.ts';
-
-/** Events kept; past this the oldest are folded into the starting view (as the page forgets them). */
-const MAX_EVENTS = 200_000;
+import type { Recording } from '../../shared/protocol/recording.ts';
+import { RecordingTape } from '../../shared/protocol/recording-tape.ts';
 
 export class ClusterRecorder {
-  #start: ClusterView | null = null;
-  #events: ClusterEvent[] = [];
-  #lastSeq = 0;
+  #tape: RecordingTape | null = null;
   readonly #socket: WebSocket;
   /** Resolves once the welcome frame (the starting view) has arrived. */
   readonly ready: Promise<void>;
@@ -33,30 +28,27 @@ export class ClusterRecorder {
         if (!frame.ok) return;
         if (frame.value.type === 'welcome') {
           // A resync (the server coalesced what we missed) starts the recording over, as the page does.
-          if (this.#start === null || frame.value.view.seq !== this.#lastSeq) {
-            this.#start = frame.value.view;
-            this.#events = [];
-            this.#lastSeq = frame.value.view.seq;
-          }
+          if (this.#tape === null) this.#tape = new RecordingTape(frame.value.view);
+          else if (frame.value.view.seq !== this.#tape.lastSeq) this.#tape.restart(frame.value.view);
           resolve();
-        } else if (frame.value.type === 'events') this.#append(frame.value.events);
+        } else if (frame.value.type === 'events') this.#tape?.append(frame.value.events);
       });
     });
   }
 
   get events(): readonly ClusterEvent[] {
-    return this.#events;
+    return this.#tape?.events ?? [];
   }
 
   /** The recording so far, in the page's format (null before the welcome frame). */
   recording(name: string): Recording | null {
-    return this.#start ? makeRecording(name, this.#start, this.#events) : null;
+    return this.#tape?.recording(name) ?? null;
   }
 
   /** The events as the page's feed words them, one a line with their virtual time. */
   eventLog(): string {
     const lines: string[] = [];
-    for (const event of this.#events) {
+    for (const event of this.events) {
       const text = describeEvent(event);
       if (text !== null) lines.push(`${(event.time / 1000).toFixed(3).padStart(10)} s  #${event.seq}  ${text}`);
     }
@@ -65,19 +57,5 @@ export class ClusterRecorder {
 
   close(): void {
     this.#socket.close();
-  }
-
-  #append(events: readonly ClusterEvent[]): void {
-    for (const event of events) {
-      if (event.seq <= this.#lastSeq) continue;
-      this.#events.push(event);
-      this.#lastSeq = event.seq;
-    }
-    if (this.#events.length > MAX_EVENTS * 1.1 && this.#start) {
-      const forgotten = this.#events.splice(0, this.#events.length - MAX_EVENTS);
-      const start = structuredClone(this.#start);
-      for (const event of forgotten) applyEvent(start, event);
-      this.#start = start;
-    }
   }
 }

@@ -200,7 +200,8 @@ export class Lab {
     this.#replayVersion++;
     this.#pastView = null;
     this.#pastRecorder = null;
-    this.seek(this.#replay.recorder.startTime);
+    // A recording with a moment (a grader's failed check) opens there, not at its start.
+    this.seek(recording.moment?.time ?? this.#replay.recorder.startTime);
     this.#playing = false;
   }
 

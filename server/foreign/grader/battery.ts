@@ -12,6 +12,12 @@ export interface CheckResult {
   readonly name: string;
   readonly outcome: 'passed' | 'failed' | 'skipped';
   readonly detail: string;
+  /** A failed check: the cluster's virtual ms when it failed (where its recording opens). */
+  readonly failedAt?: number;
+  /** The cluster's events the check spans (after `fromSeq`, up to `toSeq`): its recording's stretch. */
+  readonly span?: { readonly fromSeq: number; readonly toSeq: number };
+  /** The recording of a failed check, once written (failure-recordings.ts). */
+  readonly recording?: string;
 }
 
 export interface BatteryContext {
@@ -81,11 +87,12 @@ function underFault(name: string, needsLeader: boolean, apply: (context: Battery
     async run(context, leader) {
       const applied = await apply(context, leader);
       const through = await writeGetsThrough(context, context.recoverMs);
+      const failedAt = context.cluster.clock.now();
       await sleep(context.phaseMs);
       await undo(context, applied.node);
       return through
         ? { name, outcome: 'passed', detail: `a write got through with ${applied.shown}` }
-        : { name, outcome: 'failed', detail: `no write was acknowledged within ${context.recoverMs / 1000} s with ${applied.shown}` };
+        : { name, outcome: 'failed', failedAt, detail: `no write was acknowledged within ${context.recoverMs / 1000} s with ${applied.shown}` };
     },
   };
 }
@@ -123,7 +130,7 @@ const laggingNodeElection: Check = {
       // leader without a committed entry is, and the monitor says so.
       const completeness = cluster.view.violations.find((violation) => violation.invariant === 'leader-completeness');
       if (completeness) {
-        return { name: this.name, outcome: 'failed', detail: `try ${attempt}: ${winner ?? 'a node'} was elected without an entry the others had committed (${lagging} had been cut off): its voters did not check its log. ${completeness.explanation}` };
+        return { name: this.name, outcome: 'failed', failedAt: completeness.time, detail: `try ${attempt}: ${winner ?? 'a node'} was elected without an entry the others had committed (${lagging} had been cut off): its voters did not check its log. ${completeness.explanation}` };
       }
     }
     return { name: this.name, outcome: 'passed', detail: `in ${LAGGING_TRIES} races between a node that missed committed writes and one that had them, no leader lacked a committed entry` };
@@ -157,25 +164,30 @@ export const BATTERY: readonly Check[] = [
   laggingNodeElection,
 ];
 
+/** A failed check's moment and stretch: `failedAt` as the check knew it, or now. */
+export function withSpan(cluster: Cluster, fromSeq: number, result: CheckResult): CheckResult {
+  if (result.outcome !== 'failed') return result;
+  return { ...result, failedAt: result.failedAt ?? cluster.clock.now(), span: { fromSeq, toSeq: cluster.view.seq } };
+}
+
 /** Runs the battery in order; before each check the cluster must have settled (everyone up, a leader). */
 export async function runBattery(context: BatteryContext, reports: boolean): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of BATTERY) {
-    if (check.needsLeader && !reports) {
-      results.push({ name: check.name, outcome: 'skipped', detail: 'the node sends no state reports, so the lab cannot tell who leads' });
-      continue;
-    }
-    await until(context.cluster, (view) => view.nodes.every((node) => node.life === 'alive'), context.recoverMs);
-    const leader = reports ? await until(context.cluster, leaderOf, context.recoverMs) : null;
-    if (check.needsLeader && !leader) {
-      results.push({ name: check.name, outcome: 'failed', detail: `no leader within ${context.recoverMs / 1000} s before the fault` });
-      continue;
-    }
-    try {
-      results.push(await check.run(context, leader));
-    } catch (error) {
-      results.push({ name: check.name, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
-    }
+    const fromSeq = context.cluster.view.seq;
+    results.push(withSpan(context.cluster, fromSeq, await runCheck(context, check, reports)));
   }
   return results;
+}
+
+async function runCheck(context: BatteryContext, check: Check, reports: boolean): Promise<CheckResult> {
+  if (check.needsLeader && !reports) return { name: check.name, outcome: 'skipped', detail: 'the node sends no state reports, so the lab cannot tell who leads' };
+  await until(context.cluster, (view) => view.nodes.every((node) => node.life === 'alive'), context.recoverMs);
+  const leader = reports ? await until(context.cluster, leaderOf, context.recoverMs) : null;
+  if (check.needsLeader && !leader) return { name: check.name, outcome: 'failed', detail: `no leader within ${context.recoverMs / 1000} s before the fault` };
+  try {
+    return await check.run(context, leader);
+  } catch (error) {
+    return { name: check.name, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) };
+  }
 }

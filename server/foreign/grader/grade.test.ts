@@ -2,10 +2,20 @@
 // that answers from its own copy (every node "leads", nothing is replicated) fails, and the report
 // says why.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatReport, grade } from './grade.ts';
+import { parseRecording, type Recording } from '../../../shared/protocol/recording.ts';
+import { applyEvent } from '../../../shared/protocol/reduce-view.ts';
+import type { ClusterView } from '../../../shared/protocol/views.ts';
+
+/** The view the page shows after the recording's events before `seq` (the page's own reducer). */
+function viewBefore(recording: Recording, seq: number): ClusterView {
+  const view = structuredClone(recording.start);
+  for (const event of recording.events) if (event.seq < seq) applyEvent(view, event);
+  return view;
+}
 
 /** Every node claims to lead term 1 and serves lin-kv from its own map: fast, and wrong. */
 const LOCAL_ONLY = `
@@ -52,12 +62,48 @@ describe('npm run grade', () => {
     expect(report.metrics.operations.ok).toBeGreaterThan(0);
   }, 180_000);
 
-  it('fails the wrong Raft (votes without the log check): a node that missed committed writes is elected', async () => {
-    const report = await grade({ command: resolve('examples/wrong-raft/node.ts'), nodes: 3, phaseSeconds: 0.2 });
-    const lagging = report.checks.find((check) => check.name === 'a lagging node cannot win an election');
-    expect(lagging?.outcome, formatReport(report)).toBe('failed');
-    expect(lagging?.detail).toMatch(/was elected without an entry the others had committed .* its voters did not check its log/);
-    expect(report.checks.find((check) => check.name === 'invariants')?.detail).toMatch(/leader-completeness/);
+  it('fails the wrong Raft (votes without the log check): a node that missed committed writes is elected, and each failed check is a recording that opens at the moment', async () => {
+    const recordDir = mkdtempSync(join(tmpdir(), 'raftlab-grade-recordings-'));
+    try {
+      const report = await grade({ command: resolve('examples/wrong-raft/node.ts'), nodes: 3, phaseSeconds: 0.2, recordDir });
+      const card = formatReport(report);
+      const lagging = report.checks.find((check) => check.name === 'a lagging node cannot win an election');
+      expect(lagging?.outcome, card).toBe('failed');
+      expect(lagging?.detail).toMatch(/was elected without an entry the others had committed .* its voters did not check its log/);
+      expect(report.checks.find((check) => check.name === 'invariants')?.detail).toMatch(/leader-completeness/);
+
+      // One file per failed check, in this run's folder, named on the card with how to open it.
+      const failed = report.checks.filter((check) => check.outcome === 'failed');
+      expect(report.recordings?.startsWith(recordDir)).toBe(true);
+      expect(readdirSync(report.recordings!)).toHaveLength(failed.length);
+      expect(card).toContain(`Recordings of the failed checks are in ${report.recordings}: open one on the lab page (npm start): Recordings → Import a recording, then Replay`);
+      for (const check of failed) {
+        expect(card).toContain(`✗ ${check.name}: `);
+        expect(card).toContain(`recording: ${check.recording}`);
+        const parsed = parseRecording(readFileSync(check.recording!, 'utf8'));
+        if (!parsed.ok) throw new Error(`${check.name}: ${parsed.error}`);
+        const { moment, events, start } = parsed.recording;
+        // It opens at the moment the check failed, and that moment is inside the recording.
+        expect(moment?.time, check.name).toBe(check.failedAt);
+        expect(moment!.label).toMatch(new RegExp(`^${check.name} failed: `));
+        expect(moment!.time).toBeGreaterThanOrEqual(start.clock.now);
+        expect(moment!.time).toBeLessThanOrEqual(events.at(-1)!.time);
+        expect(events.length).toBeGreaterThan(0);
+      }
+
+      // The lagging election's recording holds the monitor's finding, at the moment it opens: the
+      // page's view just before it has no such violation, and from it on it has.
+      const recording = (parseRecording(readFileSync(lagging!.recording!, 'utf8')) as { recording: Recording }).recording;
+      const found = recording.events.find((event) => event.type === 'violation' && event.invariant === 'leader-completeness');
+      if (found?.type !== 'violation') throw new Error('the recording holds no leader-completeness violation');
+      expect(recording.moment!.time).toBe(found.time);
+      expect(viewBefore(recording, found.seq).violations.some((v) => v.invariant === 'leader-completeness')).toBe(false);
+      expect(viewBefore(recording, found.seq + 1).violations.some((v) => v.invariant === 'leader-completeness')).toBe(true);
+      // It starts before the check: the kill of the leader that let the lagging node campaign is in it.
+      expect(recording.events.some((event) => event.type === 'node-killed')).toBe(true);
+    } finally {
+      rmSync(recordDir, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it('fails a node that serves from its own copy, and says why', async () => {
