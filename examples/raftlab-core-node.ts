@@ -9,6 +9,7 @@
 import { createInterface } from 'node:readline';
 import { NodeRuntime } from '../shared/node/node-runtime.ts';
 import type { ClientOutcome, NodeReport, NodeRequest } from '../shared/node/protocol.ts';
+import type { ValueAnswer } from '../shared/node/answers.ts';
 import { WalDisk, timeSlicedEncoder } from '../server/cluster/storage/wal-disk.ts';
 import { encodeCommand } from '../shared/kv/commands.ts';
 import { noBugs, type BugName, type Message, type Switches } from '../shared/raft/index.ts';
@@ -186,13 +187,16 @@ function relayOrFail(request: Envelope, outcome: Extract<ClientOutcome, { ok: fa
   fail(request, 11, outcome.error);
 }
 
-async function read(key: string): Promise<ClientOutcome> {
-  return ask({ kind: 'read', key, consistency: 'linearizable' });
+/** A read of a key's value is answered with a ValueAnswer (shared/node/answers.ts). */
+type ReadOutcome = { readonly ok: true; readonly value: ValueAnswer } | Extract<ClientOutcome, { ok: false }>;
+
+async function read(key: string): Promise<ReadOutcome> {
+  return (await ask({ kind: 'read', key, consistency: 'linearizable' })) as ReadOutcome;
 }
 
-function valueOf(outcome: Extract<ClientOutcome, { ok: true }>): unknown {
-  const data = outcome.value['data'] as { v?: unknown } | undefined;
-  return outcome.value['value'] === null || data === undefined ? undefined : data.v;
+function valueOf(outcome: Extract<ReadOutcome, { ok: true }>): unknown {
+  const data = outcome.value.data as { v?: unknown } | undefined;
+  return outcome.value.value === null || data === undefined ? undefined : data.v;
 }
 
 async function clientRequest(request: Envelope): Promise<void> {
@@ -218,7 +222,7 @@ async function clientRequest(request: Envelope): Promise<void> {
         const value = valueOf(current);
         if (value === undefined) return fail(request, 20, `key ${key} does not exist`);
         if (JSON.stringify(value) !== JSON.stringify(request.body['from'])) return fail(request, 22, `expected ${JSON.stringify(request.body['from'])}, had ${JSON.stringify(value)}`);
-        const version = Number(current.value['version']);
+        const version = current.value.version;
         const outcome = await ask({ kind: 'propose', command: encodeCommand({ op: 'put', key, data: { v: request.body['to'] }, cas: version, time: Date.now() }) });
         if (outcome.ok) return reply(request, { type: 'cas_ok' });
         if (outcome.code === 'lost') return fail(request, 0, outcome.error);

@@ -4,7 +4,7 @@
 import { ClientOperations, type ClientPlan, type WriteKind, type WriteRequest } from '../../shared/host/client-operations.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
 import type { WorkerRequests } from './worker-requests.ts';
-import type { ReadQuery } from './worker-protocol.ts';
+import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult } from '../../shared/protocol/command-results.ts';
 
 export type { WriteKind, WriteRequest };
 
@@ -34,19 +34,27 @@ export class ClientGateway {
     this.operations = new ClientOperations(host, { deadline: () => performance.now(), storeTime: () => Date.now() }, clientId);
   }
 
-  write(request: WriteRequest): Promise<Record<string, unknown>> {
+  write(request: WriteRequest): Promise<WriteResult> {
     return this.drive(this.operations.write(request));
   }
 
-  restore(image: string): Promise<Record<string, unknown>> {
+  restore(image: string): Promise<RestoreResult> {
     return this.drive(this.operations.restore(image));
   }
 
-  read(key: string, consistency: Consistency, node?: string, query: ReadQuery = { what: 'value' }): Promise<Record<string, unknown>> {
-    return this.drive(this.operations.read(key, consistency, node, query));
+  read(key: string, consistency: Consistency, node?: string, version?: number): Promise<ReadResult> {
+    return this.drive(version === undefined ? this.operations.read(key, consistency, node) : this.operations.readVersion(key, version, consistency, node));
   }
 
-  private async drive(plan: ClientPlan): Promise<Record<string, unknown>> {
+  readMetadata(key: string, consistency: Consistency, node?: string): Promise<MetadataResult> {
+    return this.drive(this.operations.readMetadata(key, consistency, node));
+  }
+
+  list(prefix: string, consistency: Consistency, node?: string): Promise<ListResult> {
+    return this.drive(this.operations.list(prefix, consistency, node));
+  }
+
+  private async drive<T>(plan: ClientPlan<T>): Promise<T> {
     let step = plan.next();
     while (!step.done) {
       const need = step.value;

@@ -116,10 +116,10 @@ describe('reads and writes', () => {
     expect(await cluster.execute({ type: 'delete', key: 'c' })).toMatchObject({ ok: true });
     expect(await cluster.execute({ type: 'get', key: 'c' })).toMatchObject({ ok: true, result: { value: null } });
     // Older versions, metadata and folder listings, read at a consistency like any read.
-    expect(await cluster.client.read('c', 'linearizable', undefined, { what: 'value', version: 1 })).toMatchObject({ value: 'one', version: 1, deleted: false });
-    const meta = await cluster.client.read('c', 'stale', follower, { what: 'metadata' });
+    expect(await cluster.run({ type: 'get', key: 'c', version: 1 })).toMatchObject({ value: 'one', version: 1, deleted: false });
+    const meta = await cluster.run({ type: 'get-metadata', key: 'c', consistency: 'stale', node: follower });
     expect(meta).toMatchObject({ node: follower, metadata: { currentVersion: 2, versions: { '1': { deletionTime: null }, '2': { deletionTime: expect.any(Number) } } } });
-    expect(await cluster.client.read('', 'linearizable', undefined, { what: 'list' })).toMatchObject({ keys: ['c'] }); // soft-deleted keys are listed, as Vault does
+    expect(await cluster.run({ type: 'list-keys', prefix: '' })).toMatchObject({ keys: ['c'] }); // soft-deleted keys are listed, as Vault does
     const ops = cluster.events.since(0).filter((event) => event.type === 'client-op');
     expect(ops.map((op) => op.type === 'client-op' && `${op.op}:${op.outcome}`)).toEqual([
       'cas:ok', 'cas:failed', 'cas:ok', 'get:ok', 'get:ok', 'get:ok', 'get:failed', 'get:ok', 'delete:ok', 'get:ok',

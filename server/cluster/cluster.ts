@@ -10,6 +10,8 @@ import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts'
 import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
+import type { CommandResults, DiskFaultResult, PowerCutResult, ResultOf, RestoreResult } from '../../shared/protocol/command-results.ts';
+import type { AnswerTo, SnapshotImage } from '../../shared/node/answers.ts';
 import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
 import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from '../../shared/host/bus.ts';
@@ -39,6 +41,7 @@ import { wipe } from './storage/index.ts';
 import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
+import { answerTo } from '../../shared/host/node-requests.ts';
 import { lateBusAndGateway, runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
 
 export interface ClusterOptions {
@@ -65,7 +68,7 @@ export interface ClusterOptions {
 
 /** Runs a scenario's steps on this cluster (server/scenarios/tour.ts). */
 export interface TourDriver {
-  next(): Promise<Record<string, unknown>>;
+  next(): Promise<CommandResults['tour-next']>;
 }
 
 /** Past this many observations the live checker stops (its memory grows with the history it keeps). */
@@ -225,11 +228,17 @@ export class Cluster {
     await Promise.all([...this.hosts.values()].map((host) => host.kill()));
   }
 
-  /** The one entry point for control: REST and WebSocket commands both land here. */
+  /** The one entry point for control: REST, WebSocket and Vault commands all land here. Throws the
+   *  CommandError a command earned; `execute` is the same as a wire answer. */
+  run<C extends ClusterCommand>(command: C): Promise<ResultOf<C>> {
+    return runCommand(command, this.implementation ? refuseForForeign(this.ports) : this.ports);
+  }
+
   async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
-      const result = await runCommand(command, this.implementation ? refuseForForeign(this.ports) : this.ports);
-      return result === undefined ? { ok: true } : { ok: true, result };
+      const result = await this.run(command);
+      // Every command's result is an object or nothing (command-results.ts), so it is the wire's record.
+      return result === undefined ? { ok: true } : { ok: true, result: result as Readonly<Record<string, unknown>> };
     } catch (error) {
       if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
       throw error;
@@ -292,7 +301,7 @@ export class Cluster {
 
   /** A power cut: the node stops and keeps only what it had synced; a node already down loses what
    *  the page cache still held for it. `next-sync` arms the cut for the node's next sync. */
-  private async powerCut(node: string, at: 'now' | 'next-sync'): Promise<Record<string, unknown>> {
+  private async powerCut(node: string, at: 'now' | 'next-sync'): Promise<PowerCutResult> {
     const host = this.host(node);
     if (at === 'next-sync') {
       if (!host.running) throw new CommandError('conflict', `${node} is not running: it will not sync again`);
@@ -307,7 +316,7 @@ export class Cluster {
 
   /** A disk that fails like a disk (shared/node/disk-fault.ts): kept by the node's host across
    *  workers and told to a running one; `corrupt` flips a bit in its files now. */
-  private async setDiskFault(node: string, fault: Parameters<ClusterPorts['diskFault']>[1]): Promise<Record<string, unknown>> {
+  private async setDiskFault(node: string, fault: Parameters<ClusterPorts['diskFault']>[1]): Promise<DiskFaultResult> {
     const host = this.host(node);
     if (!(host instanceof NodeHost)) throw new CommandError('conflict', `${node} is a foreign program: its disk is its own`);
     if (fault.kind === 'corrupt') {
@@ -323,7 +332,7 @@ export class Cluster {
   }
 
   /** Leaves half a WAL record at the end of a stopped node's log, as a power cut mid-write does. */
-  private tearTail(node: string): Record<string, unknown> {
+  private tearTail(node: string): CommandResults['tear-tail'] {
     if (this.host(node).running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
     const torn = tearWalTail(join(this.dir, node));
     if (!torn) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
@@ -348,18 +357,17 @@ export class Cluster {
    * The leader's state-machine image (Vault's `sys/storage/raft/snapshot` GET). It can be restored
    * into this or any other cluster.
    */
-  async saveSnapshot(): Promise<{ index: number; term: number; keys: number; data: string }> {
+  async saveSnapshot(): Promise<SnapshotImage> {
     const leader = this.leader() ?? (await this.waitForLeader(performance.now() + this.attemptTimeoutMs()));
     if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
-    const value = await this.ask(leader, { kind: 'snapshot-data' });
-    return { index: Number(value['index']), term: Number(value['term']), keys: Number(value['keys']), data: String(value['data']) };
+    return this.ask(leader, { kind: 'snapshot-data' });
   }
 
   /**
    * Replaces the whole store with an image from saveSnapshot (Vault's snapshot POST). The image is
    * validated here, then travels through the log so every node restores it at the same index.
    */
-  async restoreSnapshot(data: string): Promise<Record<string, unknown>> {
+  async restoreSnapshot(data: string): Promise<RestoreResult> {
     const bytes = utf8Length(data);
     if (bytes > MAX_RESTORE_BYTES) {
       throw new CommandError('too-large', `the snapshot's store image is ${bytes} bytes; the limit is ${MAX_RESTORE_BYTES} (8 MiB)`);
@@ -426,7 +434,7 @@ export class Cluster {
     this.startNode(node, false);
   }
 
-  private async transferLeadership(to: string): Promise<Record<string, unknown>> {
+  private async transferLeadership(to: string): Promise<CommandResults['transfer-leadership']> {
     this.known(to);
     const leader = this.leader();
     if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
@@ -450,7 +458,7 @@ export class Cluster {
     if (paused === false) this.membership.roster.reconcile();
   }
 
-  private async setSwitches(change: Extract<Command, { type: 'switches' }>): Promise<Record<string, unknown>> {
+  private async setSwitches(change: Extract<Command, { type: 'switches' }>): Promise<CommandResults['switches']> {
     const { type: _type, ...patch } = change;
     this.switches = {
       ...this.switches,
@@ -468,7 +476,7 @@ export class Cluster {
     return { preVote: this.switches.preVote, checkQuorum: this.switches.checkQuorum, bugs: { ...this.switches.bugs } };
   }
 
-  private runNetwork(command: NetworkCommand): Record<string, unknown> {
+  private runNetwork(command: NetworkCommand): CommandResults['network'] {
     runNetworkCommand(this.network, command, this.nodeIds(), this.leader());
     this.lanes.refresh();
     const network = this.networkView();
@@ -481,11 +489,9 @@ export class Cluster {
   }
 
   /** Asks one node's worker and returns its answer, or throws the error it gave. */
-  private async ask(node: string, request: WorkerRequest): Promise<Record<string, unknown>> {
+  private async ask<R extends WorkerRequest>(node: string, request: R): Promise<AnswerTo<R>> {
     if (!this.host(node).running) throw new CommandError('conflict', `${node} is not running`);
-    const outcome = await this.requests.send(node, request, this.attemptTimeoutMs());
-    if (outcome.ok) return outcome.value;
-    throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
+    return answerTo(request, await this.requests.send(node, request, this.attemptTimeoutMs()));
   }
 
   /**

@@ -8,6 +8,8 @@ import { Roster, type RosterHost, type RosterState } from '../../shared/host/ros
 import { MAX_NODES, CommandError } from '../../shared/protocol/commands.ts';
 import { nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import type { WorkerRequests } from './worker-requests.ts';
+import type { CommandResults } from '../../shared/protocol/command-results.ts';
+import type { CommitAnswer } from '../../shared/node/answers.ts';
 
 interface ClusterFile extends RosterState {
   readonly version: 1;
@@ -54,12 +56,13 @@ export class Membership {
   }
 
   /** Several voters in and out at once, through joint consensus (see Roster.beginChange). */
-  async change(add: readonly string[], remove: readonly string[]): Promise<Record<string, unknown>> {
+  async change(add: readonly string[], remove: readonly string[]): Promise<CommandResults['change-membership']> {
     const { leader, change, joint } = this.roster.beginChange(add, remove);
     try {
       const outcome = await this.host.requests.send(leader, { kind: 'conf-change', change }, this.host.attemptTimeoutMs() * 2);
       if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
-      return { ...outcome.value, joint };
+      // A conf-change is answered with where it committed (answers.ts: CommitAnswer).
+      return { ...(outcome.value as CommitAnswer), joint };
     } finally {
       this.roster.changeDone();
     }

@@ -56,6 +56,18 @@ describe('our core as a Maelstrom process', () => {
     expect(await api('GET', '/api/clusters/core/kv/never-written')).toMatchObject({ status: 200, body: { result: { value: null } } });
   }, 60_000);
 
+  it("the Vault KV routes speak lin-kv too: a secret written through /c/core/v1 reads back; versions, metadata and cas by version are a clear 400", async () => {
+    expect(await api('PUT', '/c/core/v1/secret/data/app/db', { data: { user: 'ada', port: 5432 } })).toMatchObject({ status: 200 });
+    expect(await api('GET', '/c/core/v1/secret/data/app/db')).toMatchObject({ status: 200, body: { data: { data: { user: 'ada', port: 5432 } } } });
+    // The lab's client recorded it as lin-kv operations, in the history the checker reads.
+    const ops = t.lab.clusters.get('core')!.cluster.events.since(0).filter((event) => event.type === 'client-op' && event.key === 'app/db');
+    expect(ops.map((op) => op.type === 'client-op' && `${op.op}:${op.outcome}:${op.value}`)).toEqual(['put:ok:{"user":"ada","port":5432}', 'get:ok:{"user":"ada","port":5432}']);
+    expect(await api('GET', '/c/core/v1/secret/data/app/db?version=1')).toMatchObject({ status: 400, body: { errors: [expect.stringMatching(/no versions/)] } });
+    expect(await api('GET', '/c/core/v1/secret/metadata/app/db')).toMatchObject({ status: 400, body: { errors: [expect.stringMatching(/no metadata/)] } });
+    expect(await api('PUT', '/c/core/v1/secret/data/app/db', { data: { user: 'bob' }, options: { cas: 1 } })).toMatchObject({ status: 400, body: { errors: [expect.stringMatching(/cas by version/)] } });
+    expect((await api('GET', '/c/core/v1/secret/data/app/db', undefined, false)).status).toBe(403);
+  }, 60_000);
+
   it('a write sent to a follower is relayed to the leader with the client\'s src, and the leader answers the client', async () => {
     const view = t.lab.clusters.get('core')!.cluster.view;
     const follower = view.nodes.find((node) => node.life === 'alive' && node.role === 'follower')!.id;

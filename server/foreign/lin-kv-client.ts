@@ -5,7 +5,9 @@
 // error (temporarily unavailable, not the leader) tries the next node; an indefinite one, or no
 // answer in time, ends the operation as "unknown" (never retried: a second copy could apply later).
 import { CommandError } from '../../shared/protocol/commands.ts';
-import type { UnstampedEvent } from '../../shared/protocol/events.ts';
+import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
+import type { ListResult, MetadataResult, ReadResult, WriteResult } from '../../shared/protocol/command-results.ts';
+import type { CommandGateway, GatewayWrite } from '../../shared/host/shared-commands.ts';
 import { recordClientOp, describeClientOp, type ClientOpBase } from '../../shared/host/client-op-record.ts';
 import { ERROR_CODES, errorName, isDefinite, linKvReplySchema, type Envelope, type LinKvReply, type MaelstromBody } from './maelstrom-protocol.ts';
 
@@ -26,18 +28,9 @@ export interface LinKvHost {
   now(): number;
 }
 
-export interface LinKvWrite {
-  readonly op: 'put' | 'cas' | 'delete';
-  readonly key: string;
-  readonly value?: string;
-  readonly cas?: number;
-  readonly from?: string;
-  readonly node?: string;
-}
-
 type Answer = { readonly reply: LinKvReply; readonly node: string } | { readonly reply: null; readonly node: string };
 
-export class LinKvClient {
+export class LinKvClient implements CommandGateway {
   /** The lab's gateway port asks: a cas here compares values (`from`). */
   readonly casByValue = true;
   private nextMsgId = 1;
@@ -57,31 +50,44 @@ export class LinKvClient {
     return null;
   }
 
-  write(request: LinKvWrite): Promise<Record<string, unknown>> {
+  write(request: GatewayWrite): Promise<WriteResult> {
     if (request.op === 'delete') return Promise.reject(new CommandError('bad-request', "lin-kv has no delete: a foreign cluster's store takes read, write and cas"));
     if (request.cas !== undefined) return Promise.reject(new CommandError('bad-request', 'cas by version is our store\'s; a lin-kv node compares values: give {"value": V, "from": F}'));
+    // A Vault data object travels as itself (a lin-kv value is any JSON); the history and the page
+    // keep its JSON text, which is what a read of it shows.
+    const sent: unknown = request.data ?? request.value ?? '';
+    const value = typeof sent === 'string' ? sent : JSON.stringify(sent);
     const isCas = request.from !== undefined;
-    const base: ClientOpBase = { op: isCas ? 'cas' : 'put', key: request.key, value: request.value ?? '', cas: null, consistency: null, node: request.node ?? null, linKv: true, from: request.from ?? null };
-    const body = isCas
-      ? { type: 'cas', key: request.key, from: request.from, to: request.value ?? '' }
-      : { type: 'write', key: request.key, value: request.value ?? '' };
+    const base: ClientOpBase = { op: isCas ? 'cas' : 'put', key: request.key, value, cas: null, consistency: null, node: request.node ?? null, linKv: true, from: request.from ?? null };
+    const body = isCas ? { type: 'cas', key: request.key, from: request.from, to: sent } : { type: 'write', key: request.key, value: sent };
     return this.recorded(base, async () => {
       const { node } = await this.untilAnswered(body, request.node, isCas);
       return { key: request.key, node, detail: `${describeClientOp(base)}: ${isCas ? 'cas_ok' : 'write_ok'} from ${node}` };
     });
   }
 
-  read(key: string, _consistency: unknown, node?: string): Promise<Record<string, unknown>> {
+  read(key: string, _consistency: Consistency, node?: string, version?: number): Promise<ReadResult> {
+    if (version !== undefined) return Promise.reject(new CommandError('bad-request', 'a lin-kv store keeps one value per key: there are no versions to read'));
     const base: ClientOpBase = { op: 'get', key, value: null, cas: null, consistency: null, node: node ?? null, linKv: true };
     return this.recorded(base, async () => {
       const answer = await this.untilAnswered({ type: 'read', key }, node, false);
       const value = answer.reply?.type === 'read_ok' ? answer.reply.value : null;
       const shown = value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
-      return { key, value: shown, node: answer.node, detail: `${describeClientOp(base)} → ${shown === null ? 'absent' : 'read_ok'} from ${answer.node}` };
+      // An object is a Vault data object to the KV routes (what they wrote through write above).
+      const data = value !== null && typeof value === 'object' && !Array.isArray(value) ? { data: value as Record<string, unknown> } : {};
+      return { key, value: shown, ...data, node: answer.node, detail: `${describeClientOp(base)} → ${shown === null ? 'absent' : 'read_ok'} from ${answer.node}` };
     });
   }
 
-  private async recorded(base: ClientOpBase, run: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  readMetadata(): Promise<MetadataResult> {
+    return Promise.reject(new CommandError('bad-request', 'a lin-kv store keeps no metadata: read, write and cas are all it has'));
+  }
+
+  list(): Promise<ListResult> {
+    return Promise.reject(new CommandError('bad-request', 'a lin-kv store keeps no folders: it cannot list keys'));
+  }
+
+  private async recorded<T extends { readonly node: string; readonly value?: string | null; readonly detail: string }>(base: ClientOpBase, run: () => Promise<T>): Promise<Omit<T, 'detail'>> {
     const op = recordClientOp(this.host, LAB_CLIENT, this.nextOpId++, base, describeClientOp(base));
     try {
       return op.succeeded(await run());

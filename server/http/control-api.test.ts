@@ -41,6 +41,21 @@ describe('watching and controlling', () => {
     expect((await api('POST', '/api/clusters/default/commands', '{not json', { 'x-vault-token': t.token })).status).toBe(400);
     expect((await api('POST', '/api/clusters/default/nodes/n1/explode', undefined, { 'x-vault-token': t.token })).status).toBe(404);
   });
+
+  it('puts a Vault data object, reads an older version, a key\'s metadata and a folder as commands, each with its typed result', async () => {
+    const run = (command: unknown) => api('POST', '/api/clusters/default/commands', command, { 'x-vault-token': t.token });
+    expect(await run({ type: 'put', key: 'app/db', data: { user: 'ada' } })).toMatchObject({ status: 200, body: { ok: true, result: { key: 'app/db', version: 1, op: 'put' } } });
+    expect(await run({ type: 'put', key: 'app/db', data: { user: 'bob' } })).toMatchObject({ status: 200, body: { result: { version: 2 } } });
+    expect(await run({ type: 'get', key: 'app/db', version: 1 })).toMatchObject({ status: 200, body: { result: { key: 'app/db', version: 1, data: { user: 'ada' }, deleted: false, createdTime: expect.any(Number) } } });
+    const metadata = await run({ type: 'get-metadata', key: 'app/db', consistency: 'linearizable' });
+    expect(metadata).toMatchObject({ status: 200, body: { result: { key: 'app/db', node: expect.any(String), metadata: { currentVersion: 2, versions: { '1': { deletionTime: null }, '2': { deletionTime: null } } } } } });
+    expect(await run({ type: 'list-keys', prefix: 'app' })).toMatchObject({ status: 200, body: { result: { keys: ['db'] } } });
+    expect(await run({ type: 'get-metadata', key: 'nothing-here' })).toMatchObject({ status: 200, body: { result: { metadata: null } } });
+    // A put carries exactly one of value and data.
+    expect(await run({ type: 'put', key: 'x', value: 'a', data: { v: 1 } })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
+    expect(await run({ type: 'put', key: 'x' })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
+    expect(await run({ type: 'list-keys', prefix: '../etc' })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
+  });
 });
 
 describe('cluster management', () => {

@@ -4,6 +4,7 @@ import { ScenarioRun } from '../../shared/scenarios/runner.ts';
 import type { Scenario } from '../../shared/scenarios/types.ts';
 import type { TourView } from '../../shared/protocol/views.ts';
 import { CommandError } from '../../shared/protocol/commands.ts';
+import type { CommandResults } from '../../shared/protocol/command-results.ts';
 import type { Cluster, TourDriver } from '../cluster/cluster.ts';
 import { ClusterTarget } from './cluster-target.ts';
 
@@ -29,7 +30,7 @@ export class Tour implements TourDriver {
     );
   }
 
-  async next(): Promise<Record<string, unknown>> {
+  async next(): Promise<CommandResults['tour-next']> {
     await this.ready;
     if (this.running) throw new CommandError('conflict', 'a step is already running');
     if (this.run.done) throw new CommandError('conflict', 'the tour is over');

@@ -23,7 +23,7 @@ export async function kvData(request: VaultRequest, target: VaultTarget, key: st
     case 'POST':
       return write(request, target, key);
     case 'DELETE':
-      await target.session.cluster.client.write({ op: 'delete', key, ...(target.node ? { node: target.node } : {}) });
+      await target.command({ type: 'delete', key, ...(target.node ? { node: target.node } : {}) });
       return NO_CONTENT;
     default:
       throw unsupported(request);
@@ -63,13 +63,7 @@ async function write(request: VaultRequest, target: VaultTarget, key: string): P
   const cas = options?.cas;
   // The gateway stamps the command with Date.now() as it proposes; this is the same moment.
   const proposedAt = Date.now();
-  const result = await target.session.cluster.client.write({
-    op: cas === undefined ? 'put' : 'cas',
-    key,
-    data,
-    ...(cas === undefined ? {} : { cas }),
-    ...(target.node ? { node: target.node } : {}),
-  });
-  const version = typeof result['version'] === 'number' ? result['version'] : 0;
+  const result = await target.command({ type: 'put', key, data, ...(cas === undefined ? {} : { cas }), ...(target.node ? { node: target.node } : {}) });
+  const version = result.version ?? 0;
   return vaultOk(vaultVersionMetadata(version, proposedAt, null));
 }

@@ -16,51 +16,44 @@ export interface LatestRead {
   readonly deletionTime: number | null;
 }
 
-function consistencyOf(target: VaultTarget): Consistency {
-  return target.node ? 'stale' : 'linearizable';
+/** Where a read is served, as a command's fields: a node's own URL reads that node, stale. */
+function servedBy(target: VaultTarget): { readonly consistency: Consistency; readonly node?: string } {
+  return target.node ? { consistency: 'stale', node: target.node } : { consistency: 'linearizable' };
 }
-
-function objectOrNull(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
 export async function readLatest(target: VaultTarget, key: string): Promise<LatestRead> {
-  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined);
+  const result = await target.command({ type: 'get', key, ...servedBy(target) });
   return {
-    data: objectOrNull(result['data']),
-    version: numberOrNull(result['version']) ?? 0,
-    node: typeof result['node'] === 'string' ? result['node'] : null,
-    createdTime: numberOrNull(result['createdTime']),
-    deletionTime: numberOrNull(result['deletionTime']),
+    data: result.data ?? null,
+    version: result.version ?? 0,
+    node: result.node,
+    createdTime: result.createdTime ?? null,
+    deletionTime: result.deletionTime ?? null,
   };
 }
 
 /** One version of a key; undefined if it never existed or is no longer kept. */
 export async function readVersion(target: VaultTarget, key: string, version: number): Promise<KvEntry | undefined> {
-  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined, { what: 'value', version });
-  if (numberOrNull(result['createdTime']) === null) return undefined;
-  const deleted = result['deleted'] === true;
+  const result = await target.command({ type: 'get', key, version, ...servedBy(target) });
+  if (result.createdTime === undefined) return undefined;
+  const deleted = result.deleted === true;
   return {
-    data: deleted ? null : objectOrNull(result['data']),
-    version: numberOrNull(result['version']) ?? version,
-    createdTime: numberOrNull(result['createdTime']) ?? 0,
-    updatedTime: numberOrNull(result['updatedTime']) ?? 0,
-    deletionTime: numberOrNull(result['deletionTime']),
+    data: deleted ? null : (result.data ?? null),
+    version: result.version ?? version,
+    createdTime: result.createdTime,
+    updatedTime: result.updatedTime ?? 0,
+    deletionTime: result.deletionTime ?? null,
     deleted,
   };
 }
 
 /** A key's Vault metadata as the serving node holds it; null if the key does not exist. */
 export async function readMetadata(target: VaultTarget, key: string): Promise<KvMetadata | null> {
-  const result = await target.session.cluster.client.read(key, consistencyOf(target), target.node ?? undefined, { what: 'metadata' });
-  return (objectOrNull(result['metadata']) as KvMetadata | null) ?? null;
+  return (await target.command({ type: 'get-metadata', key, ...servedBy(target) })).metadata;
 }
 
 /** Vault's LIST: the children of a folder (soft-deleted keys included, as Vault lists them). */
 export async function listKeys(target: VaultTarget, prefix: string): Promise<string[] | null> {
-  const result = await target.session.cluster.client.read(prefix, consistencyOf(target), target.node ?? undefined, { what: 'list' });
-  const keys = Array.isArray(result['keys']) ? result['keys'].filter((k): k is string => typeof k === 'string') : [];
-  return keys.length === 0 ? null : keys;
+  const { keys } = await target.command({ type: 'list-keys', prefix, ...servedBy(target) });
+  return keys.length === 0 ? null : [...keys];
 }

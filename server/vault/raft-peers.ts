@@ -8,7 +8,7 @@ import { CommandError, describeValidationError } from '../../shared/protocol/com
 import { nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import type { NodeView } from '../../shared/protocol/views.ts';
 import { parseBody } from './vault-body.ts';
-import { NO_CONTENT, badRequest, fromCommandError, unsupported, vaultOk, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+import { NO_CONTENT, badRequest, unsupported, vaultOk, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
 
 const removePeerSchema = z.object({ server_id: nodeIdSchema });
 
@@ -45,8 +45,7 @@ export async function removePeer(request: VaultRequest, target: VaultTarget): Pr
   const parsed = removePeerSchema.safeParse(await parseBody(request));
   if (!parsed.success) throw badRequest(describeValidationError(parsed.error));
   const node = parsed.data.server_id;
-  const result = await target.session.cluster.execute({ type: 'remove-node', node });
-  if (!result.ok) throw fromCommandError(new CommandError(result.code, result.error));
+  await target.command({ type: 'remove-node', node });
   // The command records the wish; the membership controller makes the change through the leader.
   if (!(await configurationWithout(target, node))) {
     throw new CommandError('unavailable', `the removal of ${node} is asked for but not committed in time (no quorum?); it goes on in the background`);

@@ -19,7 +19,8 @@ import { raftSnapshot } from './raft-snapshot.ts';
 import { sysHealth } from './sys-health.ts';
 import { sysLeader, sysSealStatus } from './sys-status.ts';
 import { uiMounts } from './sys-mounts.ts';
-import { PERMISSION_DENIED, VaultError, fromCommandError, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+import { PERMISSION_DENIED, VaultError, fromCommandError, type VaultPlace, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+import { runClusterCommand } from '../auth/command-gate.ts';
 
 export const DEFAULT_CLUSTER = 'default';
 
@@ -28,7 +29,7 @@ const UNAUTHENTICATED = new Set(['health', 'seal-status', 'leader']);
 
 export interface VaultLocation {
   /** null when the cluster or node named in the URL does not exist (answered with a 404). */
-  readonly target: VaultTarget | null;
+  readonly target: VaultPlace | null;
   readonly path: readonly string[];
   /** The path ended with "/": only a folder (metadata LIST) is named so. */
   readonly trailingSlash: boolean;
@@ -74,13 +75,16 @@ export function locateVault(target: RequestTarget, registry: ClusterRegistry): V
 export async function answerVault(request: VaultRequest, location: VaultLocation, registry: ClusterRegistry): Promise<VaultResponse> {
   try {
     if (!location.target) throw new VaultError(404, [location.problem ?? 'not found']);
-    const target = location.target;
+    const { session, node } = location.target;
     const path = location.path;
     const open = path[0] === 'sys' && path.length === 2 && UNAUTHENTICATED.has(path[1] ?? '');
+    // The token is compared once; the command door (command-gate.ts) admits this caller's commands.
+    const caller = { control: tokensMatch(request.token, session.token), withinRate: true };
     if (!open) {
-      if (!tokensMatch(request.token, target.session.token)) throw PERMISSION_DENIED();
-      registry.touch(target.session);
+      if (!caller.control) throw PERMISSION_DENIED();
+      registry.touch(session);
     }
+    const target: VaultTarget = { session, node, command: (command) => runClusterCommand(registry, session, command, caller) };
     return await dispatch(request, target, path, location.trailingSlash);
   } catch (error) {
     const vault = toVaultError(error);

@@ -1,7 +1,8 @@
 // The Vault-compatible API's request and response shapes, kept apart from node:http so every route
 // is a plain async function (tested directly, and reachable from the LIST fallback in lab-server).
 import { randomUUID } from 'node:crypto';
-import { CommandError, type ErrorCode } from '../../shared/protocol/commands.ts';
+import { CommandError, type ClusterCommand, type ErrorCode } from '../../shared/protocol/commands.ts';
+import type { ResultOf } from '../../shared/protocol/command-results.ts';
 import type { LabSession } from '../cluster-registry.ts';
 
 export interface VaultRequest {
@@ -18,9 +19,15 @@ export interface VaultRequest {
 }
 
 /** Which node answers: a node's own base URL (/c/x/n/n2) or the cluster's (/c/x, any live node). */
-export interface VaultTarget {
+export interface VaultPlace {
   readonly session: LabSession;
   readonly node: string | null;
+}
+
+/** A place, and the command door for this request's caller (server/auth/command-gate.ts): the KV
+ *  routes read and write through it, as REST and the WebSocket do. */
+export interface VaultTarget extends VaultPlace {
+  command<C extends ClusterCommand>(command: C): Promise<ResultOf<C>>;
 }
 
 export interface VaultResponse {

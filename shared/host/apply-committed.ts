@@ -7,6 +7,7 @@ import type { KvRefused } from '../kv/results.ts';
 import type { KvStore } from '../kv/store.ts';
 import type { Entry } from '../raft/types.ts';
 import { showValue } from './entry-view.ts';
+import type { CommitAnswer } from '../node/answers.ts';
 
 /** A proposal waiting for its entry to apply: the index it got, in the term it was proposed in. */
 export interface PendingProposal {
@@ -24,7 +25,7 @@ export interface AppliedValue {
 }
 
 export type ApplyOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: true; readonly value: CommitAnswer }
   | { readonly ok: false; readonly code: 'lost' | 'conflict' | 'bad-request'; readonly error: string; readonly current?: number };
 
 /** Where the results go (the host's own lists; its outcome type may be wider than ApplyOutcome). */

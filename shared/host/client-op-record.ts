@@ -38,22 +38,29 @@ export function describeReadAnswer(value: string | null, version: unknown): stri
   return value === null ? 'absent' : `version ${String(version)}`;
 }
 
+/** What the history takes from an answer: the version seen or written, the node, a read's value. */
+interface AnsweredFields {
+  readonly version?: number;
+  readonly node?: string;
+  readonly value?: string | null;
+}
+
 /** Emits the client-call now; what it returns records the end, however the operation ends. */
 export function recordClientOp(host: ClientOpHost, client: string, opId: number, base: ClientOpBase, shown: string) {
   const start = host.now();
   const linKv = base.linKv ? { linKv: true as const, from: base.from ?? null } : {};
   host.emit({ type: 'client-call', opId, client, op: base.op, key: base.key, value: base.value, cas: base.cas, ...linKv, start });
-  const end = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: Record<string, unknown>, refused?: true): void => {
-    const version = typeof result?.['version'] === 'number' ? result['version'] : null;
-    const node = typeof result?.['node'] === 'string' ? result['node'] : base.node;
-    const value = base.op === 'get' ? (typeof result?.['value'] === 'string' ? result['value'] : null) : base.value;
+  const end = (outcome: 'ok' | 'failed' | 'unknown', detail: string, result?: AnsweredFields, refused?: true): void => {
+    const version = result?.version ?? null;
+    const node = result?.node ?? base.node;
+    const value = base.op === 'get' ? (result?.value ?? null) : base.value;
     host.emit({ type: 'client-op', opId, client, ...base, value, version, node, outcome, detail, start, end: host.now(), ...(refused ? { refused } : {}) });
   };
   return {
     /** The operation answered: records it, and returns the answer without its `detail` line. */
-    succeeded(result: Record<string, unknown>): Record<string, unknown> {
+    succeeded<T extends AnsweredFields & { readonly detail: string }>(result: T): Omit<T, 'detail'> {
       const { detail, ...rest } = result;
-      end('ok', String(detail), rest);
+      end('ok', detail, rest);
       return rest;
     },
     /** It failed with a CommandError (anything else is a bug, and is not history). `refused`: a

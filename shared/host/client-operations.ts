@@ -9,7 +9,9 @@
 import { encodeCommand, KvCommandError, type KvCommand } from '../kv/commands.ts';
 import { CommandError } from '../protocol/commands.ts';
 import type { Consistency, UnstampedEvent } from '../protocol/events.ts';
-import type { NodeRequest, ReadQuery } from '../node/protocol.ts';
+import type { NodeRequest } from '../node/protocol.ts';
+import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult } from '../protocol/command-results.ts';
+import { showValue } from './entry-view.ts';
 import { describeClientOp, describeReadAnswer, recordClientOp, type ClientOpBase } from './client-op-record.ts';
 import { SessionPool } from './session-pool.ts';
 import { untilDefinite, type AttemptOutcome, type AttemptRoute, type AttemptStep } from './until-definite.ts';
@@ -39,13 +41,19 @@ export interface WriteRequest {
   readonly key: string;
   readonly value?: string;
   /** Vault KV v2 data object; when absent, `value` is written as {value}. */
-  readonly data?: Record<string, unknown>;
+  readonly data?: Readonly<Record<string, unknown>>;
   readonly cas?: number;
   readonly node?: string;
 }
 
 /** One operation: yields what it needs, is handed the answer, returns the result or throws a CommandError. */
-export type ClientPlan = Generator<AttemptStep<NodeRequest>, Record<string, unknown>, string | null | AttemptOutcome>;
+export type ClientPlan<T> = Generator<AttemptStep<NodeRequest>, T, string | null | AttemptOutcome>;
+
+/** Where a read goes and whether "not leader" may send it elsewhere. */
+interface ReadRoute {
+  readonly target: string | undefined;
+  readonly route: AttemptRoute;
+}
 
 export class ClientOperations {
   private nextOpId = 1;
@@ -60,15 +68,15 @@ export class ClientOperations {
     this.sessions = new SessionPool(clientId);
   }
 
-  *write(request: WriteRequest): ClientPlan {
+  *write(request: WriteRequest): ClientPlan<WriteResult> {
     const { op, key, node } = request;
-    const shownValue = request.value ?? (request.data ? JSON.stringify(request.data) : '');
+    const shownValue = request.value ?? (request.data ? showValue(request.data) : '');
     const base: ClientOpBase = { op, key, value: op === 'delete' ? null : shownValue, cas: request.cas ?? null, consistency: null, node: node ?? null };
     const shown = describeClientOp(base);
     const session = this.sessions.acquire();
     const { client, seq } = session;
     const time = this.clocks.storeTime();
-    const command: KvCommand =
+    const command: Exclude<KvCommand, { op: 'restore' }> =
       op === 'delete'
         ? { op: 'delete', key, client, seq, time }
         : { op: 'put', key, data: request.data ?? { value: request.value ?? '' }, ...(request.cas !== undefined ? { cas: request.cas } : {}), client, seq, time };
@@ -81,32 +89,53 @@ export class ClientOperations {
 
   /** Replaces the store with a snapshot image, through the log (one entry, no client session).
    *  Not a client-op event: it is no read or write of one key, and the kv-reset events show it. */
-  *restore(image: string): ClientPlan {
+  *restore(image: string): ClientPlan<RestoreResult> {
     const command = encodeCommand({ op: 'restore', image, time: this.clocks.storeTime() });
-    const result = yield* this.untilDefinite({ kind: 'propose', command }, undefined, { redirect: true, failover: true });
-    return { index: result['index'], keys: result['version'] };
+    const result = yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'propose', command }, undefined, { redirect: true, failover: true });
+    return { index: result.index, keys: result.version ?? 0 };
   }
 
-  *read(key: string, consistency: Consistency, node?: string, query: ReadQuery = { what: 'value' }): ClientPlan {
+  /** A read of a key's latest value: a client operation in the history the checkers read. */
+  *read(key: string, consistency: Consistency, node?: string): ClientPlan<ReadResult> {
+    const { target, route } = this.readRoute(consistency, node);
+    const base: ClientOpBase = { op: 'get', key, value: null, cas: null, consistency, node: node ?? null };
+    const shown = describeClientOp(base);
+    const self = this;
+    return yield* this.recorded(base, shown, (function* (): ClientPlan<ReadResult & { detail: string }> {
+      const result = yield* untilDefinite(self.host, self.clocks.deadline, { kind: 'read', key, consistency }, target, route);
+      return { ...result, detail: `${shown} → ${describeReadAnswer(result.value, result.version)}` };
+    })());
+  }
+
+  // Older versions, metadata and folder listings are reads too, but not of one value: not in the history.
+
+  /** One kept version of a key (Vault's ?version=N). */
+  *readVersion(key: string, version: number, consistency: Consistency, node?: string): ClientPlan<ReadResult> {
+    const { target, route } = this.readRoute(consistency, node);
+    return yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'read', key, consistency, query: { what: 'value', version } }, target, route);
+  }
+
+  /** A key's Vault metadata. */
+  *readMetadata(key: string, consistency: Consistency, node?: string): ClientPlan<MetadataResult> {
+    const { target, route } = this.readRoute(consistency, node);
+    return yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'read', key, consistency, query: { what: 'metadata' } }, target, route);
+  }
+
+  /** A folder's children (Vault's LIST). */
+  *list(prefix: string, consistency: Consistency, node?: string): ClientPlan<ListResult> {
+    const { target, route } = this.readRoute(consistency, node);
+    return yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'read', key: prefix, consistency, query: { what: 'list' } }, target, route);
+  }
+
+  private readRoute(consistency: Consistency, node: string | undefined): ReadRoute {
     // A stale read is served by whichever node is asked. Lease and ReadIndex reads need the
     // leader: without a chosen node, go where "not leader" points; a chosen node answers itself.
     const find = consistency !== 'stale' && node === undefined;
     const target = node ?? (consistency === 'stale' ? (this.host.leader() ?? this.host.anyRunning() ?? undefined) : undefined);
-    // Metadata, versions and folder listings are reads too, but not of one value: not in the history.
-    if (query.what !== 'value' || query.version !== undefined) {
-      return yield* this.untilDefinite({ kind: 'read', key, consistency, query }, target, { redirect: find, failover: find });
-    }
-    const base: ClientOpBase = { op: 'get', key, value: null, cas: null, consistency, node: node ?? null };
-    const shown = describeClientOp(base);
-    const self = this;
-    return yield* this.recorded(base, shown, (function* (): ClientPlan {
-      const result = yield* self.untilDefinite({ kind: 'read', key, consistency }, target, { redirect: find, failover: find });
-      const value = typeof result['value'] === 'string' ? result['value'] : null;
-      return { ...result, detail: `${shown} → ${describeReadAnswer(value, result['version'])}` };
-    })());
+    return { target, route: { redirect: find, failover: find } };
   }
 
-  private *writeOnce(command: KvCommand, shown: string, node: string | undefined): ClientPlan {
+  private *writeOnce(command: Exclude<KvCommand, { op: 'restore' }>, shown: string, node: string | undefined): ClientPlan<WriteResult & { detail: string }> {
     let encoded: string;
     try {
       encoded = encodeCommand(command);
@@ -117,12 +146,12 @@ export class ClientOperations {
     }
     // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
     // but if that leader cannot commit in time the client hears so: it chose that node.
-    const result = yield* this.untilDefinite({ kind: 'propose', command: encoded }, node, { redirect: true, failover: node === undefined });
-    return { ...result, detail: `${shown}: committed at index ${String(result['index'])}` };
+    const result = yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'propose', command: encoded }, node, { redirect: true, failover: node === undefined });
+    return { ...result, key: command.key, detail: `${shown}: committed at index ${result.index}` };
   }
 
   /** Runs an operation and records it as a client-op event, whatever the outcome. */
-  private *recorded(base: ClientOpBase, shown: string, run: ClientPlan): ClientPlan {
+  private *recorded<T extends { readonly detail: string }>(base: ClientOpBase, shown: string, run: ClientPlan<T>): ClientPlan<Omit<T, 'detail'>> {
     const op = recordClientOp(this.host, this.clientId, this.nextOpId++, base, shown);
     try {
       return op.succeeded(yield* run);
@@ -130,9 +159,5 @@ export class ClientOperations {
       op.failed(error);
       throw error;
     }
-  }
-
-  private untilDefinite(request: NodeRequest, preferred: string | undefined, route: AttemptRoute): ClientPlan {
-    return untilDefinite(this.host, this.clocks.deadline, request, preferred, route);
   }
 }

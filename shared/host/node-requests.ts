@@ -4,8 +4,18 @@
 // loop stops at the next one). A node that dies takes its open requests with it: they end as
 // "unknown", since the node may have acted on them before it went down. Nothing here waits.
 import type { ClientOutcome, ClientRequest, NodeRequest } from '../node/protocol.ts';
+import type { AnswerTo } from '../node/answers.ts';
+import { CommandError } from '../protocol/commands.ts';
 
 export type RequestOutcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
+
+/** A node's answer to `request`, or the CommandError its failure means (no answer in time: a
+ *  timeout; not the leader; anything else the node refused: a conflict). Both hosts ask through this. */
+export function answerTo<R extends NodeRequest>(_request: R, outcome: RequestOutcome): AnswerTo<R> {
+  // Our runtime answers each kind with its own shape (answers.ts); a foreign node never answers here.
+  if (outcome.ok) return outcome.value as AnswerTo<R>;
+  throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
+}
 
 export class PendingRequest {
   outcome: RequestOutcome | null = null;

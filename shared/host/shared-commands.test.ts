@@ -4,7 +4,9 @@ import { runClientCommand, runMessageCommand } from './shared-commands.ts';
 describe('commands the lab and the simulator share', () => {
   it('turn put, cas, delete and get into gateway calls, checking a named node', () => {
     const calls: unknown[] = [];
-    const gateway = { write: (request: unknown) => calls.push(['write', request]), read: (...args: unknown[]) => calls.push(['read', ...args]) };
+    // Each call is recorded; what it answers does not matter here, only what was asked.
+    const record = (...call: unknown[]): never => (calls.push(call), undefined as never);
+    const gateway = { write: (request: unknown) => record('write', request), read: (...args: unknown[]) => record('read', ...args), readMetadata: (...args: unknown[]) => record('metadata', ...args), list: (...args: unknown[]) => record('list', ...args) };
     const known = (node: string): string => {
       if (node !== 'n2') throw new Error(`${node} is not in this cluster`);
       return node;
@@ -14,12 +16,20 @@ describe('commands the lab and the simulator share', () => {
     runClientCommand({ type: 'delete', key: 'a' }, gateway, known);
     runClientCommand({ type: 'get', key: 'a' }, gateway, known);
     runClientCommand({ type: 'get', key: 'a', consistency: 'stale', node: 'n2' }, gateway, known);
+    runClientCommand({ type: 'get', key: 'a', version: 3 }, gateway, known);
+    runClientCommand({ type: 'put', key: 'v', data: { user: 'x' } }, gateway, known);
+    runClientCommand({ type: 'get-metadata', key: 'a', consistency: 'stale', node: 'n2' }, gateway, known);
+    runClientCommand({ type: 'list-keys', prefix: '' }, gateway, known);
     expect(calls).toEqual([
       ['write', { op: 'put', key: 'a', value: '1' }],
       ['write', { op: 'cas', key: 'a', value: '2', cas: 1, node: 'n2' }],
       ['write', { op: 'delete', key: 'a' }],
-      ['read', 'a', 'linearizable', undefined],
-      ['read', 'a', 'stale', 'n2'],
+      ['read', 'a', 'linearizable', undefined, undefined],
+      ['read', 'a', 'stale', 'n2', undefined],
+      ['read', 'a', 'linearizable', undefined, 3],
+      ['write', { op: 'put', key: 'v', data: { user: 'x' } }],
+      ['metadata', 'a', 'stale', 'n2'],
+      ['list', '', 'linearizable', undefined],
     ]);
     expect(() => runClientCommand({ type: 'get', key: 'a', node: 'n7' }, gateway, known)).toThrow('n7 is not in this cluster');
   });

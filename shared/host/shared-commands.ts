@@ -6,31 +6,60 @@
 import type { Command } from '../protocol/commands.ts';
 import { CommandError } from '../protocol/commands.ts';
 import type { Consistency } from '../protocol/events.ts';
+import type { InspectedMessage, ListResult, MetadataResult, ReadResult, WriteResult } from '../protocol/command-results.ts';
 
-type ClientCommand = Extract<Command, { type: 'put' | 'delete' | 'get' }>;
+type Awaitable<T> = T | Promise<T>;
+type ClientCommand = Extract<Command, { type: 'put' | 'delete' | 'get' | 'get-metadata' | 'list-keys' }>;
 type MessageCommand = Extract<Command, { type: 'inspect-message' | 'drop-message' | 'deliver-message' | 'duplicate-message' }>;
 
-/** A client gateway: the lab's answers later (a promise), the simulator's at once. */
-export interface CommandGateway<R> {
-  write(request: { op: 'put' | 'cas' | 'delete'; key: string; value?: string; cas?: number; from?: string; node?: string }): R;
-  /** A store whose cas compares values (`from`: a foreign cluster's lin-kv), not versions. */
-  readonly casByValue?: boolean;
-  read(key: string, consistency: Consistency, node?: string): R;
+export interface GatewayWrite {
+  readonly op: 'put' | 'cas' | 'delete';
+  readonly key: string;
+  readonly value?: string;
+  /** A Vault data object instead of a string value. */
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly cas?: number;
+  /** lin-kv's cas: the value the key must hold. */
+  readonly from?: string;
+  readonly node?: string;
 }
 
-/** A put (a cas when it names a version), a delete or a get; `known` checks a named node exists. */
-export function runClientCommand<R>(command: ClientCommand, gateway: CommandGateway<R>, known: (node: string) => string): R {
-  const node = command.node ? { node: known(command.node) } : {};
+/** A client gateway: the lab's answers later (a promise), the simulator's at once. */
+export interface CommandGateway {
+  write(request: GatewayWrite): Awaitable<WriteResult>;
+  /** The key's latest value, or one kept `version` of it. */
+  read(key: string, consistency: Consistency, node?: string, version?: number): Awaitable<ReadResult>;
+  readMetadata(key: string, consistency: Consistency, node?: string): Awaitable<MetadataResult>;
+  list(prefix: string, consistency: Consistency, node?: string): Awaitable<ListResult>;
+  /** A store whose cas compares values (`from`: a foreign cluster's lin-kv), not versions. */
+  readonly casByValue?: boolean;
+}
+
+type ClientResults = { put: WriteResult; delete: WriteResult; get: ReadResult; 'get-metadata': MetadataResult; 'list-keys': ListResult };
+
+/** A put (a cas when it names a version), a delete, a read; `known` checks a named node exists. */
+export function runClientCommand<C extends ClientCommand>(command: C, gateway: CommandGateway, known: (node: string) => string): Awaitable<ClientResults[C['type']]> {
+  return runClient(command, gateway, known) as Awaitable<ClientResults[C['type']]>;
+}
+
+function runClient(command: ClientCommand, gateway: CommandGateway, known: (node: string) => string): Awaitable<ClientResults[ClientCommand['type']]> {
+  const node = command.node ? known(command.node) : undefined;
+  const at = node ? { node } : {};
   switch (command.type) {
     case 'put': {
       if (command.from !== undefined && !gateway.casByValue) throw new CommandError('bad-request', 'cas by value ("from") is for clusters of foreign lin-kv nodes; this store\'s cas takes a version ("cas": N)');
       const cas = command.cas !== undefined ? { cas: command.cas } : command.from !== undefined ? { from: command.from } : {};
-      return gateway.write({ op: command.cas === undefined && command.from === undefined ? 'put' : 'cas', key: command.key, value: command.value, ...cas, ...node });
+      const payload = command.data !== undefined ? { data: command.data } : { value: command.value ?? '' };
+      return gateway.write({ op: command.cas === undefined && command.from === undefined ? 'put' : 'cas', key: command.key, ...payload, ...cas, ...at });
     }
     case 'delete':
-      return gateway.write({ op: 'delete', key: command.key, ...node });
+      return gateway.write({ op: 'delete', key: command.key, ...at });
     case 'get':
-      return gateway.read(command.key, command.consistency ?? 'linearizable', node.node);
+      return gateway.read(command.key, command.consistency ?? 'linearizable', node, command.version);
+    case 'get-metadata':
+      return gateway.readMetadata(command.key, command.consistency ?? 'linearizable', node);
+    case 'list-keys':
+      return gateway.list(command.prefix, command.consistency ?? 'linearizable', node);
   }
 }
 
@@ -52,14 +81,21 @@ export interface CommandBus {
   duplicate(id: number): { readonly id: number } | undefined;
 }
 
-export function runMessageCommand(command: MessageCommand, bus: CommandBus): Record<string, unknown> | undefined {
+type MessageResults = { 'inspect-message': InspectedMessage; 'drop-message': undefined; 'deliver-message': undefined; 'duplicate-message': { readonly id: number } };
+
+export function runMessageCommand<C extends MessageCommand>(command: C, bus: CommandBus): MessageResults[C['type']] {
+  return runMessage(command, bus) as MessageResults[C['type']];
+}
+
+function runMessage(command: MessageCommand, bus: CommandBus): MessageResults[MessageCommand['type']] {
   const missing = (): CommandError => new CommandError('not-found', `message #${command.id} is not in flight`);
   switch (command.type) {
     case 'inspect-message': {
       const found = bus.inspect(command.id);
       if (!found) throw new CommandError('not-found', `message #${command.id} is neither in flight nor in recent history`);
       const { message, summary, sentAt, deliverAt, size } = found.message;
-      return { state: found.state, message, summary, sentAt, deliverAt, size };
+      // The core's message object as the bus keeps it (a foreign node's: its validated body).
+      return { state: found.state, message: message as Record<string, unknown>, summary, sentAt, deliverAt, size };
     }
     case 'drop-message':
       if (!bus.dropById(command.id, 'dropped by hand')) throw missing();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../protocol/commands.ts';
+import type { NodeRequest } from '../node/protocol.ts';
 import { ATTEMPTS, untilDefinite, type AttemptOutcome, type AttemptStep } from './until-definite.ts';
 
-type Request = { readonly kind: string };
+type Request = NodeRequest;
 
 /** Runs the rules against scripted answers; returns the value or the error, and every step taken. */
 function run(request: Request, preferred: string | undefined, route: { redirect: boolean; failover: boolean }, script: { leader: string | null; running?: string[]; answers: AttemptOutcome[]; leaders?: (string | null)[] }) {
@@ -23,13 +24,13 @@ function run(request: Request, preferred: string | undefined, route: { redirect:
   }
 }
 
-const write = { kind: 'propose' };
+const write: NodeRequest = { kind: 'propose', command: 'put a' };
 const anywhere = { redirect: true, failover: true };
 
 describe('untilDefinite', () => {
   it('follows "not leader" to the node it names and answers with the node that committed', () => {
-    const result = run(write, undefined, anywhere, { leader: 'n1', answers: [{ ok: false, code: 'not-leader', leader: 'n2', error: 'n1 is not the leader' }, { ok: true, value: { index: 4 } }] });
-    expect(result.value).toEqual({ index: 4, node: 'n2' });
+    const result = run(write, undefined, anywhere, { leader: 'n1', answers: [{ ok: false, code: 'not-leader', leader: 'n2', error: 'n1 is not the leader' }, { ok: true, value: { index: 4, term: 1 } }] });
+    expect(result.value).toEqual({ index: 4, term: 1, node: 'n2' });
     expect(result.steps.map((s) => ('ask' in s ? s.ask : 'wait'))).toEqual(['n1', 'n2']);
   });
 
@@ -49,7 +50,7 @@ describe('untilDefinite', () => {
 
   it('a chosen node that is down, or that refuses without redirect, fails at once', () => {
     expect(run(write, 'n3', anywhere, { leader: 'n1', running: ['n1'], answers: [] }).error?.code).toBe('unavailable');
-    const refused = run({ kind: 'read' }, 'n2', { redirect: false, failover: false }, { leader: 'n1', answers: [{ ok: false, code: 'not-leader', leader: 'n1', error: 'n2 is not the leader' }] });
+    const refused = run({ kind: 'read', key: 'a', consistency: 'linearizable' }, 'n2', { redirect: false, failover: false }, { leader: 'n1', answers: [{ ok: false, code: 'not-leader', leader: 'n1', error: 'n2 is not the leader' }] });
     expect(refused.error?.message).toBe('n2 is not the leader; the leader is n1');
     expect(run(write, undefined, anywhere, { leader: 'n1', answers: [{ ok: false, code: 'conflict', error: 'cas' }] }).error?.code).toBe('conflict');
   });

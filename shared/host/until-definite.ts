@@ -6,6 +6,9 @@
 // tests the code the lab runs — and so does the seed simulator's client load
 // (shared/sim/client-load.ts), which runs the lab's client operations on every seed.
 import { CommandError } from '../protocol/commands.ts';
+import type { AnswerTo } from '../node/answers.ts';
+import type { NodeRequest } from '../node/protocol.ts';
+import type { RequestOutcome } from './node-requests.ts';
 
 /** A few attempts, each of up to the host's attempt timeout (four election timeouts). */
 export const ATTEMPTS = 4;
@@ -18,9 +21,7 @@ export interface AttemptRoute {
 }
 
 /** A node's answer, or "unknown" when it did not answer in time or went down. */
-export type AttemptOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
-  | { readonly ok: false; readonly code: string; readonly leader?: string | null; readonly error: string };
+export type AttemptOutcome = RequestOutcome;
 
 export interface AttemptHost {
   leader(): string | null;
@@ -38,7 +39,7 @@ export type AttemptStep<R> =
  * or throws a CommandError. Writes are retried with the same client session sequence number, so a
  * retry never applies twice; a write with no answer in time ends "timeout" (maybe applied).
  */
-export function* untilDefinite<R extends { readonly kind: string }>(
+export function* untilDefinite<R extends NodeRequest>(
   host: AttemptHost,
   /** The clock deadlines are measured in: real ms (performance.now) for the lab — not its lab
    *  clock, which may be slowed or paused — and virtual ms for the simulator. */
@@ -46,7 +47,7 @@ export function* untilDefinite<R extends { readonly kind: string }>(
   request: R,
   preferred: string | undefined,
   route: AttemptRoute,
-): Generator<AttemptStep<R>, Record<string, unknown>, string | null | AttemptOutcome> {
+): Generator<AttemptStep<NodeRequest>, AnswerTo<R> & { readonly node: string }, string | null | AttemptOutcome> {
   let target: string | null = preferred ?? host.leader();
   let uncertain = false;
   let lastError = '';
@@ -63,7 +64,8 @@ export function* untilDefinite<R extends { readonly kind: string }>(
       continue;
     }
     const outcome = (yield { ask: target, request, timeoutMs: deadline - deadlineNow() }) as AttemptOutcome;
-    if (outcome.ok) return { ...outcome.value, node: target };
+    // The node answers the kind it was asked (node-runtime.ts answers by request kind): typed, not re-validated.
+    if (outcome.ok) return { ...(outcome.value as AnswerTo<R>), node: target };
     lastError = outcome.error;
     if (outcome.code === 'conflict' || outcome.code === 'bad-request' || outcome.code === 'internal') throw new CommandError(outcome.code, outcome.error);
     // A node that refused for a reason of its own (a full disk): this attempt did not happen, and

@@ -13,10 +13,10 @@ describe('waiting reads', () => {
     expect(outcomes).toEqual([{ requestId: 3, outcome: { ok: false, code: 'not-leader', leader: 'n2', error: 'read index refused: leadership-lost' } }]);
     expect([...reads.keys()]).toEqual(['n1:r1', 'n1:r2']);
 
-    serveReads(reads, 6, (read) => ({ key: read.key }), outcomes);
-    expect(outcomes.at(-1)).toEqual({ requestId: 1, outcome: { ok: true, value: { key: 'a', readIndex: 5 } } });
+    serveReads(reads, 6, (read) => ({ key: read.key, keys: [], appliedIndex: 6 }), outcomes);
+    expect(outcomes.at(-1)).toEqual({ requestId: 1, outcome: { ok: true, value: { key: 'a', keys: [], appliedIndex: 6, readIndex: 5 } } });
     expect([...reads.keys()]).toEqual(['n1:r2']); // index 9 is not applied yet
-    serveReads(reads, 9, (read) => ({ key: read.key }), outcomes);
+    serveReads(reads, 9, (read) => ({ key: read.key, keys: [], appliedIndex: 6 }), outcomes);
     expect(reads.size).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
 // Linearizable (ReadIndex) reads waiting at a node, the same for the node runtime and the simulator:
 // first for the leader to confirm its read index, then for the state machine to apply up to it.
 import type { RaftReady } from '../raft/index.ts';
+import type { NodeAnswers } from '../node/answers.ts';
+
+type ReadAnswer = NodeAnswers['read'];
 
 export interface WaitingRead {
   readonly requestId: number;
@@ -9,7 +12,7 @@ export interface WaitingRead {
 }
 
 export type ReadOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: true; readonly value: ReadAnswer }
   | { readonly ok: false; readonly code: 'not-leader'; readonly leader: string | null; readonly error: string };
 
 export interface ReadAnswers {
@@ -31,7 +34,7 @@ export function takeReadStates(ready: Pick<RaftReady, 'readStates' | 'readFailur
 }
 
 /** Reads whose index the state machine has reached are answered, with `answer` and the index. */
-export function serveReads<R extends WaitingRead>(reads: Map<string, R>, appliedIndex: number, answer: (read: R) => Record<string, unknown>, outcomes: ReadAnswers): void {
+export function serveReads<R extends WaitingRead>(reads: Map<string, R>, appliedIndex: number, answer: (read: R) => ReadAnswer, outcomes: ReadAnswers): void {
   for (const [context, read] of reads) {
     if (read.index === null || read.index > appliedIndex) continue;
     reads.delete(context);

@@ -6,6 +6,7 @@ import type { SnapshotImage } from '../kv/snapshot.ts';
 import type { Entry, HardState, Snapshot } from '../raft/types.ts';
 import type { DiskView } from '../protocol/views.ts';
 import type { DiskFault } from './disk-fault.ts';
+import type { DiskDetails } from './answers.ts';
 
 /** What the node restarts from, and what recovery had to cut. */
 export interface OpenedDisk {
@@ -47,7 +48,7 @@ export interface NodeDisk {
   compactInBackground(snapshot: Snapshot, prepared: unknown, done: (error?: unknown) => void): void;
   describe(): DiskDescription;
   /** Everything the disk can tell about itself, for the `disk` request (files, segments…). */
-  details(): Record<string, unknown>;
+  details(): DiskDetails;
   /** The disk's fault now (disk-fault.ts): a failing disk's is spent once it fired. */
   readonly fault: DiskFault;
   /** A person (or the fault schedule) changed the disk's fault; `corrupt` is applied by the host. */

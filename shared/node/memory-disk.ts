@@ -19,6 +19,7 @@ import { snapshotPieces } from '../kv/snapshot.ts';
 import { createPrng, type Prng } from '../net/prng.ts';
 import { DiskCrash, DiskFailure, RecoveryRefused, type DiskDescription, type NodeDisk, type OpenedDisk, type PersistBatch, type PersistOutcome, type SnapshotEncoder } from './disk.ts';
 import { DiskFaults, type DiskFault } from './disk-fault.ts';
+import type { DiskDetails } from './answers.ts';
 
 /** Bytes a record costs besides its payload in the real WAL (frame header and CRC), for the panel. */
 const RECORD_OVERHEAD_BYTES = 24;
@@ -184,7 +185,7 @@ export class MemoryDisk implements NodeDisk {
     };
   }
 
-  details(): Record<string, unknown> {
+  details(): DiskDetails {
     return { ...this.describe(), medium: 'memory', backgroundWrite: this.background !== null, fault: this.faults.fault };
   }
 

@@ -31,6 +31,6 @@ describe('NodeRuntime (shared, on the memory disk)', () => {
     expect(write?.ok).toBe(true);
     expect(read?.ok).toBe(true);
     // The write was answered in the same flush: the read must see it.
-    expect(read?.ok && read.value['value']).toBe('new');
+    expect(read?.ok && 'value' in read.value && read.value.value).toBe('new');
   });
 });

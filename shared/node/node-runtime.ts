@@ -17,6 +17,7 @@ import { statusWorthReporting, toNodeStatus } from '../host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
 import { DiskCrash, DiskFailure, isDiskFull, type NodeDisk, type SnapshotEncoder } from './disk.ts';
+import type { NodeAnswer, NodeAnswers } from './answers.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, ReadQuery, ReadyReport } from './protocol.ts';
 
 /** What a host hands the runtime: its disk and the few things that differ between worlds. */
@@ -199,7 +200,7 @@ export class NodeRuntime {
 
   client(request: ClientRequest): void {
     const refuse = (outcome: ClientOutcome): void => void this.earlyOutcomes.push({ requestId: request.requestId, outcome });
-    const done = (value: Record<string, unknown> = {}): void => refuse({ ok: true, value });
+    const done = (value: NodeAnswer): void => refuse({ ok: true, value });
     switch (request.kind) {
       case 'propose':
       case 'conf-change': {
@@ -218,11 +219,11 @@ export class NodeRuntime {
         break;
       case 'transfer':
         this.raft.transferLeadership(request.to);
-        done();
+        done({});
         break;
       case 'campaign':
         this.raft.campaign();
-        done();
+        done({});
         break;
       case 'snapshot-now': {
         if (this.disk.fault.kind === 'full') return refuse(this.diskFullRefusal());
@@ -274,7 +275,7 @@ export class NodeRuntime {
     this.raft.readIndex(context);
   }
 
-  private answerRead(key: string, query: ReadQuery): Record<string, unknown> {
+  private answerRead(key: string, query: ReadQuery): NodeAnswers['read'] {
     const appliedIndex = this.kv.appliedIndex;
     if (query.what === 'list') return { key, keys: this.kv.list(key), appliedIndex };
     if (query.what === 'metadata') return { key, metadata: this.kv.metadata(key) ?? null, appliedIndex };

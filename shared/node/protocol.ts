@@ -9,6 +9,7 @@ import type { DiskView, EntryView, NodeStatus } from '../protocol/views.ts';
 import type { Consistency } from '../protocol/events.ts';
 import type { AppliedValue } from '../host/apply-committed.ts';
 import type { DiskFault } from './disk-fault.ts';
+import type { NodeAnswer } from './answers.ts';
 
 export type { AppliedValue };
 
@@ -59,7 +60,8 @@ export type ClientRequest = NodeRequest & { readonly requestId: number };
 export type FailureCode = 'not-leader' | 'conflict' | 'bad-request' | 'lost' | 'unavailable' | 'internal';
 
 export type ClientOutcome =
-  | { readonly ok: true; readonly value: Record<string, unknown> }
+  /** The answer to the request's kind (answers.ts: AnswerTo). */
+  | { readonly ok: true; readonly value: NodeAnswer }
   | {
       readonly ok: false;
       readonly code: FailureCode;

@@ -1,7 +1,7 @@
 // One typed command set for the lab. The page sends these over the WebSocket; the REST API
 // accepts the same objects (and friendlier routes that build them). Validated at the boundary.
 import { z } from 'zod';
-import { kvKeySchema, kvValueSchema, nodeIdSchema } from './schemas.ts';
+import { kvKeySchema, kvValueSchema, nodeIdSchema, vaultDataSchema } from './schemas.ts';
 import { consistencySchema } from './events.ts';
 import { bugNameSchema, linkSettingsSchema } from './views.ts';
 import { diskFaultCommand } from './disk-fault-schema.ts';
@@ -89,23 +89,33 @@ export const commandSchema = z.discriminatedUnion('type', [
   // ── Client operations ───────────────────────────────────────────────────────────────────────
   /** A write. Sent to `node` if given (a follower forwards it to its leader), else to the leader.
    *  With `cas`, only if the key's current version is `cas` (0: only if the key does not exist). */
-  z.object({
-    type: z.literal('put'),
-    key: kvKeySchema,
-    value: kvValueSchema,
-    cas: z.number().int().nonnegative().optional(),
-    /** A foreign (lin-kv) cluster's cas: only if the key holds this value. */
-    from: kvValueSchema.optional(),
-    node: nodeIdSchema.optional(),
-  }),
+  /** `value` is a string; `data` a Vault KV v2 data object instead (what the Vault API writes). */
+  z
+    .object({
+      type: z.literal('put'),
+      key: kvKeySchema,
+      value: kvValueSchema.optional(),
+      data: vaultDataSchema.optional(),
+      cas: z.number().int().nonnegative().optional(),
+      /** A foreign (lin-kv) cluster's cas: only if the key holds this value. */
+      from: kvValueSchema.optional(),
+      node: nodeIdSchema.optional(),
+    })
+    .refine((put) => (put.value === undefined) !== (put.data === undefined), { message: 'a put has a "value" (a string) or a "data" object, not both or neither' }),
   z.object({ type: z.literal('delete'), key: kvKeySchema, node: nodeIdSchema.optional() }),
-  /** A read: stale (the node's own state machine), lease (leader lease), linearizable (ReadIndex). */
+  /** A read: stale (the node's own state machine), lease (leader lease), linearizable (ReadIndex).
+   *  With `version`, that version of the key (kept versions only; Vault's ?version=N). */
   z.object({
     type: z.literal('get'),
     key: kvKeySchema,
     consistency: consistencySchema.optional(),
     node: nodeIdSchema.optional(),
+    version: z.number().int().positive().optional(),
   }),
+  /** A key's Vault metadata (its versions, their times), read at the given consistency. */
+  z.object({ type: z.literal('get-metadata'), key: kvKeySchema, consistency: consistencySchema.optional(), node: nodeIdSchema.optional() }),
+  /** A folder's children ("" is the top), as Vault's LIST names them. */
+  z.object({ type: z.literal('list-keys'), prefix: z.union([z.literal(''), kvKeySchema]), consistency: consistencySchema.optional(), node: nodeIdSchema.optional() }),
   /** What a node's directory holds right now (segments, hard state, snapshot). */
   z.object({ type: z.literal('disk'), ...node.shape }),
   /** A power cut mid-write: leave half a record at the end of a stopped node's WAL. */

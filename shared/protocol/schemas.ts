@@ -1,7 +1,7 @@
 // Small building blocks shared by the event, command and frame schemas.
 import { z } from 'zod';
 import { keyProblem } from '../kv/keys.ts';
-import { MAX_VALUE_BYTES } from '../kv/limits.ts';
+import { MAX_VALUE_BYTES, utf8Length } from '../kv/limits.ts';
 
 /** Node ids are "n" followed by a number ("n1".."n999"). Validated wherever they come from outside. */
 export const nodeIdSchema = z.string().regex(/^n[1-9][0-9]{0,2}$/, 'a node id looks like n1, n2, …');
@@ -23,3 +23,9 @@ export const kvKeySchema = z.string().superRefine((key, context) => {
 });
 
 export const kvValueSchema = z.string().max(MAX_VALUE_BYTES, `a value is at most ${MAX_VALUE_BYTES} characters`);
+
+/** A Vault KV v2 secret's data: a JSON object of at most MAX_VALUE_BYTES once encoded. */
+export const vaultDataSchema = z.record(z.string(), z.unknown()).superRefine((data, context) => {
+  const bytes = utf8Length(JSON.stringify(data));
+  if (bytes > MAX_VALUE_BYTES) context.addIssue({ code: 'custom', message: `the data is ${bytes} bytes of JSON; the limit is ${MAX_VALUE_BYTES}` });
+});

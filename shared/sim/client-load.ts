@@ -34,7 +34,7 @@ export interface LoadCluster {
 }
 
 interface Worker {
-  plan: ClientPlan | null;
+  plan: ClientPlan<unknown> | null;
   need: AttemptStep<NodeRequest> | null;
   /** The ask in flight: its number (a late answer to an older one is ignored) and deadline. */
   ask: { readonly serial: number; readonly node: string; readonly deadline: number; readonly lease: boolean } | null;
@@ -121,7 +121,7 @@ export class ClientLoad {
     }
   }
 
-  private randomPlan(): ClientPlan {
+  private randomPlan(): ClientPlan<unknown> {
     const key = this.keys[randomInt(this.rng, 0, this.keys.length - 1)]!;
     const r = this.rng();
     const value = JSON.stringify({ n: ++this.seq });
@@ -139,7 +139,7 @@ export class ClientLoad {
     return up.length === 0 ? null : up[randomInt(this.rng, 0, up.length - 1)]!;
   }
 
-  private begin(worker: Worker, plan: ClientPlan): void {
+  private begin(worker: Worker, plan: ClientPlan<unknown>): void {
     worker.plan = plan;
     worker.answered = false;
     this.resume(worker, () => plan.next());
@@ -165,8 +165,8 @@ export class ClientLoad {
     this.resume(worker, () => worker.plan!.next(answer));
   }
 
-  private resume(worker: Worker, step: () => IteratorResult<AttemptStep<NodeRequest>, Record<string, unknown>>): void {
-    let result: IteratorResult<AttemptStep<NodeRequest>, Record<string, unknown>>;
+  private resume(worker: Worker, step: () => IteratorResult<AttemptStep<NodeRequest>, unknown>): void {
+    let result: IteratorResult<AttemptStep<NodeRequest>, unknown>;
     try {
       result = step();
     } catch {

@@ -20,7 +20,9 @@ import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
 import type { NodeRequest } from '../node/protocol.ts';
-import { NodeRequests, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
+import { NodeRequests, answerTo, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
+import type { AnswerTo, CommitAnswer, SnapshotImage } from '../node/answers.ts';
+import type { CommandResults } from '../protocol/command-results.ts';
 import { Roster } from '../host/roster.ts';
 import { Bus } from '../host/bus.ts';
 import { SimNode } from './sim-node.ts';
@@ -170,7 +172,8 @@ export class SimCluster implements ScenarioTarget {
   async execute(command: ClusterCommand): Promise<CommandResult> {
     try {
       const result = await runCommand(command, this.ports);
-      return result === undefined ? { ok: true } : { ok: true, result };
+      // Every command's result is an object or nothing (command-results.ts), so it is the wire's record.
+      return result === undefined ? { ok: true } : { ok: true, result: result as Readonly<Record<string, unknown>> };
     } catch (error) {
       if (error instanceof CommandError) return { ok: false, code: error.code, error: error.message };
       throw error instanceof Error ? error : new Error(String(error));
@@ -413,7 +416,7 @@ export class SimCluster implements ScenarioTarget {
   }
 
   /** Half a record at the end of a stopped node's log, as a power cut mid-write leaves. */
-  private tearTail(node: string): Record<string, unknown> {
+  private tearTail(node: string): CommandResults['tear-tail'] {
     const machine = this.machine(node);
     if (machine.running) throw new CommandError('conflict', `${node} is running: kill it first (a torn write happens when power is cut)`);
     if (machine.disk.records === 0) throw new CommandError('conflict', `${node} has no write-ahead log yet`);
@@ -421,18 +424,18 @@ export class SimCluster implements ScenarioTarget {
     return { segment: 'wal (in memory)', bytes: 11 };
   }
 
-  private changeMembership(add: readonly string[], remove: readonly string[]): Record<string, unknown> {
+  private changeMembership(add: readonly string[], remove: readonly string[]): CommandResults['change-membership'] {
     const { leader, change, joint } = this.roster.beginChange(add, remove);
     try {
       const outcome = this.await(this.requests.send(leader, { kind: 'conf-change', change }, this.attemptTimeoutMs() * 2));
       if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
-      return { ...outcome.value, joint };
+      return { ...(outcome.value as CommitAnswer), joint };
     } finally {
       this.roster.changeDone();
     }
   }
 
-  private transferLeadership(to: string): Record<string, unknown> {
+  private transferLeadership(to: string): CommandResults['transfer-leadership'] {
     this.known(to);
     const leader = this.leader();
     if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
@@ -444,7 +447,7 @@ export class SimCluster implements ScenarioTarget {
     return { leader: to };
   }
 
-  private setSwitches(change: Extract<Command, { type: 'switches' }>): Record<string, unknown> {
+  private setSwitches(change: Extract<Command, { type: 'switches' }>): CommandResults['switches'] {
     const { type: _type, ...patch } = change;
     this.switches = {
       ...this.switches,
@@ -458,20 +461,19 @@ export class SimCluster implements ScenarioTarget {
     return { switches: this.switchesView() };
   }
 
-  private saveSnapshot(): { index: number; term: number; keys: number; data: string } {
+  private saveSnapshot(): SnapshotImage {
     const leader = this.leader() ?? this.gatewayWaitForLeader();
     if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
-    const value = this.ask(leader, { kind: 'snapshot-data' });
-    const data = String(value['data']);
-    KvStore.restore(data); // the image must read back, as the real lab validates before a restore
-    return { index: Number(value['index']), term: Number(value['term']), keys: Number(value['keys']), data };
+    const image = this.ask(leader, { kind: 'snapshot-data' });
+    KvStore.restore(image.data); // the image must read back, as the real lab validates before a restore
+    return image;
   }
 
   private gatewayWaitForLeader(): string | null {
     return this.runUntil(() => this.leader() !== null, this.now + this.attemptTimeoutMs()) ? this.leader() : null;
   }
 
-  private runNetwork(command: NetworkCommand): Record<string, unknown> {
+  private runNetwork(command: NetworkCommand): CommandResults['network'] {
     runNetworkCommand(this.network, command, this.nodeIds(), this.leader());
     const network = networkView(this.network);
     this.emit({ type: 'network', network });
@@ -479,11 +481,9 @@ export class SimCluster implements ScenarioTarget {
   }
 
   /** Asks one node and returns its answer, or throws the error it gave (codes as the server's). */
-  private ask(node: string, request: NodeRequest): Record<string, unknown> {
+  private ask<R extends NodeRequest>(node: string, request: R): AnswerTo<R> {
     if (!this.machine(node).running) throw new CommandError('conflict', `${node} is not running`);
-    const outcome = this.await(this.requests.send(node, request, this.attemptTimeoutMs()));
-    if (outcome.ok) return outcome.value;
-    throw new CommandError(outcome.code === 'unknown' ? 'timeout' : outcome.code === 'not-leader' ? 'not-leader' : 'conflict', outcome.error);
+    return answerTo(request, this.await(this.requests.send(node, request, this.attemptTimeoutMs())));
   }
 
   // ── Lookups ───────────────────────────────────────────────────────────────────────────────────

@@ -5,6 +5,7 @@
 // storage makes, through its ledger (fault-injection.ts).
 import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder } from '../../../shared/node/disk.ts';
 import type { Snapshot } from '../../../shared/raft/types.ts';
+import type { DiskDetails } from '../../../shared/node/answers.ts';
 import { NodeStorage } from './node-storage.ts';
 import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { DiskFaults, NO_DISK_FAULT, type DiskFault } from '../../../shared/node/disk-fault.ts';
@@ -96,7 +97,7 @@ export class WalDisk implements NodeDisk {
     };
   }
 
-  details(): Record<string, unknown> {
+  details(): DiskDetails {
     return { ...this.opened().describe(), fault: this.faults.fault };
   }
 

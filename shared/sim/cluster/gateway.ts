@@ -3,7 +3,8 @@
 // waitForLeader() run the cluster's loop until an answer or the deadline.
 import { ClientOperations, type ClientHost, type ClientPlan, type WriteRequest } from '../../host/client-operations.ts';
 import type { Consistency } from '../../protocol/events.ts';
-import type { NodeRequest, ReadQuery } from '../../node/protocol.ts';
+import type { NodeRequest } from '../../node/protocol.ts';
+import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult } from '../../protocol/command-results.ts';
 import type { RequestOutcome } from '../../host/node-requests.ts';
 
 export interface GatewayHost extends ClientHost {
@@ -24,19 +25,27 @@ export class SimGateway {
     this.operations = new ClientOperations(host, { deadline: () => host.now(), storeTime: () => Math.floor(host.now()) }, clientId);
   }
 
-  write(request: WriteRequest): Record<string, unknown> {
+  write(request: WriteRequest): WriteResult {
     return this.drive(this.operations.write(request));
   }
 
-  restore(image: string): Record<string, unknown> {
+  restore(image: string): RestoreResult {
     return this.drive(this.operations.restore(image));
   }
 
-  read(key: string, consistency: Consistency, node?: string, query: ReadQuery = { what: 'value' }): Record<string, unknown> {
-    return this.drive(this.operations.read(key, consistency, node, query));
+  read(key: string, consistency: Consistency, node?: string, version?: number): ReadResult {
+    return this.drive(version === undefined ? this.operations.read(key, consistency, node) : this.operations.readVersion(key, version, consistency, node));
   }
 
-  private drive(plan: ClientPlan): Record<string, unknown> {
+  readMetadata(key: string, consistency: Consistency, node?: string): MetadataResult {
+    return this.drive(this.operations.readMetadata(key, consistency, node));
+  }
+
+  list(prefix: string, consistency: Consistency, node?: string): ListResult {
+    return this.drive(this.operations.list(prefix, consistency, node));
+  }
+
+  private drive<T>(plan: ClientPlan<T>): T {
     let step = plan.next();
     while (!step.done) {
       const need = step.value;
