@@ -7,12 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { MAX_RESTORE_BYTES, utf8Length } from '../../shared/kv/limits.ts';
 import { KvStore } from '../../shared/kv/store.ts';
 import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts';
-import type { MembershipConfig } from '../../shared/raft/types.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
 import type { CommandResults, DiskFaultResult, PowerCutResult, ResultOf, RestoreResult } from '../../shared/protocol/command-results.ts';
 import type { AnswerTo, SnapshotImage } from '../../shared/node/answers.ts';
-import type { ClusterView, NetworkView, NodeView } from '../../shared/protocol/views.ts';
+import type { ClusterView, NetworkView } from '../../shared/protocol/views.ts';
 import { emptyClusterView } from '../../shared/protocol/reduce-view.ts';
 import { Bus } from '../../shared/host/bus.ts';
 import { ChaosAutopilot } from './chaos.ts';
@@ -42,6 +41,8 @@ import { tearWalTail } from './storage/tear-tail.ts';
 import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 import { answerTo } from '../../shared/host/node-requests.ts';
+import { changeMembership, leaderImage, mergeSwitches, pushSwitches, switchesView, transferLeadership, type ClusterPlan, type ClusterStep, type PlanHost } from '../../shared/host/cluster-plans.ts';
+import { leaderConfigOf, leaderOf } from '../../shared/protocol/leader-of.ts';
 import { lateBusAndGateway, runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
 
 export interface ClusterOptions {
@@ -184,7 +185,7 @@ export class Cluster {
     this.membership = Membership.open(this.dir, options.nodes, {
       requests: this.requests,
       leader: () => this.leader(),
-      leaderConfig: () => this.leaderConfig(),
+      leaderConfig: () => leaderConfigOf(this.events.view),
       hasHost: (node) => this.hosts.has(node),
       startNode: (node, bootstrap) => this.startNode(node, bootstrap),
       dropNode: (node) => this.dropNode(node),
@@ -211,7 +212,7 @@ export class Cluster {
     mkdirSync(this.dir, { recursive: true });
     this.events.emit({ type: 'clock', clock: this.clock.state() });
     this.events.emit({ type: 'network', network: this.networkView() });
-    this.events.emit({ type: 'switches', switches: this.switchesView() });
+    this.events.emit({ type: 'switches', switches: switchesView(this.switches) });
     if (this.prepared && this.membership.roster.startsFresh()) {
       writePreparedState(this.dir, this.membership.roster.members(), this.prepared);
       this.membership.roster.markBootstrapped();
@@ -264,8 +265,11 @@ export class Cluster {
     addNode: (learner) => this.membership.roster.add(learner),
     removeNode: (node) => this.membership.roster.remove(node),
     promote: (node) => this.membership.roster.promote(node),
-    changeMembership: (add, remove) => this.membership.change(add, remove),
-    transferLeadership: (to) => this.transferLeadership(to),
+    changeMembership: (add, remove) => this.drive(changeMembership(this.planHost, this.membership.roster, add, remove)),
+    transferLeadership: (to) => {
+      this.known(to);
+      return this.drive(transferLeadership(this.planHost, to));
+    },
     network: (command) => this.runNetwork(command),
     hold: (held) => {
       this.bus.setHeld(held);
@@ -357,10 +361,8 @@ export class Cluster {
    * The leader's state-machine image (Vault's `sys/storage/raft/snapshot` GET). It can be restored
    * into this or any other cluster.
    */
-  async saveSnapshot(): Promise<SnapshotImage> {
-    const leader = this.leader() ?? (await this.waitForLeader(performance.now() + this.attemptTimeoutMs()));
-    if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
-    return this.ask(leader, { kind: 'snapshot-data' });
+  saveSnapshot(): Promise<SnapshotImage> {
+    return this.drive(leaderImage(this.planHost));
   }
 
   /**
@@ -382,16 +384,7 @@ export class Cluster {
 
   /** The node the cluster currently follows: a live leader of the highest term. */
   leader(): string | null {
-    let best: NodeView | null = null;
-    for (const node of this.events.view.nodes) {
-      if (node.life === 'alive' && node.role === 'leader' && (!best || node.term > best.term)) best = node;
-    }
-    return best?.id ?? null;
-  }
-
-  private leaderConfig(): MembershipConfig | null {
-    const leader = this.leader();
-    return leader ? (this.events.view.nodes.find((node) => node.id === leader)?.config ?? null) : null;
+    return leaderOf(this.events.view);
   }
 
   async kill(node: string): Promise<void> {
@@ -434,19 +427,6 @@ export class Cluster {
     this.startNode(node, false);
   }
 
-  private async transferLeadership(to: string): Promise<CommandResults['transfer-leadership']> {
-    this.known(to);
-    const leader = this.leader();
-    if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
-    if (leader === to) return { leader: to, alreadyLeader: true };
-    const deadline = performance.now() + this.attemptTimeoutMs();
-    const outcome = await this.requests.send(leader, { kind: 'transfer', to }, this.attemptTimeoutMs());
-    if (!outcome.ok) throw new CommandError('unavailable', outcome.error);
-    const now = await this.waitFor(deadline, () => this.leader() === to);
-    if (!now) throw new CommandError('timeout', `${to} did not become leader in time (is it caught up and reachable?)`);
-    return { leader: to };
-  }
-
   setClock(speed: number | undefined, paused: boolean | undefined): void {
     if (speed !== undefined) this.clock.setSpeed(speed);
     if (paused === true) this.clock.pause();
@@ -459,21 +439,10 @@ export class Cluster {
   }
 
   private async setSwitches(change: Extract<Command, { type: 'switches' }>): Promise<CommandResults['switches']> {
-    const { type: _type, ...patch } = change;
-    this.switches = {
-      ...this.switches,
-      ...(patch.preVote !== undefined ? { preVote: patch.preVote } : {}),
-      ...(patch.checkQuorum !== undefined ? { checkQuorum: patch.checkQuorum } : {}),
-      bugs: { ...this.switches.bugs, ...patch.bugs },
-    };
-    const running = this.nodeIds().filter((id) => this.isRunning(id));
-    await Promise.all(running.map((id) => this.requests.send(id, { kind: 'switches', change: this.switches }, this.attemptTimeoutMs())));
-    this.events.emit({ type: 'switches', switches: this.switchesView() });
-    return { switches: this.switchesView() };
-  }
-
-  private switchesView(): ClusterView['switches'] & object {
-    return { preVote: this.switches.preVote, checkQuorum: this.switches.checkQuorum, bugs: { ...this.switches.bugs } };
+    this.switches = mergeSwitches(this.switches, change);
+    await this.drive(pushSwitches(this.nodeIds().filter((id) => this.isRunning(id)), this.switches, this.attemptTimeoutMs()));
+    this.events.emit({ type: 'switches', switches: switchesView(this.switches) });
+    return { switches: switchesView(this.switches) };
   }
 
   private runNetwork(command: NetworkCommand): CommandResults['network'] {
@@ -524,6 +493,23 @@ export class Cluster {
         resolve(value);
       };
     });
+  }
+
+  /** Deadlines of plans in real ms: the lab clock may be slowed or paused, a client's patience not. */
+  private readonly planHost: PlanHost = { leader: () => this.leader(), attemptTimeoutMs: () => this.attemptTimeoutMs(), deadlineNow: () => performance.now() };
+
+  /** Carries out a plan (shared/host/cluster-plans.ts) with promises: asks go to the workers,
+   *  waits watch the event stream. */
+  private async drive<T>(plan: ClusterPlan<T>): Promise<T> {
+    let step = plan.next();
+    while (!step.done) step = plan.next(await this.doStep(step.value));
+    return step.value;
+  }
+
+  private async doStep(step: ClusterStep): Promise<unknown> {
+    if ('ask' in step) return this.requests.send(step.ask, step.request, step.timeoutMs);
+    if ('askEach' in step) return Promise.all(step.askEach.map((node) => this.requests.send(node, step.request, step.timeoutMs)));
+    return (await this.waitFor(step.deadline, step.until)) === true;
   }
 
   private host(node: string): NodeHostPort {

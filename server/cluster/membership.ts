@@ -5,11 +5,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Roster, type RosterHost, type RosterState } from '../../shared/host/roster.ts';
-import { MAX_NODES, CommandError } from '../../shared/protocol/commands.ts';
+import { MAX_NODES } from '../../shared/protocol/commands.ts';
 import { nodeIdSchema } from '../../shared/protocol/schemas.ts';
 import type { WorkerRequests } from './worker-requests.ts';
-import type { CommandResults } from '../../shared/protocol/command-results.ts';
-import type { CommitAnswer } from '../../shared/node/answers.ts';
 
 interface ClusterFile extends RosterState {
   readonly version: 1;
@@ -29,7 +27,7 @@ export class Membership {
   private constructor(
     private readonly file: string,
     state: RosterState,
-    private readonly host: MembershipHost,
+    host: MembershipHost,
   ) {
     this.roster = new Roster(state, {
       leader: () => host.leader(),
@@ -53,19 +51,6 @@ export class Membership {
     const membership = new Membership(file, Roster.initial(nodes), host);
     membership.save(membership.roster.state());
     return membership;
-  }
-
-  /** Several voters in and out at once, through joint consensus (see Roster.beginChange). */
-  async change(add: readonly string[], remove: readonly string[]): Promise<CommandResults['change-membership']> {
-    const { leader, change, joint } = this.roster.beginChange(add, remove);
-    try {
-      const outcome = await this.host.requests.send(leader, { kind: 'conf-change', change }, this.host.attemptTimeoutMs() * 2);
-      if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
-      // A conf-change is answered with where it committed (answers.ts: CommitAnswer).
-      return { ...(outcome.value as CommitAnswer), joint };
-    } finally {
-      this.roster.changeDone();
-    }
   }
 
   stop(): void {

@@ -54,10 +54,7 @@ export async function startTestLab(options: Partial<LabServerOptions> = {}): Pro
 }
 
 /** The live leader of the highest term, if any. */
-export function leaderIn(view: ClusterView): string | null {
-  const leaders = view.nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
-  return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
-}
+export { leaderOf as leaderIn } from '../../shared/protocol/leader-of.ts';
 
 /** A follower that knows its leader (a Vault standby). */
 export function standbyIn(view: ClusterView): string | null {

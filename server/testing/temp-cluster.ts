@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 import type { ClusterView } from '../../shared/protocol/views.ts';
+import { leaderOf } from '../../shared/protocol/leader-of.ts';
 
 export interface TempCluster {
   readonly cluster: Cluster;
@@ -66,10 +67,7 @@ export function startTempCluster(options: Partial<ClusterOptions> = {}): TempClu
 }
 
 /** The live leader of the highest term, if any. */
-export function leaderOf(view: ClusterView): string | null {
-  const leaders = view.nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
-  return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
-}
+export { leaderOf };
 
 /** Every node alive and a voter, one leader, every state machine caught up with its commit: the leader, or null. */
 export function formedLeader(view: ClusterView): string | null {

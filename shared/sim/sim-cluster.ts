@@ -10,7 +10,7 @@ import { noBugs, seedFor, type BugName, type MembershipConfig, type Message, typ
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../protocol/commands.ts';
 import { lateBusAndGateway, runCommand, type ClusterPorts } from '../host/command-door.ts';
 import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
-import type { ClusterView, NodeView } from '../protocol/views.ts';
+import type { ClusterView } from '../protocol/views.ts';
 import { emptyClusterView } from '../protocol/reduce-view.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
 import { ClusterChecker } from '../check/cluster-checker.ts';
@@ -21,7 +21,9 @@ import { networkView, runNetworkCommand, type NetworkCommand } from '../host/net
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import { NodeRequests, answerTo, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
-import type { AnswerTo, CommitAnswer, SnapshotImage } from '../node/answers.ts';
+import { changeMembership, leaderImage, mergeSwitches, pushSwitches, switchesView, transferLeadership, type ClusterPlan, type ClusterStep, type PlanHost } from '../host/cluster-plans.ts';
+import { leaderConfigOf, leaderOf } from '../protocol/leader-of.ts';
+import type { AnswerTo, SnapshotImage } from '../node/answers.ts';
 import type { CommandResults } from '../protocol/command-results.ts';
 import { Roster } from '../host/roster.ts';
 import { Bus } from '../host/bus.ts';
@@ -251,7 +253,7 @@ export class SimCluster implements ScenarioTarget {
   private start(): void {
     this.emit({ type: 'clock', clock: { now: 0, speed: this.options.speed ?? 1, paused: false } });
     this.emit({ type: 'network', network: networkView(this.network) });
-    this.emit({ type: 'switches', switches: this.switchesView() });
+    this.emit({ type: 'switches', switches: switchesView(this.switches) });
     const prepared = this.options.prepared;
     if (prepared && this.roster.startsFresh()) {
       const members = this.roster.members();
@@ -329,8 +331,11 @@ export class SimCluster implements ScenarioTarget {
     addNode: (learner) => this.roster.add(learner),
     removeNode: (node) => this.roster.remove(node),
     promote: (node) => this.roster.promote(node),
-    changeMembership: (add, remove) => this.changeMembership(add, remove),
-    transferLeadership: (to) => this.transferLeadership(to),
+    changeMembership: (add, remove) => this.drive(changeMembership(this.planHost, this.roster, add, remove)),
+    transferLeadership: (to) => {
+      this.known(to);
+      return this.drive(transferLeadership(this.planHost, to));
+    },
     network: (command) => this.runNetwork(command),
     hold: (held) => this.bus.setHeld(held),
     step: () => this.bus.step()?.summary ?? null,
@@ -424,53 +429,37 @@ export class SimCluster implements ScenarioTarget {
     return { segment: 'wal (in memory)', bytes: 11 };
   }
 
-  private changeMembership(add: readonly string[], remove: readonly string[]): CommandResults['change-membership'] {
-    const { leader, change, joint } = this.roster.beginChange(add, remove);
-    try {
-      const outcome = this.await(this.requests.send(leader, { kind: 'conf-change', change }, this.attemptTimeoutMs() * 2));
-      if (!outcome.ok) throw new CommandError(outcome.code === 'unknown' ? 'timeout' : 'conflict', outcome.error);
-      return { ...(outcome.value as CommitAnswer), joint };
-    } finally {
-      this.roster.changeDone();
-    }
-  }
-
-  private transferLeadership(to: string): CommandResults['transfer-leadership'] {
-    this.known(to);
-    const leader = this.leader();
-    if (!leader) throw new CommandError('no-leader', 'there is no leader to hand over from');
-    if (leader === to) return { leader: to, alreadyLeader: true };
-    const deadline = this.now + this.attemptTimeoutMs();
-    const outcome = this.await(this.requests.send(leader, { kind: 'transfer', to }, this.attemptTimeoutMs()));
-    if (!outcome.ok) throw new CommandError('unavailable', outcome.error);
-    if (!this.runUntil(() => this.leader() === to, deadline)) throw new CommandError('timeout', `${to} did not become leader in time (is it caught up and reachable?)`);
-    return { leader: to };
-  }
-
   private setSwitches(change: Extract<Command, { type: 'switches' }>): CommandResults['switches'] {
-    const { type: _type, ...patch } = change;
-    this.switches = {
-      ...this.switches,
-      ...(patch.preVote !== undefined ? { preVote: patch.preVote } : {}),
-      ...(patch.checkQuorum !== undefined ? { checkQuorum: patch.checkQuorum } : {}),
-      bugs: { ...this.switches.bugs, ...patch.bugs },
-    };
-    const asked = this.nodeIds().filter((id) => this.isRunning(id)).map((id) => this.requests.send(id, { kind: 'switches', change: this.switches }, this.attemptTimeoutMs()));
-    for (const pending of asked) this.await(pending);
-    this.emit({ type: 'switches', switches: this.switchesView() });
-    return { switches: this.switchesView() };
+    this.switches = mergeSwitches(this.switches, change);
+    this.drive(pushSwitches(this.nodeIds().filter((id) => this.isRunning(id)), this.switches, this.attemptTimeoutMs()));
+    this.emit({ type: 'switches', switches: switchesView(this.switches) });
+    return { switches: switchesView(this.switches) };
   }
 
   private saveSnapshot(): SnapshotImage {
-    const leader = this.leader() ?? this.gatewayWaitForLeader();
-    if (!leader) throw new CommandError('no-leader', 'a snapshot is taken on the leader, and there is none');
-    const image = this.ask(leader, { kind: 'snapshot-data' });
+    const image = this.drive(leaderImage(this.planHost));
     KvStore.restore(image.data); // the image must read back, as the real lab validates before a restore
     return image;
   }
 
-  private gatewayWaitForLeader(): string | null {
-    return this.runUntil(() => this.leader() !== null, this.now + this.attemptTimeoutMs()) ? this.leader() : null;
+  private readonly planHost: PlanHost = { leader: () => this.leader(), attemptTimeoutMs: () => this.attemptTimeoutMs(), deadlineNow: () => this.now };
+
+  /** Carries out a plan (shared/host/cluster-plans.ts) at once: asking or waiting runs the loop in
+   *  virtual time until the answer or the deadline. */
+  private drive<T>(plan: ClusterPlan<T>): T {
+    let step = plan.next();
+    while (!step.done) step = plan.next(this.doStep(step.value));
+    return step.value;
+  }
+
+  private doStep(step: ClusterStep): unknown {
+    if ('ask' in step) return this.await(this.requests.send(step.ask, step.request, step.timeoutMs));
+    if ('askEach' in step) {
+      // Sent together, then awaited: the nodes answer in the same stretch of virtual time.
+      const asked = step.askEach.map((node) => this.requests.send(node, step.request, step.timeoutMs));
+      return asked.map((pending) => this.await(pending));
+    }
+    return this.runUntil(step.until, step.deadline);
   }
 
   private runNetwork(command: NetworkCommand): CommandResults['network'] {
@@ -490,16 +479,11 @@ export class SimCluster implements ScenarioTarget {
 
   /** The node the cluster follows: a live leader of the highest term (as the real cluster's). */
   leader(): string | null {
-    let best: NodeView | null = null;
-    for (const node of this.events.view.nodes) {
-      if (node.life === 'alive' && node.role === 'leader' && (!best || node.term > best.term)) best = node;
-    }
-    return best?.id ?? null;
+    return leaderOf(this.events.view);
   }
 
   private leaderConfig(): MembershipConfig | null {
-    const leader = this.leader();
-    return leader ? (this.events.view.nodes.find((node) => node.id === leader)?.config ?? null) : null;
+    return leaderConfigOf(this.events.view);
   }
 
   /**
@@ -538,9 +522,5 @@ export class SimCluster implements ScenarioTarget {
 
   private known(node: string): string {
     return this.machine(node).id;
-  }
-
-  private switchesView(): NonNullable<ClusterView['switches']> {
-    return { preVote: this.switches.preVote, checkQuorum: this.switches.checkQuorum, bugs: { ...this.switches.bugs } };
   }
 }

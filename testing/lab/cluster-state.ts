@@ -1,11 +1,9 @@
 // Questions a test asks of a cluster's view: who leads, and have the live nodes converged.
 import type { ClusterView } from '../../shared/protocol/views.ts';
 
-/** The live leader of the highest term, if any (a deposed leader may not know it yet). */
-export function leaderOf(view: ClusterView): string | null {
-  const leaders = view.nodes.filter((node) => node.life === 'alive' && node.role === 'leader');
-  return leaders.sort((a, b) => b.term - a.term)[0]?.id ?? null;
-}
+import { leaderOf } from '../../shared/protocol/leader-of.ts';
+
+export { leaderOf };
 
 /**
  * Formed: every node of the roster alive and a voter in the leader's configuration. A new cluster
