@@ -16,6 +16,7 @@ describe('ClientGateway', () => {
       isRunning: () => true,
       anyRunning: () => 'n1',
       attemptTimeoutMs: () => 2000,
+      waitForApplied: async () => true,
       // As the cluster's own: a deadline already past answers null at once.
       waitForLeader: async (deadline) => {
         if (deadline <= performance.now()) return null;

@@ -16,6 +16,8 @@ export interface GatewayHost {
   anyRunning(): string | null;
   /** Resolves with the leader once there is one, or null at `deadline` (performance.now() ms). */
   waitForLeader(deadline: number): Promise<string | null>;
+  /** Resolves true once `node` reports it has applied `index`, or false at `deadline`. */
+  waitForApplied(node: string, index: number, deadline: number): Promise<boolean>;
   /** Real milliseconds one attempt may take (scaled by the clock speed). */
   attemptTimeoutMs(): number;
   emit(event: UnstampedEvent): void;
@@ -58,7 +60,8 @@ export class ClientGateway {
     let step = plan.next();
     while (!step.done) {
       const need = step.value;
-      step = plan.next('wait' in need ? await this.host.waitForLeader(need.deadline) : await this.host.requests.send(need.ask, need.request, need.timeoutMs));
+      if ('ask' in need) step = plan.next(await this.host.requests.send(need.ask, need.request, need.timeoutMs));
+      else step = plan.next(need.wait === 'leader' ? await this.host.waitForLeader(need.deadline) : await this.host.waitForApplied(need.node, need.index, need.deadline));
     }
     return step.value;
   }

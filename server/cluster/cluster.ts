@@ -42,7 +42,7 @@ import { DiskTotals, reportIntake } from './report-intake.ts';
 import { WorkerRequests, type WorkerRequest } from './worker-requests.ts';
 import { answerTo } from '../../shared/host/node-requests.ts';
 import { changeMembership, leaderImage, mergeSwitches, pushSwitches, switchesView, transferLeadership, type ClusterPlan, type ClusterStep, type PlanHost } from '../../shared/host/cluster-plans.ts';
-import { leaderConfigOf, leaderOf } from '../../shared/protocol/leader-of.ts';
+import { appliedOn, leaderConfigOf, leaderOf } from '../../shared/protocol/leader-of.ts';
 import { lateBusAndGateway, runCommand, type ClusterPorts } from '../../shared/host/command-door.ts';
 
 export interface ClusterOptions {
@@ -167,6 +167,7 @@ export class Cluster {
         isRunning: (node) => this.hosts.get(node)?.running ?? false,
         anyRunning: () => [...this.hosts.values()].find((host) => host.running && !host.paused)?.id ?? null,
         waitForLeader: (deadline) => this.waitForLeader(deadline),
+        waitForApplied: async (node, index, deadline) => (await this.waitFor(deadline, () => appliedOn(this.events.view, node) >= index)) === true,
         attemptTimeoutMs: () => this.attemptTimeoutMs(),
         emit: (event) => this.events.emit(event),
         now: () => this.clock.now(),

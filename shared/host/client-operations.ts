@@ -14,7 +14,7 @@ import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult
 import { showValue } from './entry-view.ts';
 import { describeClientOp, describeReadAnswer, recordClientOp, type ClientOpBase } from './client-op-record.ts';
 import { SessionPool } from './session-pool.ts';
-import { untilDefinite, type AttemptOutcome, type AttemptRoute, type AttemptStep } from './until-definite.ts';
+import { untilDefinite, type AttemptRoute, type AttemptStep, type StepAnswer } from './until-definite.ts';
 
 export interface ClientHost {
   leader(): string | null;
@@ -47,7 +47,7 @@ export interface WriteRequest {
 }
 
 /** One operation: yields what it needs, is handed the answer, returns the result or throws a CommandError. */
-export type ClientPlan<T> = Generator<AttemptStep<NodeRequest>, T, string | null | AttemptOutcome>;
+export type ClientPlan<T> = Generator<AttemptStep<NodeRequest>, T, StepAnswer>;
 
 /** Where a read goes and whether "not leader" may send it elsewhere. */
 interface ReadRoute {
@@ -147,7 +147,13 @@ export class ClientOperations {
     // A write sent to a node is forwarded to the leader that node names (as a Vault standby does),
     // but if that leader cannot commit in time the client hears so: it chose that node.
     const result = yield* untilDefinite(this.host, this.clocks.deadline, { kind: 'propose', command: encoded }, node, { redirect: true, failover: node === undefined });
-    return { ...result, key: command.key, detail: `${shown}: committed at index ${result.index}` };
+    const committed = `${shown}: committed at index ${result.index}`;
+    if (node === undefined || result.node === node) return { ...result, key: command.key, detail: committed };
+    // Read your writes on a node's URL: the node that forwarded the write answers once it has
+    // applied it itself, so its own stale read that follows sees it. Committed is committed: if it
+    // has not caught up within an attempt, the client hears that it was, and that the node lags.
+    const applied = (yield { wait: 'applied', node, index: result.index, deadline: this.clocks.deadline() + this.host.attemptTimeoutMs() }) as boolean;
+    return { ...result, key: command.key, detail: applied ? `${committed}, applied on ${node}` : `${committed}; ${node} had not applied it after one attempt` };
   }
 
   /** Runs an operation and records it as a client-op event, whatever the outcome. */

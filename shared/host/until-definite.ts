@@ -31,8 +31,14 @@ export interface AttemptHost {
 
 /** What the rules need done next: the driver does it and passes the result back into the generator. */
 export type AttemptStep<R> =
+  /** Answered with the leader, or null at the deadline. */
   | { readonly wait: 'leader'; readonly deadline: number }
+  /** Answered with whether `node` had applied `index` by the deadline. */
+  | { readonly wait: 'applied'; readonly node: string; readonly index: number; readonly deadline: number }
   | { readonly ask: string; readonly request: R; readonly timeoutMs: number };
+
+/** What a driver hands back for a step: a leader or null, whether a node applied, a node's answer. */
+export type StepAnswer = string | null | boolean | AttemptOutcome;
 
 /**
  * Sends `request` until it gets a definite answer: returns the value (with the node that answered)
@@ -47,7 +53,7 @@ export function* untilDefinite<R extends NodeRequest>(
   request: R,
   preferred: string | undefined,
   route: AttemptRoute,
-): Generator<AttemptStep<NodeRequest>, AnswerTo<R> & { readonly node: string }, string | null | AttemptOutcome> {
+): Generator<AttemptStep<NodeRequest>, AnswerTo<R> & { readonly node: string }, StepAnswer> {
   let target: string | null = preferred ?? host.leader();
   let uncertain = false;
   let lastError = '';

@@ -1,4 +1,5 @@
-// Who leads, read from a cluster's view: the one answer the lab, the simulator and the tests use.
+// Who leads, and how far a node has applied, read from a cluster's view: the one answer the lab,
+// the simulator and the tests use.
 import type { MembershipConfig } from '../raft/types.ts';
 import type { ClusterView, NodeView } from './views.ts';
 
@@ -15,4 +16,9 @@ export function leaderOf(view: ClusterView): string | null {
 export function leaderConfigOf(view: ClusterView): MembershipConfig | null {
   const leader = leaderOf(view);
   return leader ? (view.nodes.find((node) => node.id === leader)?.config ?? null) : null;
+}
+
+/** How far `node` has applied its log, as its last report said (0 for a node the view lacks). */
+export function appliedOn(view: ClusterView, node: string): number {
+  return view.nodes.find((n) => n.id === node)?.applied ?? 0;
 }

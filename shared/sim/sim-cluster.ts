@@ -22,7 +22,7 @@ import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import { NodeRequests, answerTo, type PendingRequest, type RequestOutcome } from '../host/node-requests.ts';
 import { changeMembership, leaderImage, mergeSwitches, pushSwitches, switchesView, transferLeadership, type ClusterPlan, type ClusterStep, type PlanHost } from '../host/cluster-plans.ts';
-import { leaderConfigOf, leaderOf } from '../protocol/leader-of.ts';
+import { appliedOn, leaderConfigOf, leaderOf } from '../protocol/leader-of.ts';
 import type { AnswerTo, SnapshotImage } from '../node/answers.ts';
 import type { CommandResults } from '../protocol/command-results.ts';
 import { Roster } from '../host/roster.ts';
@@ -147,6 +147,7 @@ export class SimCluster implements ScenarioTarget {
         isRunning: (node) => this.isRunning(node),
         anyRunning: () => [...this.machines.values()].find((m) => m.running && !m.paused)?.id ?? null,
         waitForLeader: (deadline) => (this.runUntil(() => this.leader() !== null, deadline) ? this.leader() : null),
+        waitForApplied: (node, index, deadline) => this.runUntil(() => appliedOn(this.events.view, node) >= index, deadline),
         ask: (node, request, timeoutMs) => this.await(this.requests.send(node, request, timeoutMs)),
         attemptTimeoutMs: () => this.attemptTimeoutMs(),
         emit: (event) => this.emit(event),

@@ -10,6 +10,8 @@ import type { RequestOutcome } from '../../host/node-requests.ts';
 export interface GatewayHost extends ClientHost {
   /** Advances the simulation until some node leads or the virtual deadline passes. */
   waitForLeader(deadline: number): string | null;
+  /** Advances the simulation until `node` has applied `index` (true) or the deadline passes (false). */
+  waitForApplied(node: string, index: number, deadline: number): boolean;
   /** Sends a request and advances the simulation until it has an outcome (or times out). */
   ask(node: string, request: NodeRequest, timeoutMs: number): RequestOutcome;
 }
@@ -49,7 +51,8 @@ export class SimGateway {
     let step = plan.next();
     while (!step.done) {
       const need = step.value;
-      step = plan.next('wait' in need ? this.host.waitForLeader(need.deadline) : this.host.ask(need.ask, need.request, need.timeoutMs));
+      if ('ask' in need) step = plan.next(this.host.ask(need.ask, need.request, need.timeoutMs));
+      else step = plan.next(need.wait === 'leader' ? this.host.waitForLeader(need.deadline) : this.host.waitForApplied(need.node, need.index, need.deadline));
     }
     return step.value;
   }
