@@ -61,7 +61,8 @@ test('the instructor controls, a student watches and cannot control, then forks 
 
   // The student forks a sandbox with the same settings, and controls it.
   await student.getByRole('button', { name: 'Fork this cluster' }).click();
-  await expect(student).toHaveURL(/\?cluster=lab-[0-9a-f]{6}/, { timeout: 60_000 });
+  // A fork is named after its source, with a suffix the page chose.
+  await expect(student).toHaveURL(/\?cluster=default-[0-9a-z]{6}/, { timeout: 60_000 });
   const forkName = new URL(student.url()).searchParams.get('cluster')!;
   await waitForLeader(student);
   await expect(watchingNote(student)).toHaveCount(0);

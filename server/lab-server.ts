@@ -42,6 +42,9 @@ export interface LabServerOptions {
   readonly timeouts?: Partial<HttpTimeouts>;
   /** Foreign node programs the operator registered (--implementation); requests only name them. */
   readonly implementations?: readonly ForeignImplementation[];
+  /** Named in every answer's X-Raftlab-Server header (behind a proxy: which server served it).
+   *  Default: host:port as bound. */
+  readonly serverId?: string;
 }
 
 export interface HttpTimeouts {
@@ -83,11 +86,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const httpRate = new RateLimiter<Socket>(options.httpRate ?? DEFAULT_HTTP_RATE);
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
 
-  const server: Server = createServer(
-    // Node checks its header and request timeouts on this interval; its default (30 s) let a
-    // slow sender hold a connection up to twice the timeout.
-    { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs },
-    createFrontDoor({
+  const frontDoor = createFrontDoor({
       hosts,
       rate: httpRate,
       routes: [
@@ -97,7 +96,19 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         (request, response, target) => handleControlApi(request, response, target, clusters),
         serveStatic,
       ],
-    }),
+    });
+  // Which server answered, on every answer and on the WebSocket's 101: behind a proxy that routes by
+  // cluster name (deploy/nginx), tests and the class view see where each cluster lives.
+  const serverId = (): string => options.serverId ?? boundAddress(server, options.host);
+  live.upgradeHeaders = () => [`X-Raftlab-Server: ${serverId()}`];
+  const server: Server = createServer(
+    // Node checks its header and request timeouts on this interval; its default (30 s) let a
+    // slow sender hold a connection up to twice the timeout.
+    { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs },
+    (request, response) => {
+      response.setHeader('X-Raftlab-Server', serverId());
+      return frontDoor(request, response);
+    },
   );
   // Malformed HTTP never reaches a handler: answer 400 (or Vault's LIST verb, see list-verb.ts).
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
@@ -149,4 +160,10 @@ async function handleMetrics(request: IncomingMessage, response: ServerResponse,
   response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   response.end(request.method === 'HEAD' ? undefined : text);
   return true;
+}
+
+/** host:port this server listens on (the port as bound, when it was asked for port 0). */
+function boundAddress(server: Server, host: string): string {
+  const address = server.address();
+  return typeof address === 'object' && address ? `${host}:${address.port}` : host;
 }

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     ...(options.token ? { token: options.token } : {}),
     ...(options.httpRate ? { httpRate: { perSecond: options.httpRate, burst: options.httpRate * 2 } } : {}),
     allowedHosts: options.allowedHosts,
+    ...(options.serverId ? { serverId: options.serverId } : {}),
     ...(options.publicValues ? { publicValues: true } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     ...(options.implementations ? { implementations: options.implementations } : {}),

@@ -30,5 +30,11 @@ describe('npm start flags', () => {
     expect(() => parseArgs(['--http-rate', '0'], {})).toThrow(/--http-rate/);
     expect(() => parseArgs(['--port'], {})).toThrow(/needs a value/);
     expect(() => parseArgs(['--allowed-host', 'evil.example/x'], {})).toThrow(/--allowed-host takes a host name/);
+    expect(() => parseArgs(['--server-id', 'a b'], {})).toThrow(/--server-id takes/);
+  });
+
+  it('takes a server id for the X-Raftlab-Server header', () => {
+    expect(parseArgs(['--server-id', 'room-2:s1'], {}).serverId).toBe('room-2:s1');
+    expect(parseArgs([], {}).serverId).toBeUndefined();
   });
 });

@@ -25,6 +25,8 @@ export interface StartOptions {
   publicValues?: boolean;
   /** Foreign node programs the operator registered (--implementation NAME=COMMAND). */
   implementations?: ForeignImplementation[];
+  /** This server's name in the X-Raftlab-Server header (default host:port). */
+  serverId?: string;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -47,6 +49,8 @@ export const USAGE = `usage: npm start -- [options]
                       register a node program speaking Maelstrom's protocol (repeatable): a
                       command line (split without a shell) or a .js/.ts path; clusters of it are
                       made with POST /api/clusters {"nodes":3,"implementation":"NAME"}
+  --server-id NAME    this server's name in every answer's X-Raftlab-Server header, for a
+                      workshop of several servers behind nginx (default host:port)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -128,6 +132,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
           throw error;
         }
         break;
+      case '--server-id': {
+        const name = value();
+        if (!/^[A-Za-z0-9._:-]{1,64}$/.test(name)) throw new UsageError(`--server-id takes 1–64 of letters, digits, . _ : and -, got ${name.slice(0, 64)}`);
+        options.serverId = name;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');

@@ -1,4 +1,5 @@
-// Cluster management over REST: list, create, view, fork, delete. Creating and forking need no
+// Cluster management over REST: list, create (at a name the server or the caller chooses), view,
+// fork, delete. Creating and forking need no
 // token (a student forks the instructor's cluster); the creator gets the new cluster's token once.
 // Deleting needs the cluster's token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,13 +7,16 @@ import { CommandError, type CommandResult } from '../../shared/protocol/commands
 import {
   createClusterRequestSchema,
   forkClusterRequestSchema,
+  putClusterRequestSchema,
   type ClusterSummary,
   type CreatedCluster,
 } from '../../shared/protocol/clusters.ts';
 import { redactView } from '../../shared/protocol/redact.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
-import { copySettings, forkRequest } from './fork-settings.ts';
+import { applySettings, forkRequest } from './fork-settings.ts';
+import { settingsCommands } from '../../shared/protocol/fork-settings.ts';
+import { clusterNameSchema } from '../../shared/protocol/schemas.ts';
 import { readJsonBody } from './json-io.ts';
 import { findSession, parse, sendResult } from './route-helpers.ts';
 
@@ -30,6 +34,21 @@ export async function handleClusterRoutes(
     const body = parse(createClusterRequestSchema, await readJsonBody(request), 'body');
     const session = registry.create({ nodes: body.nodes, profile: body.profile, ...(body.name ? { name: body.name } : {}), ...(body.implementation ? { implementation: body.implementation } : {}) });
     sendResult(response, { ok: true, result: created(request, session) }, 201);
+    return 'sent';
+  }
+  if (parts.length === 2 && method === 'PUT') {
+    const name = parse(clusterNameSchema, parts[1], 'cluster');
+    const body = parse(putClusterRequestSchema, await readJsonBody(request), 'body');
+    const session = registry.create({
+      name,
+      nodes: body.nodes,
+      profile: body.profile,
+      ...(body.implementation ? { implementation: body.implementation } : {}),
+      ...(body.forkedFrom ? { forkedFrom: body.forkedFrom } : {}),
+      ...(body.publicValues !== undefined ? { publicValues: body.publicValues } : {}),
+    });
+    const skipped = await applySettings(body.settings ?? [], session.cluster);
+    sendResult(response, { ok: true, result: { ...created(request, session), ...(body.settings ? { skippedSettings: skipped } : {}) } }, 201);
     return 'sent';
   }
   if (parts.length === 2 && method === 'GET') {
@@ -51,7 +70,7 @@ export async function handleClusterRoutes(
     const source = findSession(registry, parts[1]);
     const body = parse(forkClusterRequestSchema, await readJsonBody(request), 'body');
     const fork = registry.create(forkRequest(source, body));
-    const skipped = await copySettings(source.cluster.view, fork.cluster);
+    const skipped = await applySettings(settingsCommands(source.cluster.view), fork.cluster);
     sendResult(response, { ok: true, result: { ...created(request, fork), skippedSettings: skipped } }, 201);
     return 'sent';
   }

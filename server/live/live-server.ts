@@ -37,6 +37,8 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
 
 export class LiveServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  /** Extra header lines of the 101 answer (the lab server names itself there). */
+  upgradeHeaders: () => readonly string[] = () => [];
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly viewers = new Set<Viewer>();
@@ -52,6 +54,7 @@ export class LiveServer {
     private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
   ) {
     this.rate = new RateLimiter(limits.commands);
+    this.wss.on('headers', (headers) => headers.push(...this.upgradeHeaders()));
     // Terminate peers that stopped answering pings (a closed laptop lid, a dead proxy).
     this.heartbeat = setInterval(() => {
       for (const socket of this.wss.clients) {

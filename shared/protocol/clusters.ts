@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MAX_NODES } from './commands.ts';
 import { clusterNameSchema } from './schemas.ts';
+import { MAX_SETTINGS, settingCommandSchema } from './fork-settings.ts';
 
 export const profileNameSchema = z.enum(['teaching', 'production']);
 
@@ -32,6 +33,20 @@ export const createClusterRequestSchema = z.strictObject({
   implementation: implementationNameSchema.optional(),
 });
 export type CreateClusterRequest = z.infer<typeof createClusterRequestSchema>;
+
+/** PUT /api/clusters/{name}: a cluster at a name the caller chose first, so that a proxy that
+ *  routes by the name in the path (nginx `hash … consistent`, deploy/nginx) sends it to the server
+ *  that will hold it. A fork made this way names its source and brings the source's settings
+ *  (read from its view: fork-settings.ts), since it may land on another server. A taken name is 409. */
+export const putClusterRequestSchema = z.strictObject({
+  nodes: z.number().int().min(1).max(MAX_NODES),
+  profile: profileNameSchema.default('teaching'),
+  implementation: implementationNameSchema.optional(),
+  forkedFrom: clusterNameSchema.optional(),
+  publicValues: z.boolean().optional(),
+  settings: z.array(settingCommandSchema).max(MAX_SETTINGS).optional(),
+});
+export type PutClusterRequest = z.infer<typeof putClusterRequestSchema>;
 
 /** POST /api/clusters/{name}/fork: a new cluster with the same profile, switches and network, and by
  *  default the same size and implementation. */

@@ -2,19 +2,34 @@
 import { describe, expect, it } from 'vitest';
 import { implementationListSchema } from '../../shared/protocol/clusters.ts';
 import { parseAnswer } from './api-answer.ts';
-import { clusterRequest } from './make-cluster.ts';
+import { clusterNameSchema } from '../../shared/protocol/schemas.ts';
+import { clusterRequest, freshName } from './make-cluster.ts';
 
 describe('clusterRequest', () => {
-  it('creates or forks with the size and, once chosen, the implementation', () => {
-    expect(clusterRequest({ nodes: 3, implementation: 'core' }, null)).toEqual({ ok: true, url: '/api/clusters', body: { nodes: 3, profile: 'teaching', implementation: 'core' } });
-    expect(clusterRequest({ nodes: 5 }, { name: 'class a', nodes: 5, implementation: 'core' })).toEqual({ ok: true, url: '/api/clusters/class%20a/fork', body: { nodes: 5 } });
-    expect(clusterRequest({ nodes: 2, implementation: 'raftlab' }, { name: 'x', nodes: 5 })).toMatchObject({ ok: true, body: { nodes: 2, implementation: 'raftlab' } });
+  const lecture = { name: 'lecture', nodes: 5, profile: 'production' as const, implementation: 'core', settings: [{ type: 'switches' as const, preVote: false }], publicValues: true };
+
+  it('creates at a chosen name, or forks with the source\'s profile, implementation and settings unless told otherwise', () => {
+    expect(clusterRequest({ nodes: 3, implementation: 'core' }, null, 'lab-abc123')).toEqual({ ok: true, url: '/api/clusters/lab-abc123', body: { nodes: 3, profile: 'teaching', implementation: 'core' } });
+    expect(clusterRequest({ nodes: 5 }, lecture, 'lecture-x1')).toEqual({
+      ok: true,
+      url: '/api/clusters/lecture-x1',
+      body: { nodes: 5, profile: 'production', implementation: 'core', forkedFrom: 'lecture', settings: [{ type: 'switches', preVote: false }], publicValues: true },
+    });
+    expect(clusterRequest({ nodes: 2, implementation: 'raftlab' }, lecture, 'lecture-x2')).toMatchObject({ ok: true, body: { nodes: 2, implementation: 'raftlab' } });
   });
 
-  it('refuses an empty or out-of-range size and a name that is not one, before asking the server', () => {
-    expect(clusterRequest({ nodes: null }, null)).toEqual({ ok: false, error: 'say how many nodes (1 to 9)' });
-    expect(clusterRequest({ nodes: 12 }, { name: 'x', nodes: 3 })).toMatchObject({ ok: false, error: expect.stringMatching(/^nodes:/) });
-    expect(clusterRequest({ nodes: 3, implementation: 'python3 raft.py' }, null)).toMatchObject({ ok: false, error: expect.stringMatching(/^implementation:/) });
+  it('refuses an empty or out-of-range size, a name that is not one, or a setting that is not a setting, before asking the server', () => {
+    expect(clusterRequest({ nodes: null }, null, 'lab-a')).toEqual({ ok: false, error: 'say how many nodes (1 to 9)' });
+    expect(clusterRequest({ nodes: 12 }, lecture, 'lab-a')).toMatchObject({ ok: false, error: expect.stringMatching(/^nodes:/) });
+    expect(clusterRequest({ nodes: 3, implementation: 'python3 raft.py' }, null, 'lab-a')).toMatchObject({ ok: false, error: expect.stringMatching(/^implementation:/) });
+    expect(clusterRequest({ nodes: 3 }, { ...lecture, settings: [{ type: 'kill', node: 'n1' } as never] }, 'lab-a')).toMatchObject({ ok: false, error: expect.stringMatching(/setting/) });
+  });
+
+  it('names a fork after its source, within the 32 characters a name may have', () => {
+    const fork = freshName({ ...lecture, name: 'a-very-long-cluster-name-of-32ch' }, () => 0.5);
+    expect(fork).toBe('a-very-long-cluster-name-iiiiii');
+    expect(clusterNameSchema.safeParse(fork).success).toBe(true);
+    expect(freshName(null, () => 0)).toBe('lab-000000');
   });
 });
 

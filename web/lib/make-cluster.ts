@@ -1,8 +1,12 @@
-// Making a cluster from the page: a new one (POST /api/clusters) or a fork of the one watched
-// (POST /api/clusters/{name}/fork), of a chosen size and implementation. The request is checked
-// against the server's own schema before it leaves; the answer is validated when it comes back.
-import { createClusterRequestSchema, createdClusterSchema, forkClusterRequestSchema, type CreatedCluster } from '../../shared/protocol/clusters.ts';
+// Making a cluster from the page: a new one, or a fork of the one watched, of a chosen size and
+// implementation. Either is created at a name the page chooses first (PUT /api/clusters/{name}), so
+// that behind a proxy that routes by cluster name (deploy/nginx) it lands on the server that will
+// hold it; a fork brings its source's profile and settings from the view, since that server may
+// not have the source. A taken name is tried again with another. The request is checked against the
+// server's own schema before it leaves; the answer is validated when it comes back.
+import { createdClusterSchema, putClusterRequestSchema, type CreatedCluster } from '../../shared/protocol/clusters.ts';
 import { MAX_NODES, describeValidationError } from '../../shared/protocol/commands.ts';
+import type { SettingCommand } from '../../shared/protocol/fork-settings.ts';
 import { fetchAnswer, type Answer } from './api-answer.ts';
 
 /** The cluster a fork copies, as the page knows it. */
@@ -11,6 +15,11 @@ export interface ForkSource {
   /** The source's registered implementation; absent for our own core. */
   readonly implementation?: string;
   readonly nodes: number;
+  readonly profile: 'teaching' | 'production';
+  /** Its clock, switches and network as commands (shared/protocol/fork-settings.ts). */
+  readonly settings: readonly SettingCommand[];
+  /** Whether its watchers see values: the fork's do too. */
+  readonly publicValues?: boolean;
 }
 
 export interface ClusterChoice {
@@ -20,18 +29,36 @@ export interface ClusterChoice {
   readonly nodes: number | null;
 }
 
-/** The request for `choice`: a fork of `source`, or a new cluster when there is none. */
-export function clusterRequest(choice: ClusterChoice, source: ForkSource | null): { ok: true; url: string; body: object } | { ok: false; error: string } {
+/** Names tried before giving up when each is taken. */
+const NAME_TRIES = 3;
+
+/** A fresh name: the source's (shortened) and a random suffix for a fork, lab-… for a new cluster. */
+export function freshName(source: ForkSource | null, random: () => number = Math.random): string {
+  const suffix = Array.from({ length: 6 }, () => '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(random() * 36)]).join('');
+  return source ? `${source.name.slice(0, 24).replace(/-+$/, '')}-${suffix}` : `lab-${suffix}`;
+}
+
+/** The request for `choice` at `name`: a fork of `source`, or a new cluster when there is none. */
+export function clusterRequest(choice: ClusterChoice, source: ForkSource | null, name: string): { ok: true; url: string; body: object } | { ok: false; error: string } {
   if (choice.nodes === null) return { ok: false, error: `say how many nodes (1 to ${MAX_NODES})` };
-  const wanted = { nodes: choice.nodes, ...(choice.implementation === undefined ? {} : { implementation: choice.implementation }) };
-  const parsed = source ? forkClusterRequestSchema.safeParse(wanted) : createClusterRequestSchema.safeParse(wanted);
+  const implementation = choice.implementation ?? source?.implementation;
+  const wanted = {
+    nodes: choice.nodes,
+    ...(implementation === undefined ? {} : { implementation }),
+    ...(source ? { profile: source.profile, forkedFrom: source.name, settings: source.settings, ...(source.publicValues ? { publicValues: true } : {}) } : {}),
+  };
+  const parsed = putClusterRequestSchema.safeParse(wanted);
   if (!parsed.success) return { ok: false, error: describeValidationError(parsed.error) };
-  const url = source ? `/api/clusters/${encodeURIComponent(source.name)}/fork` : '/api/clusters';
-  return { ok: true, url, body: parsed.data };
+  return { ok: true, url: `/api/clusters/${encodeURIComponent(name)}`, body: parsed.data };
 }
 
 export async function makeCluster(choice: ClusterChoice, source: ForkSource | null): Promise<Answer<CreatedCluster>> {
-  const request = clusterRequest(choice, source);
-  if (!request.ok) return request;
-  return fetchAnswer(request.url, createdClusterSchema, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+  let outcome: Answer<CreatedCluster> = { ok: false, error: 'no name was free' };
+  for (let attempt = 0; attempt < NAME_TRIES; attempt++) {
+    const request = clusterRequest(choice, source, freshName(source));
+    if (!request.ok) return request;
+    outcome = await fetchAnswer(request.url, createdClusterSchema, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
+    if (outcome.ok || !/already exists/.test(outcome.error)) return outcome;
+  }
+  return outcome;
 }
