@@ -4,6 +4,7 @@
 //   npm run bench                        everything, 5 s per point, writes BENCHMARKS.md
 //   npm run bench -- --quick             1.5 s per point, 10 leader kills (prints; --write to save)
 //   npm run bench -- --only etcd,failover   some sections: etcd floors scaling failover footprint streaming sim storage power-cuts page
+//   npm run bench -- --only soak         the 30-minute soak (not in a full run: it alone takes 35 minutes; --soak-minutes M)
 //   npm run bench -- --seconds 10        longer points   --kills 50   --out FILE   --src DIR (another checkout)
 //   npm run bench -- --rounds 5          more alternating rounds of the side-by-side points (default 3)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -518,7 +519,7 @@ async function sectionStreaming(): Promise<void> {
 }
 
 /** Another engineer's bench file, run as it is; its output goes in verbatim. */
-function sectionScript(section: string, file: string, title: string, extra: string[] = []): void {
+function sectionScript(section: string, file: string, title: string, extra: string[] = [], timeoutMs = 10 * 60_000): void {
   say(`## ${title}`);
   say();
   // Other engineers' bench files run from the working tree, as they are.
@@ -528,7 +529,7 @@ function sectionScript(section: string, file: string, title: string, extra: stri
     say();
     return;
   }
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...extra], { cwd: REPO, encoding: 'utf8', timeout: 10 * 60_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...extra], { cwd: REPO, encoding: 'utf8', timeout: timeoutMs });
   say(`\`npx tsx bench/${file} ${extra.join(' ')}\`${run.status === 0 ? '' : ` (exited ${run.status ?? run.signal})`}:`);
   say();
   say('```');
@@ -574,6 +575,10 @@ async function main(): Promise<void> {
     if (wants('storage')) sectionScript('storage', 'storage.ts', 'Storage: fdatasync batches (bench/storage.ts)', ['--seconds', QUICK ? '1' : '2']);
     if (wants('power-cuts')) sectionScript('power-cuts', 'power-cuts.ts', 'Power cuts under load (bench/power-cuts.ts)', ['--cuts', QUICK ? '10' : '100']);
     if (wants('page')) sectionScript('page', 'page.ts', 'Page rendering (bench/page.ts)');
+    if (wants('soak')) {
+      const minutes = option('soak-minutes') ?? (QUICK ? '1' : '30');
+      sectionScript('soak', 'soak.ts', 'Soak: chaos, disk faults and power cuts under load (bench/soak.ts)', ['--minutes', minutes, '--nodes', '3'], (Number(minutes) + 15) * 60_000);
+    }
   } finally {
     rmSync(build, { recursive: true, force: true });
     if (exported) rmSync(exported, { recursive: true, force: true });

@@ -18,7 +18,9 @@ export interface WriteLoad {
   acknowledgedCount(): number;
 }
 
-export function startWriteLoad(cluster: Cluster, writers = 3): WriteLoad {
+/** `pauseAfterFailureMs`: how long a writer waits after a write that did not succeed, as a client
+ *  backs off (default 0: straight on, as the fault tests want). */
+export function startWriteLoad(cluster: Cluster, writers = 3, pauseAfterFailureMs = 0): WriteLoad {
   const acknowledged = new Map<string, string>();
   let uncertain = 0;
   let failed = 0;
@@ -32,6 +34,7 @@ export function startWriteLoad(cluster: Cluster, writers = 3): WriteLoad {
       if (result.ok) acknowledged.set(key, value);
       else if (result.code === 'timeout') uncertain += 1;
       else failed += 1;
+      if (!result.ok && pauseAfterFailureMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseAfterFailureMs));
       for (const waiter of [...waiters]) {
         if (acknowledged.size >= waiter.count) {
           waiters.splice(waiters.indexOf(waiter), 1);
