@@ -29,7 +29,11 @@ test.beforeAll(async () => {
   const binary = findNginx();
   if (!binary) throw new Error(INSTALL_HINT);
   // The page the webServer built; both servers serve the same one.
-  for (const id of ['s1', 's2']) servers[id] = await startTestLab({ nodes: 3, profile: 'teaching', serverId: id, webRoot: resolve('dist/web') });
+  const ports = { s1: await freePort(), s2: await freePort() };
+  for (const [id, port] of Object.entries(ports)) {
+    const peers = Object.entries(ports).filter(([other]) => other !== id).map(([, at]) => `http://127.0.0.1:${at}`);
+    servers[id] = await startTestLab({ port, nodes: 3, profile: 'teaching', serverId: id, peers, webRoot: resolve('dist/web') });
+  }
   prefix = mkdtempSync(join(tmpdir(), 'raftlab-e2e-nginx-'));
   const port = await freePort();
   proxy = `http://127.0.0.1:${port}`;
@@ -67,4 +71,37 @@ test('through nginx, a page watches the live cluster, forks it, and controls the
   await card.getByRole('menuitem', { name: `Kill ${follower}` }).click();
   await expect(page.getByLabel(`State of ${follower}`)).toHaveText('down');
   expect(servers[home!]!.lab.clusters.get(fork)!.cluster.view.nodes.find((node) => node.id === follower)?.life).toBe('dead');
+});
+
+test("the class view, through nginx, lists every server's clusters for the instructor and opens one", async ({ page }) => {
+  test.setTimeout(120_000);
+  const token = servers['s1']!.token;
+  // A student's cluster on each server, made at names that hash to each.
+  const made = new Map<string, string>();
+  for (let i = 0; made.size < 2 && i < 40; i++) {
+    const answer = await fetch(`${proxy}/api/clusters/student-${i}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nodes: 1, profile: 'production', forkedFrom: 'default' }) });
+    const server = answer.headers.get('x-raftlab-server')!;
+    if (!made.has(server)) made.set(server, `student-${i}`);
+  }
+  expect([...made.keys()].sort()).toEqual(['s1', 's2']);
+  await page.goto(`${proxy}/class#token=${token}`);
+  const table = page.getByRole('table', { name: 'Clusters of the class' });
+  for (const [server, name] of made) {
+    const row = table.getByRole('row', { name: `Cluster ${name}`, exact: true });
+    await expect(row).toContainText(server);
+    await expect(row).toContainText('default');
+  }
+  // Each server has its own default cluster: both are listed, each with its server.
+  await expect(table.getByRole('row', { name: 'Cluster default', exact: true })).toHaveCount(2);
+  // The token left the address bar; the view still updates (it keeps it for the tab).
+  expect(page.url()).not.toContain('token');
+  await table.getByRole('link', { name: made.get('s2')! }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?cluster=${made.get('s2')}$`));
+  await expect(status(page)).toHaveText(/Leader n1/, { timeout: 30_000 });
+
+  // Without the instructor's token the view says what it needs.
+  await page.goto(`${proxy}/class`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText("needs the instructor's token");
 });

@@ -45,6 +45,8 @@ export interface LabServerOptions {
   /** Named in every answer's X-Raftlab-Server header (behind a proxy: which server served it).
    *  Default: host:port as bound. */
   readonly serverId?: string;
+  /** The other servers of a workshop (base URLs), whose clusters the class view shows too. */
+  readonly peers?: readonly string[];
 }
 
 export interface HttpTimeouts {
@@ -93,7 +95,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         (request, response, target) => handleMetrics(request, response, target, metrics),
         (request, response, target) => handleVaultHttp(request, response, target, clusters),
         (request, response, target) => handleScenarioRoutes(request, response, target, clusters),
-        (request, response, target) => handleControlApi(request, response, target, clusters),
+        (request, response, target) => handleControlApi(request, response, target, clusters, { self: () => serverId(), peers: options.peers ?? [] }),
         serveStatic,
       ],
     });

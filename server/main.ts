@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     ...(options.httpRate ? { httpRate: { perSecond: options.httpRate, burst: options.httpRate * 2 } } : {}),
     allowedHosts: options.allowedHosts,
     ...(options.serverId ? { serverId: options.serverId } : {}),
+    ...(options.peers ? { peers: options.peers } : {}),
     ...(options.publicValues ? { publicValues: true } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     ...(options.implementations ? { implementations: options.implementations } : {}),

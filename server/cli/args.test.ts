@@ -37,4 +37,10 @@ describe('npm start flags', () => {
     expect(parseArgs(['--server-id', 'room-2:s1'], {}).serverId).toBe('room-2:s1');
     expect(parseArgs([], {}).serverId).toBeUndefined();
   });
+
+  it('takes the other servers of a workshop as --peer URLs, and refuses what is not one', () => {
+    expect(parseArgs(['--peer', 'http://10.0.0.2:8200', '--peer=http://127.0.0.1:8202'], {}).peers).toEqual(['http://10.0.0.2:8200', 'http://127.0.0.1:8202']);
+    expect(() => parseArgs(['--peer', 'file:///etc/passwd'], {})).toThrow(/--peer takes a server's base URL/);
+    expect(() => parseArgs(['--peer', 'http://a/b?c'], {})).toThrow(/--peer/);
+  });
 });

@@ -27,6 +27,8 @@ export interface StartOptions {
   implementations?: ForeignImplementation[];
   /** This server's name in the X-Raftlab-Server header (default host:port). */
   serverId?: string;
+  /** The other servers of a workshop, whose clusters /class shows too (--peer URL). */
+  peers?: string[];
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -51,6 +53,8 @@ export const USAGE = `usage: npm start -- [options]
                       made with POST /api/clusters {"nodes":3,"implementation":"NAME"}
   --server-id NAME    this server's name in every answer's X-Raftlab-Server header, for a
                       workshop of several servers behind nginx (default host:port)
+  --peer URL          another server of the workshop (repeatable), e.g. http://10.0.0.2:8200:
+                      the class view (/class) lists its clusters too
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -136,6 +140,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         const name = value();
         if (!/^[A-Za-z0-9._:-]{1,64}$/.test(name)) throw new UsageError(`--server-id takes 1–64 of letters, digits, . _ : and -, got ${name.slice(0, 64)}`);
         options.serverId = name;
+        break;
+      }
+      case '--peer': {
+        const url = value();
+        if (!/^https?:\/\/[A-Za-z0-9.\-[\]:]{1,260}$/.test(url)) throw new UsageError(`--peer takes a server's base URL, http://HOST:PORT, got ${url.slice(0, 80)}`);
+        (options.peers ??= []).push(url);
         break;
       }
       case '--help':

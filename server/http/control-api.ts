@@ -11,6 +11,7 @@ import { runCommand } from '../auth/command-gate.ts';
 import { presentedToken, tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry, LabSession } from '../cluster-registry.ts';
 import { handleClusterRoutes } from './cluster-routes.ts';
+import { classRoute, type ClassPeers } from './class-route.ts';
 import { readJsonBody } from './json-io.ts';
 import { findSession, parse, sendResult } from './route-helpers.ts';
 import { logRequestFailure } from './request-log.ts';
@@ -37,12 +38,16 @@ const NODE_ACTIONS = {
 
 /** Handles /api/… (the front door in lab-server.ts has checked path, host, rate and origin);
  *  returns false for paths that are not its own. */
-export async function handleControlApi(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry): Promise<boolean> {
+export async function handleControlApi(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry, classPeers: ClassPeers = { self: () => '', peers: [] }): Promise<boolean> {
   const parts = target.segments;
   if (parts[0] !== 'api') return false;
   try {
     if (target.trailingSlash) throw new CommandError('bad-request', 'the path ends with "/": API paths have none (a key never ends with "/")');
-    const result = implementationsRoute(request, parts.slice(1), registry) ?? (await handleClusterRoutes(request, response, parts.slice(1), registry)) ?? (await route(request, target, parts.slice(1), registry));
+    const result =
+      implementationsRoute(request, parts.slice(1), registry) ??
+      (await classRoute(request, target, registry, classPeers)) ??
+      (await handleClusterRoutes(request, response, parts.slice(1), registry)) ??
+      (await route(request, target, parts.slice(1), registry));
     if (result === 'sent') return true;
     if (result === null) throw new CommandError('not-found', `no such route: ${request.method ?? ''} ${target.pathname.slice(0, 200)}`);
     sendResult(response, result);

@@ -87,25 +87,30 @@ async function ready(url: string, child: ChildProcess, id: string): Promise<void
   }
 }
 
+/** Where the servers reach each other and nginx reaches them. */
+const local = host === '0.0.0.0' ? '127.0.0.1' : host;
+
 try {
   const upstreams = [];
   for (let k = 1; k <= servers; k++) {
     const id = `s${k}`;
     const dir = join(dataDir, id);
     mkdirSync(dir, { recursive: true });
-    const child = spawn(process.execPath, [...entry, '--host', host, '--port', String(port + k), '--data-dir', dir, '--server-id', id, '--token', token, '--nodes', String(nodes)], {
+    // Each server knows the others, for the class view across all of them.
+    const peers = Array.from({ length: servers }, (_, j) => j + 1).filter((j) => j !== k).flatMap((j) => ['--peer', `http://${local}:${port + j}`]);
+    const child = spawn(process.execPath, [...entry, '--host', host, '--port', String(port + k), '--data-dir', dir, '--server-id', id, '--token', token, '--nodes', String(nodes), ...peers], {
       cwd: REPO,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
-    upstreams.push({ id, host: host === '0.0.0.0' ? '127.0.0.1' : host, port: port + k, child });
+    upstreams.push({ id, host: local, port: port + k, child });
   }
   for (const upstream of upstreams) await ready(`http://${upstream.host}:${upstream.port}`, upstream.child, upstream.id);
   proxy = await startNginx(nginxBinary, join(dataDir, 'nginx'), `${host}:${port}`, upstreams);
-  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
-  console.log(`workshop: ${servers} servers behind nginx at http://${shown}:${port}/`);
+  console.log(`workshop: ${servers} servers behind nginx at http://${local}:${port}/`);
   for (const upstream of upstreams) console.log(`workshop:   ${upstream.id} http://${upstream.host}:${upstream.port}/ data in ${join(dataDir, upstream.id)}`);
-  console.log(`workshop: instructor: http://${shown}:${port}/#token=${token}`);
+  console.log(`workshop: instructor: http://${local}:${port}/#token=${token}`);
+  console.log(`workshop: the class: http://${local}:${port}/class#token=${token}`);
   console.log('workshop: students fork from the page; each cluster lives on the server its name hashes to (Ctrl-C stops everything)');
   for (const child of children) child.once('exit', (code) => console.error(`workshop: a server exited (code ${code}); its clusters are gone until it restarts`));
   proxy.process.once('exit', () => {

@@ -26,8 +26,12 @@ export function findNginx(): string | null {
 /** The template with its placeholders filled in. */
 export function renderNginxConfig(options: { readonly prefix: string; readonly listen: string; readonly servers: readonly Upstream[] }): string {
   if (options.servers.length === 0) throw new Error('nginx needs at least one raftlab server');
-  const servers = options.servers.map((server) => `    server ${server.host}:${server.port} max_fails=0;`).join('\n');
-  return readFileSync(TEMPLATE, 'utf8').replaceAll('{{PREFIX}}', options.prefix).replaceAll('{{LISTEN}}', options.listen).replace('{{SERVERS}}', servers);
+  const line = (server: Upstream, suffix: string) => `    server ${server.host}:${server.port}${suffix};`;
+  return readFileSync(TEMPLATE, 'utf8')
+    .replaceAll('{{PREFIX}}', options.prefix)
+    .replaceAll('{{LISTEN}}', options.listen)
+    .replace('{{SERVERS}}', options.servers.map((server) => line(server, ' max_fails=0')).join('\n'))
+    .replace('{{ANY_SERVERS}}', options.servers.map((server) => line(server, '')).join('\n'));
 }
 
 export interface RunningNginx {

@@ -46,7 +46,12 @@ async function call(method: string, path: string, body?: unknown, token?: string
 beforeAll(async () => {
   const binary = findNginx();
   if (!binary) throw new Error(`${INSTALL_HINT} (this test runs a real nginx)`);
-  for (const id of ['s1', 's2']) servers[id] = await startTestLab({ nodes: 1, serverId: id, limits: { maxClusters: 40, maxNodes: 80 } });
+  // Each server knows the other (--peer), for the class view across both.
+  const ports = { s1: await freePort(), s2: await freePort() };
+  for (const [id, port] of Object.entries(ports)) {
+    const peers = Object.entries(ports).filter(([other]) => other !== id).map(([, at]) => `http://127.0.0.1:${at}`);
+    servers[id] = await startTestLab({ port, nodes: 1, serverId: id, peers, limits: { maxClusters: 40, maxNodes: 80 } });
+  }
   prefix = mkdtempSync(join(tmpdir(), 'raftlab-nginx-'));
   const port = await freePort();
   proxy = `http://127.0.0.1:${port}`;
@@ -117,6 +122,22 @@ describe('several servers behind nginx', () => {
     expect(await call('PUT', '/api/clusters/not-a-setting', { nodes: 1, settings: [{ type: 'kill', node: 'n1' }] })).toMatchObject({ status: 400 });
   }, 60_000);
 
+  it("the class view lists every cluster of both servers, for the instructor's token only", async () => {
+    const token = servers['s1']!.token;
+    const view = await call('GET', '/api/class', undefined, token);
+    expect(view.status).toBe(200);
+    const servedBy = new Map<string, string>();
+    for (const part of view.body.result.servers) {
+      expect(part).toMatchObject({ reachable: true });
+      for (const row of part.clusters) servedBy.set(row.name, row.server);
+    }
+    for (const name of NAMES) expect(servedBy.get(name)).toBe(homes.get(name));
+    const row = view.body.result.servers.flatMap((part: any) => part.clusters).find((candidate: any) => candidate.name === NAMES[2]);
+    expect(row).toMatchObject({ nodes: 1, up: 1, leader: 'n1', violations: 0, forkedFrom: null, implementation: 'raftlab' });
+    expect((await call('GET', '/api/class')).status).toBe(403);
+    expect((await call('GET', '/api/class', undefined, tokens.get(NAMES[0]!))).status).toBe(403); // a student's token is no instructor's
+  }, 30_000);
+
   it('a server stopped takes only its own clusters: the others answer, its own are 502, never re-routed', async () => {
     await servers['s2']!.lab.close();
     for (const name of NAMES) {
@@ -125,5 +146,9 @@ describe('several servers behind nginx', () => {
       else expect(answer.status).toBe(502);
     }
     expect(servers['s1']!.lab.clusters.all().some((session) => homes.get(session.name) === 's2')).toBe(false);
+    // What belongs to no cluster is served by the server still up, and the class view says which is not.
+    const view = await call('GET', '/api/class', undefined, servers['s1']!.token);
+    expect(view).toMatchObject({ status: 200, server: 's1' });
+    expect(view.body.result.servers.find((part: any) => !part.reachable)).toMatchObject({ server: expect.stringContaining('127.0.0.1'), problem: 'not reachable', clusters: [] });
   }, 60_000);
 });
