@@ -1,12 +1,43 @@
 // `npm run lab -- …`: drive a running lab from the command line through its REST API.
 import { LAB_USAGE, LabUsageError, parseLabArgs, type LabOptions } from './lab-args.ts';
 import { statusLines } from './status-lines.ts';
+import { freshClusterName, settingsCommands } from '../../shared/protocol/fork-settings.ts';
+import { clusterViewSchema } from '../../shared/protocol/views.ts';
 
 async function call(options: LabOptions, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers['x-vault-token'] = options.token;
   const response = await fetch(`${options.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   return { status: response.status, json: (await response.json()) as Record<string, any> };
+}
+
+/** Creates at a name chosen here (PUT /api/clusters/{name}), as the page does, so that behind a
+ *  proxy that routes by name (deploy/nginx) the cluster lands where its name hashes; a taken
+ *  name is tried again with another. */
+async function createAtFreshName(options: LabOptions, source: string | null, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, any> }> {
+  let answer = { status: 0, json: {} as Record<string, any> };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    answer = await call(options, 'PUT', `/api/clusters/${freshClusterName(source)}`, body);
+    if (answer.status !== 409) return answer;
+  }
+  return answer;
+}
+
+/** A fork: the source's view read first (its size, profile, implementation and settings), then a
+ *  new cluster made with them, which may live on another server than its source. */
+async function fork(options: LabOptions, base: string): Promise<{ status: number; json: Record<string, any> }> {
+  const source = await call(options, 'GET', base);
+  if (!source.json['ok']) return source;
+  const view = clusterViewSchema.safeParse(source.json['result']?.['cluster']);
+  if (!view.success) return { status: 502, json: { ok: false, code: 'internal', error: "the lab's view of the source is malformed" } };
+  return createAtFreshName(options, options.cluster, {
+    nodes: view.data.nodes.length,
+    profile: view.data.profile,
+    forkedFrom: options.cluster,
+    settings: settingsCommands(view.data),
+    ...(view.data.implementation ? { implementation: view.data.implementation } : {}),
+    ...(source.json['result']?.['publicValues'] === true ? { publicValues: true } : {}),
+  });
 }
 
 async function main(): Promise<number> {
@@ -27,9 +58,9 @@ async function main(): Promise<number> {
       : action.kind === 'status' || action.kind === 'clusters'
         ? await call(options, 'GET', action.kind === 'status' ? base : '/api/clusters')
         : action.kind === 'create'
-          ? await call(options, 'POST', '/api/clusters', { nodes: action.nodes, profile: action.profile })
+          ? await createAtFreshName(options, null, { nodes: action.nodes, profile: action.profile })
           : action.kind === 'fork'
-            ? await call(options, 'POST', `${base}/fork`, {})
+            ? await fork(options, base)
             : await call(options, 'DELETE', base);
   const { json } = answer;
   if (!json['ok']) {

@@ -3,6 +3,8 @@
 // spread over both servers; everything of one cluster (REST, Vault API, WebSocket) reaches the
 // server that holds it; a fork made through the proxy lands where its own name hashes and keeps its
 // source's settings; a server stopped takes only its own clusters, never re-routed to the other.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { settingsCommands } from '../../shared/protocol/fork-settings.ts';
 import { startTestLab, type TestLab } from '../http/lab-test-server.ts';
 import { INSTALL_HINT, findNginx, startNginx, type RunningNginx } from './nginx.ts';
 
+const execFileAsync = promisify(execFile);
 const NAMES = Array.from({ length: 20 }, (_, i) => `class-${i}`);
 const servers: Record<string, TestLab> = {};
 let nginx: RunningNginx;
@@ -118,6 +121,13 @@ describe('several servers behind nginx', () => {
     const forked = servers[other]!.lab.clusters.get(fork!.name)!;
     expect(forked.forkedFrom).toBe(source);
     expect(forked.cluster.view.switches).toMatchObject({ preVote: false, bugs: { commitByCounting: true } });
+    // The command line forks the same way, through the proxy: the fork is where its name hashes.
+    // (Asynchronously: the servers answering it run in this process.)
+    const cli = await execFileAsync(process.execPath, ['--import', 'tsx', 'server/cli/lab.ts', '--url', proxy, '--cluster', source, 'fork'], { encoding: 'utf8' });
+    const cliFork = /^cluster (\S+) \(1 nodes, production\)$/m.exec(cli.stdout)?.[1];
+    expect(cliFork).toMatch(new RegExp(`^${source}-[0-9a-z]{6}$`));
+    const cliHome = (await call('GET', `/api/clusters/${cliFork}`)).server!;
+    expect(servers[cliHome]!.lab.clusters.get(cliFork!)?.cluster.view.switches).toMatchObject({ preVote: false });
     // Settings are only settings: a command that acts on nodes is refused with the body.
     expect(await call('PUT', '/api/clusters/not-a-setting', { nodes: 1, settings: [{ type: 'kill', node: 'n1' }] })).toMatchObject({ status: 400 });
   }, 60_000);

@@ -33,3 +33,10 @@ export function settingsCommands(source: ClusterView): SettingCommand[] {
   }
   return commands;
 }
+
+/** A fresh name chosen before the cluster exists (so a proxy can route its creation): the source's,
+ *  shortened, and a random suffix for a fork (lecture-k3x9qz), lab-… for a new cluster. */
+export function freshClusterName(source: string | null, random: () => number = Math.random): string {
+  const suffix = Array.from({ length: 6 }, () => '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(random() * 36)]).join('');
+  return source ? `${source.slice(0, 24).replace(/-+$/, '')}-${suffix}` : `lab-${suffix}`;
+}

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { implementationListSchema } from '../../shared/protocol/clusters.ts';
 import { parseAnswer } from './api-answer.ts';
 import { clusterNameSchema } from '../../shared/protocol/schemas.ts';
-import { clusterRequest, freshName } from './make-cluster.ts';
+import { freshClusterName } from '../../shared/protocol/fork-settings.ts';
+import { clusterRequest } from './make-cluster.ts';
 
 describe('clusterRequest', () => {
   const lecture = { name: 'lecture', nodes: 5, profile: 'production' as const, implementation: 'core', settings: [{ type: 'switches' as const, preVote: false }], publicValues: true };
@@ -26,10 +27,10 @@ describe('clusterRequest', () => {
   });
 
   it('names a fork after its source, within the 32 characters a name may have', () => {
-    const fork = freshName({ ...lecture, name: 'a-very-long-cluster-name-of-32ch' }, () => 0.5);
+    const fork = freshClusterName('a-very-long-cluster-name-of-32ch', () => 0.5);
     expect(fork).toBe('a-very-long-cluster-name-iiiiii');
     expect(clusterNameSchema.safeParse(fork).success).toBe(true);
-    expect(freshName(null, () => 0)).toBe('lab-000000');
+    expect(freshClusterName(null, () => 0)).toBe('lab-000000');
   });
 });
 

@@ -6,7 +6,7 @@
 // server's own schema before it leaves; the answer is validated when it comes back.
 import { createdClusterSchema, putClusterRequestSchema, type CreatedCluster } from '../../shared/protocol/clusters.ts';
 import { MAX_NODES, describeValidationError } from '../../shared/protocol/commands.ts';
-import type { SettingCommand } from '../../shared/protocol/fork-settings.ts';
+import { freshClusterName, type SettingCommand } from '../../shared/protocol/fork-settings.ts';
 import { fetchAnswer, type Answer } from './api-answer.ts';
 
 /** The cluster a fork copies, as the page knows it. */
@@ -32,12 +32,6 @@ export interface ClusterChoice {
 /** Names tried before giving up when each is taken. */
 const NAME_TRIES = 3;
 
-/** A fresh name: the source's (shortened) and a random suffix for a fork, lab-… for a new cluster. */
-export function freshName(source: ForkSource | null, random: () => number = Math.random): string {
-  const suffix = Array.from({ length: 6 }, () => '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(random() * 36)]).join('');
-  return source ? `${source.name.slice(0, 24).replace(/-+$/, '')}-${suffix}` : `lab-${suffix}`;
-}
-
 /** The request for `choice` at `name`: a fork of `source`, or a new cluster when there is none. */
 export function clusterRequest(choice: ClusterChoice, source: ForkSource | null, name: string): { ok: true; url: string; body: object } | { ok: false; error: string } {
   if (choice.nodes === null) return { ok: false, error: `say how many nodes (1 to ${MAX_NODES})` };
@@ -55,7 +49,7 @@ export function clusterRequest(choice: ClusterChoice, source: ForkSource | null,
 export async function makeCluster(choice: ClusterChoice, source: ForkSource | null): Promise<Answer<CreatedCluster>> {
   let outcome: Answer<CreatedCluster> = { ok: false, error: 'no name was free' };
   for (let attempt = 0; attempt < NAME_TRIES; attempt++) {
-    const request = clusterRequest(choice, source, freshName(source));
+    const request = clusterRequest(choice, source, freshClusterName(source?.name ?? null));
     if (!request.ok) return request;
     outcome = await fetchAnswer(request.url, createdClusterSchema, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) });
     if (outcome.ok || !/already exists/.test(outcome.error)) return outcome;
