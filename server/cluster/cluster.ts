@@ -72,8 +72,11 @@ export interface TourDriver {
   next(): Promise<CommandResults['tour-next']>;
 }
 
-/** Past this many observations the live checker stops (its memory grows with the history it keeps). */
-const MAX_CHECKED_OBSERVATIONS = 2_000_000;
+/**
+ * Past this many held indexes and log entries the live checker stops (about 200 bytes each). It
+ * prunes as nodes compact, so a healthy cluster holds a few tens of thousands however long it runs.
+ */
+const MAX_CHECKER_HELD = 2_000_000;
 const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
@@ -159,7 +162,7 @@ export class Cluster {
     });
     this.lanes = new Lanes((from, to) => this.instantLink(from, to));
     this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.request(request) ?? false);
-    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxObservations: MAX_CHECKED_OBSERVATIONS });
+    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxHeld: MAX_CHECKER_HELD });
     this.client = new ClientGateway(
       {
         requests: this.requests,

@@ -91,6 +91,9 @@ describe('NodeRuntime compaction', () => {
     const index = reported[0]!.index;
     expect(index).toBeGreaterThanOrEqual(1000);
     expect(index).toBeLessThan(1000 + during.length);
+    // The checker is told, so it compacts its copy of the log too (invariants-memory.test.ts).
+    const observed = node.reports.slice(before).flatMap((report) => ('observations' in report ? report.observations : []));
+    expect(observed).toContainEqual({ kind: 'snapshot', node: 'n1', index, term: reported[0]!.term });
     const wakes = node.calls.wake;
     await expect.poll(() => node.calls.wake, { timeout: 5000 }).toBeGreaterThan(wakes);
     expect(node.snapshotIndexes()).toEqual([index]);

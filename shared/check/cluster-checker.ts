@@ -7,9 +7,16 @@ import { InvariantMonitor } from './invariants.ts';
 import type { Observation, Violation } from './observations.ts';
 
 export interface ClusterCheckerOptions {
-  /** Past this many observations the checker stops: its memory grows with the history it keeps. */
-  readonly maxObservations?: number;
+  /**
+   * Past this many held indexes and log entries the checker stops. What it holds is pruned as the
+   * nodes compact, so it stays small on a healthy run; a live node cut off for hours (its snapshot
+   * point holds the prune floor back) is what could make it grow, and this bounds that.
+   */
+  readonly maxHeld?: number;
 }
+
+/** How often (in observations) the held size is measured against maxHeld: measuring walks the logs. */
+const HELD_CHECK_EVERY = 10_000;
 
 export class ClusterChecker {
   private readonly monitor = new InvariantMonitor();
@@ -36,8 +43,11 @@ export class ClusterChecker {
     for (const observation of observations) {
       for (const violation of this.monitor.observe(this.rename(observation))) this.onViolation(violation);
     }
+    const before = this.observed;
     this.observed += observations.length;
-    if (this.options.maxObservations !== undefined && this.observed > this.options.maxObservations) this.stopped = true;
+    if (this.options.maxHeld === undefined || Math.floor(before / HELD_CHECK_EVERY) === Math.floor(this.observed / HELD_CHECK_EVERY)) return;
+    const held = this.monitor.held;
+    if (held.indexes + held.logEntries > this.options.maxHeld) this.stopped = true;
   }
 
   crashed(node: string): void {
@@ -45,7 +55,14 @@ export class ClusterChecker {
   }
 
   wiped(node: string): void {
-    this.generation.set(node, (this.generation.get(node) ?? 0) + 1);
+    const before = this.generation.get(node) ?? 0;
+    this.monitor.forget(before === 0 ? node : `${node}#${before}`);
+    this.generation.set(node, before + 1);
+  }
+
+  /** What the monitor holds and how far it got, for a soak's report. */
+  get progress(): { readonly observed: number; readonly indexes: number; readonly logEntries: number; readonly prunedBelow: number } {
+    return { observed: this.observed, ...this.monitor.held };
   }
 
   private rename(observation: Observation): Observation {

@@ -5,7 +5,7 @@ import { NodeLog } from './node-log.ts';
 import type { InvariantName, NodeId, Observation, ObservedEntry, ObservedRole, Violation } from './observations.ts';
 
 const MAX_VIOLATIONS = 100;
-/** Forget per-index history once every node's snapshot has moved this far past it. */
+/** Forget per-index history once every live node's snapshot has moved this far past it. */
 const PRUNE_STEP = 1000;
 
 interface TermRecord {
@@ -53,6 +53,26 @@ export class InvariantMonitor {
 
   leaderOf(term: number): NodeId | undefined {
     return this.leaderOfTerm.get(term);
+  }
+
+  /** Sizes of what the monitor holds, for a soak's memory report. */
+  get held(): { readonly indexes: number; readonly logEntries: number; readonly prunedBelow: number } {
+    let logEntries = 0;
+    for (const log of this.logs.values()) logEntries += log.entries.length;
+    return { indexes: this.committed.size + this.appliedAt.size + this.pairs.size, logEntries, prunedBelow: this.prunedBelow };
+  }
+
+  /**
+   * Drops everything known about a node that no longer exists (a wiped node's old generation): its
+   * durable state is gone on purpose, and its stale snapshot point would stop pruning for good.
+   */
+  forget(node: NodeId): void {
+    this.logs.delete(node);
+    this.roles.delete(node);
+    this.hardStates.delete(node);
+    this.commitSeen.delete(node);
+    this.down.delete(node);
+    this.prune();
   }
 
   /** Feeds one observation; returns the violations it revealed (also kept in `violations`). */
@@ -168,6 +188,7 @@ export class InvariantMonitor {
   }
 
   private checkPair(node: NodeId, entry: ObservedEntry, prevTerm: number | undefined): void {
+    if (entry.index < this.prunedBelow) return; // every live node compacted it: nothing to compare with
     let records = this.pairs.get(entry.index);
     if (records === undefined) {
       records = [];
@@ -196,12 +217,15 @@ export class InvariantMonitor {
 
   /**
    * Keeps memory bounded on long runs (the live server feeds this monitor for hours): history of
-   * indexes that every node has compacted into a snapshot can no longer be compared against any
-   * log, apply or election, so it is dropped.
+   * indexes that every live node has compacted into a snapshot can no longer be compared against
+   * any log, apply or election, so it is dropped. A node that is down does not hold the floor back
+   * (a node killed and left for an afternoon would otherwise keep every index since): its own log
+   * is kept, so its durability on restart is still judged in full, and what it commits or applies
+   * below the floor afterwards is compared with nothing, as every live node compacted it.
    */
   private prune(): void {
     let floor = Infinity;
-    for (const log of this.logs.values()) floor = Math.min(floor, log.snapshotIndex);
+    for (const [node, log] of this.logs) if (!this.down.has(node)) floor = Math.min(floor, log.snapshotIndex);
     if (floor === Infinity || floor < this.prunedBelow + PRUNE_STEP) return;
     for (let index = this.prunedBelow; index < floor; index++) {
       this.committed.delete(index);
@@ -223,6 +247,7 @@ export class InvariantMonitor {
   }
 
   private learnCommitted(node: NodeId, entry: ObservedEntry): void {
+    if (entry.index < this.prunedBelow) return; // forgotten (prune()); kept, it would never go
     const commitTerm = this.termOf(node);
     const known = this.committed.get(entry.index);
     if (known !== undefined) {
@@ -243,6 +268,7 @@ export class InvariantMonitor {
   }
 
   private onApply(node: NodeId, entry: ObservedEntry): void {
+    if (entry.index < this.prunedBelow) return; // forgotten (prune())
     const earlier = this.appliedAt.get(entry.index);
     if (earlier === undefined) {
       this.appliedAt.set(entry.index, { node, entry });
@@ -276,6 +302,7 @@ export class InvariantMonitor {
     this.commitSeen.set(node, hardState.commit);
     this.roles.set(node, { role: 'follower', term: hardState.term });
     this.down.delete(node);
+    this.prune();
   }
 
   /** The newest term a node is known to be in. */

@@ -369,7 +369,7 @@ export class NodeRuntime {
           // Entries appended earlier in this burst from there on are replaced too.
           while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
         }
-        this.persistLocalSnapshot(ready, turn.snapshots);
+        this.persistLocalSnapshot(ready, turn);
       }
       // The disk is full: this Ready waits, whole, for space (a later flush tries it again).
       if (!this.persist(ready, turn)) {
@@ -412,12 +412,16 @@ export class NodeRuntime {
    * No space for it is no harm: the disk keeps its older snapshot and the whole log, a valid state,
    * and the next compaction covers this one's entries too.
    */
-  private persistLocalSnapshot(ready: RaftReady, snapshots: ReadyReport['snapshots'][number][]): void {
+  private persistLocalSnapshot(ready: RaftReady, turn: Turn): void {
     const snapshot = ready.snapshot;
     if (!snapshot || ready.snapshotSource !== 'local') return;
     try {
       this.compaction.persistLocal(this.disk, snapshot, () => void (this.diskDirty = true));
-      snapshots.push({ index: snapshot.metadata.index, term: snapshot.metadata.term, source: 'local' });
+      const { index, term } = snapshot.metadata;
+      turn.snapshots.push({ index, term, source: 'local' });
+      // The checker compacts its copy of this log too: otherwise it keeps every entry and every
+      // index the node ever held, and a long run's memory grows with its history.
+      turn.observations.push({ kind: 'snapshot', node: this.init.id, index, term });
     } catch (error) {
       if (!isDiskFull(error)) throw error;
     }
