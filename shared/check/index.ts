@@ -1,6 +1,6 @@
 export { InvariantMonitor } from './invariants.ts';
 export type { Observation, ObservedEntry, ObservedRole, InvariantName, Violation } from './observations.ts';
-export { checkLinearizability, DEFAULT_MAX_STATES, HistoryError } from './linearizability.ts';
+export { checkLinearizability, DEFAULT_MAX_STATES, defaultMaxStates, HistoryError } from './linearizability.ts';
 export type { CheckOptions, LinearizabilityResult } from './linearizability.ts';
 export { describeOp, stepRegister, EMPTY_REGISTER } from './kv-model.ts';
 export type { Op, KvOpInput, KvOpOutput, RegisterState } from './kv-model.ts';

@@ -119,6 +119,15 @@ describe('checkLinearizability: larger histories', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('decides a long easy history with the default budget (it grows with the history)', () => {
+    // 120,000 operations take about as many states as there are operations: a flat default
+    // of 100,000 called this undetermined.
+    const history = randomHistory(createPrng(3), { operations: 120_000, clients: 8, keys: 16 });
+    const result = checkLinearizability(history);
+    expect(result.verdict).toBe('linearizable');
+    expect(result.statesExplored).toBeGreaterThan(100_000);
+  });
+
   it('finds one corrupted read among thousands and shrinks it to a handful of ops', () => {
     const history = randomHistory(createPrng(2), { operations: 3_000, clients: 8, keys: 2 });
     const index = history.findIndex((o, i) => i > 2000 && o.input.op === 'get' && o.output?.op === 'get' && o.output.version > 1);

@@ -3,13 +3,14 @@
 // budget of explored states: past it the verdict is 'undetermined', never a guess either way.
 import { describeOp, EMPTY_REGISTER, type KvOpInput, type KvOpOutput, type Op, type RegisterState } from './kv-model.ts';
 import { shrinkHistory } from './shrink.ts';
-import { DEFAULT_MAX_STATES, isLinearizable } from './wgl.ts';
+import { DEFAULT_MAX_STATES, defaultMaxStates, isLinearizable } from './wgl.ts';
 
-export { DEFAULT_MAX_STATES };
+export { DEFAULT_MAX_STATES, defaultMaxStates };
 
 export interface CheckOptions {
   /** States the search may explore over the whole history (all keys) before it gives up with
-   *  'undetermined'. Default DEFAULT_MAX_STATES, a fraction of a second; Infinity = no limit. */
+   *  'undetermined'. Default defaultMaxStates(history.length): DEFAULT_MAX_STATES (a fraction of a
+   *  second), or 20 states an operation for a longer history; Infinity = no limit. */
   readonly maxStates?: number;
 }
 
@@ -49,7 +50,7 @@ export class HistoryError extends Error {
 }
 
 export function checkLinearizability(history: readonly Op[], options: CheckOptions = {}): LinearizabilityResult {
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const maxStates = options.maxStates ?? defaultMaxStates(history.length);
   if (!(maxStates >= 0)) throw new RangeError(`maxStates must be a number of states (0 or more), got ${maxStates}`);
   const byKey = new Map<string, Op[]>();
   for (const op of history) {

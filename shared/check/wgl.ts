@@ -37,6 +37,17 @@ export interface SearchOptions {
 
 /** A fraction of a second of search (bench/sim.ts measures it): the page runs the check on its main thread. */
 export const DEFAULT_MAX_STATES = 100_000;
+/**
+ * A search visits each operation at least once, so a flat budget says "undetermined" about any long
+ * history however easy (a 30-minute soak's 221,290 operations ran out of 100,000). The default grows
+ * with the history: 20 states an operation, a few times what an easy history takes.
+ */
+export const DEFAULT_STATES_PER_OP = 20;
+
+/** The budget checkLinearizability uses when none is given. */
+export function defaultMaxStates(operations: number): number {
+  return Math.max(DEFAULT_MAX_STATES, DEFAULT_STATES_PER_OP * operations);
+}
 
 interface Node {
   readonly op: Op;
