@@ -18,6 +18,7 @@ import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from '../../shared/host/event-log.ts';
 import { livenessRow, type LivenessRow } from '../../shared/host/liveness-row.ts';
+import { challengeRow } from '../../shared/host/challenge-row.ts';
 import { LabClock } from './lab-clock.ts';
 import { Lanes } from './lanes.ts';
 import { ClusterChecker } from '../../shared/check/cluster-checker.ts';
@@ -139,6 +140,7 @@ export class Cluster {
     this.events = new EventLog(view, () => this.clock.now());
     this.clientHistory = new ClientHistoryLog(this.events);
     this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });
+    challengeRow(this.events); // lives as long as the event log it listens to
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
     this.bus = new Bus(

@@ -47,6 +47,7 @@ function rowOf(session: LabSession, server: string): ClassRow {
     leader,
     term: Math.max(0, ...view.nodes.map((node) => node.term)),
     violations: view.violations.length,
+    challenges: view.challenges.map((solved) => solved.id),
     viewers: session.viewers,
   };
 }

@@ -15,6 +15,9 @@ export class EventLog {
   readonly history: ClusterEvent[] = [];
   /** Events emitted in all (for /metrics). */
   total = 0;
+  /** How deep in handing events to listeners this is: emitAfter waits until it is 0. */
+  private dispatching = 0;
+  private readonly after: UnstampedEvent[] = [];
 
   constructor(
     readonly view: ClusterView,
@@ -29,8 +32,26 @@ export class EventLog {
     this.total += 1;
     this.history.push(stamped);
     if (this.history.length > this.keep * 1.25) this.history.splice(0, this.history.length - this.keep);
-    for (const listener of this.listeners) listener(stamped);
+    this.dispatching += 1;
+    try {
+      for (const listener of this.listeners) listener(stamped);
+    } finally {
+      this.dispatching -= 1;
+    }
+    if (this.dispatching === 0) {
+      const next = this.after.shift();
+      if (next !== undefined) this.emit(next);
+    }
     return stamped;
+  }
+
+  /**
+   * For a listener that reacts to an event with one of its own (a challenge solved): emitted once
+   * every listener has had the current one, so no subscriber sees the reaction before its cause.
+   */
+  emitAfter(event: UnstampedEvent): void {
+    if (this.dispatching > 0) this.after.push(event);
+    else this.emit(event);
   }
 
   subscribe(listener: EventListener): () => void {

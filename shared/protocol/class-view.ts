@@ -15,6 +15,8 @@ export const classRowSchema = z.object({
   leader: nodeIdSchema.nullable(),
   term: z.number().int().nonnegative(),
   violations: z.number().int().nonnegative(),
+  /** Challenges solved on it (shared/challenges), in the order they were; absent from older servers. */
+  challenges: z.array(z.string().max(64)).max(64).default([]),
   viewers: z.number().int().nonnegative(),
 });
 export type ClassRow = z.infer<typeof classRowSchema>;

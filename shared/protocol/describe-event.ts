@@ -2,6 +2,7 @@
 // the core's describe formatter produced, so the feed, the inspector and the tests read the same.
 import type { ClusterEvent } from './events.ts';
 import { describeDiskFault } from '../node/disk-fault.ts';
+import { challengeById } from '../challenges/catalog.ts';
 
 /** Why a node is down (a node-killed reason), for its card: a kill keeps what the node wrote, a
  *  power cut only what it had synced. */
@@ -81,6 +82,8 @@ export function describeEvent(event: ClusterEvent): string | null {
     }
     case 'violation':
       return `SAFETY VIOLATION (${event.invariant}): ${event.explanation}`;
+    case 'challenge':
+      return `CHALLENGE SOLVED (${challengeById(event.challenge)?.title ?? event.challenge}): ${event.detail}`;
     case 'liveness':
       // Only the news: "holds" and "waiting" change with every election, and the panel shows them.
       return event.liveness.state === 'stuck' ? `LIVENESS: ${event.liveness.explanation}` : null;

@@ -47,6 +47,7 @@ export function emptyClusterView(name: string, profile: ClusterView['profile'], 
     violations: [],
     liveness: null,
     tour: null,
+    challenges: [],
     chaos: { running: false, lastAction: null, actions: 0 },
   };
 }
@@ -195,6 +196,11 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       return;
     case 'liveness':
       view.liveness = event.liveness;
+      return;
+    case 'challenge':
+      if (!view.challenges.some((solved) => solved.id === event.challenge)) {
+        view.challenges.push({ id: event.challenge, seq: event.seq, time: event.time, detail: event.detail });
+      }
       return;
     case 'client-op':
     case 'client-call':

@@ -191,6 +191,15 @@ export const livenessViewSchema = z.object({
 });
 export type LivenessView = z.infer<typeof livenessViewSchema>;
 
+/** A challenge the lab detected as solved (shared/challenges), with what it saw. */
+export const solvedChallengeSchema = z.object({
+  id: z.string().max(64),
+  seq: z.number().int().nonnegative(),
+  time: z.number(),
+  detail: z.string().max(2000),
+});
+export type SolvedChallengeView = z.infer<typeof solvedChallengeSchema>;
+
 /** A guided tour running on this cluster (a scenario of shared/scenarios). */
 export const tourViewSchema = z.object({
   scenario: z.string(),
@@ -229,6 +238,8 @@ export const clusterViewSchema = z.object({
   /** Null until the watch first speaks (and in recordings made before it existed). */
   liveness: livenessViewSchema.nullable().default(null),
   tour: tourViewSchema.nullable(),
+  /** Challenges solved on this cluster, in the order they were (empty in older recordings). */
+  challenges: z.array(solvedChallengeSchema).default([]),
   /** The chaos autopilot: running or not, and what it did last. */
   chaos: z.object({ running: z.boolean(), lastAction: z.string().nullable(), actions: z.number().int().nonnegative() }),
 });

@@ -16,6 +16,7 @@ import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
 import { ClusterChecker } from '../check/cluster-checker.ts';
 import { EventLog } from '../host/event-log.ts';
 import { livenessRow, type LivenessRow } from '../host/liveness-row.ts';
+import { challengeRow } from '../host/challenge-row.ts';
 import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
@@ -103,6 +104,7 @@ export class SimCluster implements ScenarioTarget {
     const { seed } = options;
     this.events = new EventLog(emptyClusterView(options.name ?? 'sim', 'production', SIM_TICK_MS), () => this.now, SCENARIO_HISTORY_LIMIT);
     this.liveness = livenessRow(this.events, { electionTimeoutMs: ELECTION_TICKS * SIM_TICK_MS });
+    challengeRow(this.events); // lives as long as the event log it listens to
     this.network = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
     this.network.setDefaults({ latency: options.latencyMs ?? 0, jitter: options.jitterMs ?? 0 });
     const bugs = noBugs();

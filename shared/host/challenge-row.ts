@@ -1,0 +1,14 @@
+// The challenges of a cluster, for both hosts: a ChallengeWatch (shared/challenges) fed every event
+// the cluster streams, and each challenge it finds solved streamed as a `challenge` event, which the
+// page folds into its list and the class view counts. Emitted after the event that solved it has
+// reached every subscriber, so nobody sees the verdict before its cause.
+import { ChallengeWatch } from '../challenges/challenge-watch.ts';
+import type { EventLog } from './event-log.ts';
+
+export function challengeRow(events: EventLog): () => void {
+  const watch = new ChallengeWatch(events.view.challenges.map((solved) => solved.id));
+  return events.subscribe((event) => {
+    if (event.type === 'challenge') return;
+    for (const solved of watch.observe(event, events.view)) events.emitAfter({ type: 'challenge', challenge: solved.id, detail: solved.detail });
+  });
+}
