@@ -18,6 +18,17 @@ export class TourPage {
     return this.region.getByRole('status');
   }
 
+  /** The question the shown step asks before it runs, if any. */
+  get question(): Locator {
+    return this.region.getByRole('group', { name: /^Predict first: / });
+  }
+
+  /** Answers the shown step's question. */
+  async predict(choice: string): Promise<void> {
+    // A click, not check(): answering closes the question, so there is no radio left to verify.
+    await this.question.getByRole('radio', { name: choice, exact: true }).click();
+  }
+
   get picker(): Locator {
     return this.page.getByRole('dialog', { name: 'Choose a scenario' });
   }
@@ -49,11 +60,17 @@ export class TourPage {
     return { name, token: token! };
   }
 
-  /** Presses Next step for every step and returns each step's checks as shown (✓/✗ and detail). */
-  async runToEnd(total: number): Promise<string[][]> {
+  /** Presses Next step for every step and returns each step's checks as shown (✓/✗ and detail).
+   *  `scenarioAsks[i]`: step i asks a question first, which this skips. */
+  async runToEnd(total: number, scenarioAsks?: readonly boolean[]): Promise<string[][]> {
     const shown: string[][] = [];
     for (let step = 1; step <= total; step++) {
       await expect(this.region).toContainText(`Step ${step} of ${total}`);
+      // A step that asks a question first (predict, then see) waits for an answer or a skip.
+      if (scenarioAsks?.[step - 1]) {
+        await expect(this.question).toBeVisible();
+        await this.question.getByRole('button', { name: 'Skip the question' }).click();
+      }
       await expect(this.nextStep).toBeEnabled();
       await this.nextStep.click();
       // A step's checks appear once it has been judged; they do not change afterwards.

@@ -18,7 +18,7 @@ test.describe('every tour runs to the end as narrated', () => {
       try {
         await expect(page).not.toHaveURL(/token=|scenario=/);
         await expect(tour.region.getByRole('heading', { level: 2 })).toHaveText(scenario.title);
-        const checks = await tour.runToEnd(scenario.steps.length);
+        const checks = await tour.runToEnd(scenario.steps.length, scenario.steps.map((step) => step.predict !== undefined));
         checks.forEach((texts, i) => {
           expect(texts.length, `step ${i + 1} showed its checks`).toBeGreaterThan(0);
           for (const text of texts) expect(text.trim(), `step ${i + 1} “${scenario.steps[i]!.title}”`).toMatch(/^✓/);
@@ -59,6 +59,39 @@ test('the picker lists tours by topic and starts one on a cluster of its own', a
     await expect(checks.getByRole('listitem').first()).toContainText(/passed:|failed:/);
     expect((await checks.locator('.vh').first().boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
     await expect(tour.region).toContainText('Step 2 of 3');
+  } finally {
+    await tour.deleteCluster(cluster);
+  }
+});
+
+test('predict, then see: a tour asks before the step runs, then scores the answer from what happened', async ({ page }) => {
+  const tour = new TourPage(page);
+  const cluster = await tour.startByLink('leader-failure', 1);
+  try {
+    for (const step of [1, 2]) {
+      await expect(tour.region).toContainText(`Step ${step} of 6`);
+      await tour.nextStep.click();
+      await expect(tour.region.getByRole('list', { name: `Checks of step ${step}` })).toBeVisible({ timeout: 45_000 });
+    }
+    // Step 3 asks who will lead once the leader is killed; its narration waits, and so does Next step.
+    await expect(tour.question).toContainText('The leader is about to be killed. Who will lead next?');
+    await expect(tour.nextStep).toBeDisabled();
+    await expect(tour.region).toContainText('The narration opens once you have answered');
+    const status = (await page.getByRole('status', { name: 'Cluster status' }).textContent()) ?? '';
+    const doomed = /Leader (n\d+)/.exec(status)![1]!;
+    await tour.predict(doomed); // the one about to die: wrong, whoever wins
+    await expect(tour.region).toContainText('Heartbeats stop.');
+    await tour.nextStep.click();
+    const judged = tour.region.getByRole('note', { name: 'Prediction', exact: true });
+    await expect(judged).toContainText(`You said ${doomed}`, { timeout: 45_000 });
+    await expect(judged).toContainText('✗ not this time');
+    await expect(judged.locator('strong')).not.toHaveText(doomed);
+    await expect(tour.region.getByRole('note', { name: 'Prediction score' })).toHaveText('Predictions right: 0 of 1');
+    // Step 4: will the read still return 41? It does.
+    await tour.predict('yes');
+    await tour.nextStep.click();
+    await expect(judged).toContainText('what happened: yes ✓ right', { timeout: 45_000 });
+    await expect(tour.region.getByRole('note', { name: 'Prediction score' })).toHaveText('Predictions right: 1 of 2');
   } finally {
     await tour.deleteCluster(cluster);
   }

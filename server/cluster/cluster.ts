@@ -70,7 +70,8 @@ export interface ClusterOptions {
 
 /** Runs a scenario's steps on this cluster (server/scenarios/tour.ts). */
 export interface TourDriver {
-  next(): Promise<CommandResults['tour-next']>;
+  /** `prediction`: the answer to the step's question, or null (none asked, or skipped). */
+  next(prediction: string | null): Promise<CommandResults['tour-next']>;
 }
 
 /**
@@ -303,9 +304,9 @@ export class Cluster {
       else await this.chaos.stop();
       return { running: this.chaos.active };
     },
-    tourNext: () => {
+    tourNext: (prediction) => {
       if (!this.tour) throw new CommandError('conflict', 'this cluster runs no tour (start one from the scenario picker)');
-      return this.tour.next();
+      return this.tour.next(prediction);
     },
   };
 

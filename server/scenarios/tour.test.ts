@@ -67,6 +67,23 @@ describe('guided tours over HTTP', () => {
     expect(after.clock.now).toBeGreaterThanOrEqual(before.clock.now);
   });
 
+  it('takes a prediction only where a step asks one, and only one of its choices; scores it from what happened', async () => {
+    const started = await call('POST', '/api/scenarios/quorum-loss?speed=1');
+    const { cluster, token } = started.json['result'] as { cluster: string; token: string };
+    const next = (body: Record<string, unknown> = {}) => call('POST', `/api/clusters/${cluster}/commands`, { type: 'tour-next', ...body }, token);
+    const tour = async () => ((await call('GET', `/api/clusters/${cluster}`)).json['result'] as { cluster: { tour: { question: { prompt: string; choices: string[] } | null; score: { asked: number; right: number } } } }).cluster.tour;
+    // Step 1 asks nothing.
+    expect(await next({ prediction: 'yes' })).toMatchObject({ status: 400, json: { ok: false, code: 'bad-request', error: expect.stringContaining('asks no question') } });
+    expect((await next()).json).toMatchObject({ ok: true, result: { step: 1, ok: true } });
+    expect((await next()).json).toMatchObject({ ok: true, result: { step: 2, ok: true } });
+    // Step 3: "Two of five nodes are up. Will a write commit?"
+    expect((await tour()).question).toEqual({ prompt: 'Two of five nodes are up. Will a write commit?', choices: ['yes', 'no'] });
+    expect(await next({ prediction: 'maybe' })).toMatchObject({ status: 400, json: { code: 'bad-request', error: 'prediction must be one of yes, no; got "maybe"' } });
+    const judged = await next({ prediction: 'yes' });
+    expect(judged.json).toMatchObject({ ok: true, result: { step: 3, prediction: { guess: 'yes', actual: 'no', right: false } } });
+    expect((await tour()).score).toEqual({ asked: 1, right: 0 });
+  });
+
   it('refuses an unknown scenario with a clear error', async () => {
     const { status, json } = await call('POST', '/api/scenarios/nope');
     expect(status).toBe(404);

@@ -61,7 +61,7 @@ export interface ClusterPorts {
   // The lab's only: absent in the simulator.
   clock?(speed: number | undefined, paused: boolean | undefined): CommandResults['clock'];
   chaos?(running: boolean, load: boolean): Awaitable<CommandResults['chaos']>;
-  tourNext?(): Awaitable<CommandResults['tour-next']>;
+  tourNext?(prediction: string | null): Awaitable<CommandResults['tour-next']>;
 }
 
 /**
@@ -158,7 +158,7 @@ const HANDLERS: { readonly [K in ClusterCommand['type']]: Handler<K> } = {
   },
   'tour-next': (command, ports) => {
     if (!ports.tourNext) throw unsupported(command.type);
-    return ports.tourNext();
+    return ports.tourNext(command.prediction ?? null);
   },
 };
 

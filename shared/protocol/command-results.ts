@@ -7,7 +7,7 @@ import type { KvMetadata } from '../kv/store.ts';
 import type { CommitAnswer, DiskDetails, NodeAnswers, SnapshotImage } from '../node/answers.ts';
 import type { DiskFault } from '../node/disk-fault.ts';
 import type { ClusterCommand } from './commands.ts';
-import type { ClockView, ClusterView, NetworkView } from './views.ts';
+import type { ClockView, ClusterView, NetworkView, TourPredictionView } from './views.ts';
 
 /** A write the cluster committed (ours: with its index and version) or a lin-kv node acknowledged. */
 export const writeResultSchema = z.object({
@@ -104,7 +104,14 @@ export interface CommandResults {
   readonly 'snapshot-restore': RestoreResult;
   readonly 'reset-cluster': Nothing;
   readonly chaos: { readonly running: boolean };
-  readonly 'tour-next': { readonly step: number; readonly ok: boolean; readonly verdicts: readonly { readonly ok: boolean; readonly detail: string }[]; readonly results: readonly unknown[] };
+  readonly 'tour-next': {
+    readonly step: number;
+    readonly ok: boolean;
+    readonly verdicts: readonly { readonly ok: boolean; readonly detail: string }[];
+    readonly results: readonly unknown[];
+    /** The step's question judged: the guess (null: skipped) and what really happened. */
+    readonly prediction?: TourPredictionView;
+  };
   readonly 'power-cut': PowerCutResult;
   readonly 'disk-fault': DiskFaultResult;
 }

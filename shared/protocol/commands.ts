@@ -132,7 +132,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chaos'), running: z.boolean(), load: z.boolean().optional() }),
   // ── Guided tours ────────────────────────────────────────────────────────────────────────────
   /** Run the next step of the cluster's tour (a cluster started for a scenario). */
-  z.object({ type: z.literal('tour-next') }),
+  /** `prediction`: the answer to the step's question (one of the choices the tour view offers). */
+  z.object({ type: z.literal('tour-next'), prediction: z.string().max(64).optional() }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];

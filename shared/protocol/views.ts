@@ -200,6 +200,15 @@ export const solvedChallengeSchema = z.object({
 });
 export type SolvedChallengeView = z.infer<typeof solvedChallengeSchema>;
 
+/** A tour's prediction judged: the person's guess (null: skipped) and what really happened. */
+export const tourPredictionSchema = z.object({
+  question: z.string().max(500),
+  guess: z.string().max(64).nullable(),
+  actual: z.string().max(64),
+  right: z.boolean().nullable(),
+});
+export type TourPredictionView = z.infer<typeof tourPredictionSchema>;
+
 /** A guided tour running on this cluster (a scenario of shared/scenarios). */
 export const tourViewSchema = z.object({
   scenario: z.string(),
@@ -214,6 +223,12 @@ export const tourViewSchema = z.object({
   status: z.enum(['waiting', 'ready', 'running', 'passed', 'failed', 'done']),
   /** The checks of the step that ran last, each with what was seen. */
   verdicts: z.array(z.object({ ok: z.boolean(), detail: z.string() })),
+  /** The question of the step shown, asked before it runs (predict, then see); null: none. */
+  question: z.object({ prompt: z.string().max(500), choices: z.array(z.string().max(64)).max(16) }).nullable().default(null),
+  /** The question of the step that ran last, judged against what happened. */
+  prediction: tourPredictionSchema.nullable().default(null),
+  /** Predictions so far: asked (answered, not skipped) and right. */
+  score: z.object({ asked: z.number().int().nonnegative(), right: z.number().int().nonnegative() }).default({ asked: 0, right: 0 }),
 });
 export type TourView = z.infer<typeof tourViewSchema>;
 

@@ -3,8 +3,26 @@
 // expectation holds or its time is up.
 import type { CommandResult } from '../protocol/commands.ts';
 import { evaluate, type Verdict } from './expectations.ts';
-import { resolveCommand, ScenarioError, type Captured } from './refs.ts';
-import type { Scenario, ScenarioStep, ScenarioTarget } from './types.ts';
+import { liveLeader, resolveCommand, ScenarioError, type Captured } from './refs.ts';
+import type { Prediction, Scenario, ScenarioStep, ScenarioTarget } from './types.ts';
+import type { ClusterView } from '../protocol/views.ts';
+
+/** The choice that means "no node leads" in a leader question. */
+export const NO_LEADER_CHOICE = 'no one';
+
+/** A prediction judged against what happened: the guess (null: skipped) and the actual answer. */
+export interface JudgedPrediction {
+  readonly question: string;
+  readonly guess: string | null;
+  readonly actual: string;
+  /** null when there was no guess. */
+  readonly right: boolean | null;
+}
+
+/** The answers a prediction offers, in the cluster as it is before the step. */
+export function predictionChoices(prediction: Prediction, view: ClusterView): string[] {
+  return prediction.kind === 'leader' ? [...view.nodes.map((node) => node.id), NO_LEADER_CHOICE] : ['yes', 'no'];
+}
 
 export interface StepReport {
   readonly index: number;
@@ -12,6 +30,8 @@ export interface StepReport {
   readonly ok: boolean;
   readonly results: readonly CommandResult[];
   readonly verdicts: readonly Verdict[];
+  /** The step's question, when it has one, judged. */
+  readonly prediction?: JudgedPrediction;
 }
 
 export const DEFAULT_STEP_MS = 3000;
@@ -34,8 +54,16 @@ export class ScenarioRun {
     return this.next;
   }
 
-  /** Runs the next step; its report says whether every expectation held in time. */
-  async step(): Promise<StepReport> {
+  /** The question of the step to run next, if it has one. */
+  get nextPrediction(): Prediction | undefined {
+    return this.scenario.steps[this.next]?.predict;
+  }
+
+  /**
+   * Runs the next step; its report says whether every expectation held in time. `guess`: the
+   * person's answer to its question (one of predictionChoices; checked by the caller).
+   */
+  async step(guess: string | null = null): Promise<StepReport> {
     const index = this.next;
     const step = this.scenario.steps[index];
     if (!step) throw new ScenarioError(`${this.scenario.id} has no step ${index + 1}`);
@@ -60,7 +88,17 @@ export class ScenarioRun {
       );
     await this.target.waitUntil(() => judge().every((v) => v.ok), step.withinMs ?? DEFAULT_STEP_MS);
     const verdicts = judge();
-    return { index, title: step.title, ok: verdicts.every((v) => v.ok), results, verdicts };
+    const report = { index, title: step.title, ok: verdicts.every((v) => v.ok), results, verdicts };
+    if (!step.predict) return report;
+    const actual = this.answer(step.predict, results);
+    return { ...report, prediction: { question: step.predict.question, guess, actual, right: guess === null ? null : guess === actual } };
+  }
+
+  /** What really happened, as one of the question's choices. */
+  private answer(prediction: Prediction, results: readonly CommandResult[]): string {
+    if (prediction.kind === 'leader') return liveLeader(this.target.view()) ?? NO_LEADER_CHOICE;
+    const verdict = evaluate(prediction.expect, { view: this.target.view(), history: this.target.history(), captured: this.captured, capturedTerms: this.capturedTerms, lastResult: results.at(-1) });
+    return verdict.ok ? 'yes' : 'no';
   }
 
   /** Runs every remaining step; stops at the first that fails. */

@@ -51,8 +51,20 @@ export type Expectation =
   /** The step's last action was a read that returned this value (null: absent). */
   | { readonly kind: 'read-value'; readonly value: string | null };
 
+/**
+ * A question a tour asks before the step runs (predict, then see). The answer is read from what
+ * then really happened, never from the script: real nodes with real timers decide who wins.
+ */
+export type Prediction =
+  /** Who leads once the step's checks hold; the choices are the nodes, and "no one". */
+  | { readonly kind: 'leader'; readonly question: string }
+  /** Yes or no: whether this expectation holds once the step ran. */
+  | { readonly kind: 'holds'; readonly question: string; readonly expect: Expectation };
+
 export interface ScenarioStep {
   readonly title: string;
+  /** Asked before the step runs (its narration, which may give the answer away, is shown after). */
+  readonly predict?: Prediction;
   /** What happens in this step and why, for the tour's narration panel (plain language). */
   readonly narration: string;
   /** Nodes to remember before the actions run, e.g. { old: '$leader' }. Terms too: { t: 'term' }. */

@@ -46,6 +46,7 @@ export const leaderFailure: Scenario = {
     { title: 'A committed write', narration: 'Something to keep safe.', actions: [{ type: 'put', key: 'config/version', value: '41' }], expect: [{ kind: 'key', key: 'config/version', value: '41', on: 'all-live' }] },
     {
       title: 'The leader dies',
+      predict: { kind: 'leader', question: 'The leader is about to be killed. Who will lead next?' },
       narration:
         "Heartbeats stop. Each follower's election timer drains; the first to run out starts an election (after a pre-vote round that checks it could win). The time from the kill to the new leader is the cluster's recovery time — a few hundred milliseconds in production timing.",
       capture: { old: '$leader', before: 'term' },
@@ -54,6 +55,7 @@ export const leaderFailure: Scenario = {
     },
     {
       title: 'Nothing committed was lost',
+      predict: { kind: 'holds', question: 'Will a linearizable read of config/version on the new leader still return 41?', expect: { kind: 'read-value', value: '41' } },
       narration: 'The new leader had the committed entry: a candidate whose log is behind cannot win votes (the election restriction), so every committed write survives the failover.',
       actions: [{ type: 'get', key: 'config/version', consistency: 'linearizable' }],
       expect: [{ kind: 'read-value', value: '41' }],
@@ -108,6 +110,7 @@ export const quorumLoss: Scenario = {
     },
     {
       title: 'A write fails, honestly',
+      predict: { kind: 'holds', question: 'Two of five nodes are up. Will a write commit?', expect: { kind: 'result', ok: true } },
       narration: 'Nothing can commit without a majority. The client gets a definite "no leader" error (HTTP 503) within a bounded time; nothing was committed.',
       actions: [{ type: 'put', key: 'lost', value: 'never' }],
       expect: [{ kind: 'result', ok: false }, { kind: 'no-leader' }],
@@ -115,6 +118,7 @@ export const quorumLoss: Scenario = {
     },
     {
       title: 'One node returns: a majority again',
+      predict: { kind: 'holds', question: 'One of the three comes back: three of five. Will a leader be elected?', expect: { kind: 'leader-elected' } },
       narration: 'Three of five are up: an election succeeds and writes work again.',
       actions: [{ type: 'restart', node: '$a' }],
       expect: [{ kind: 'leader-elected' }],
@@ -136,6 +140,7 @@ export const networkPartition: Scenario = {
     formed5,
     {
       title: 'Partition, and a client writes to the old leader',
+      predict: { kind: 'holds', question: 'The leader and one follower are cut off from the other three, and a client writes to the leader. Will the write succeed?', expect: { kind: 'result', ok: true } },
       narration:
         'The network splits: the leader and one follower on one side, three nodes on the other; messages across are dropped (watch them vanish mid-link). A client still talking to the old leader writes. The old leader appends the entry and sends it, but only its buddy hears: two of five is no majority, so the entry stays uncommitted and the client gets no success.',
       capture: { old: '$leader', buddy: '$follower1' },
@@ -148,6 +153,7 @@ export const networkPartition: Scenario = {
     },
     {
       title: 'The majority elects its own leader',
+      predict: { kind: 'leader', question: 'Who will lead once the majority side elects?' },
       narration: 'The three nodes on the other side stop hearing heartbeats, elect a leader in a higher term and commit writes. There is never more than one leader per term: no split brain.',
       actions: [{ type: 'put', key: 'split', value: 'majority' }],
       expect: [{ kind: 'leader-is-not', node: '$old' }, { kind: 'result', ok: true }],
