@@ -165,7 +165,7 @@ export class Cluster {
     });
     this.lanes = new Lanes((from, to) => this.instantLink(from, to));
     this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.request(request) ?? false);
-    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxHeld: MAX_CHECKER_HELD });
+    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxHeld: MAX_CHECKER_HELD, onStop: (why) => this.events.emit({ type: 'checker-stopped', explanation: why }) });
     this.client = new ClientGateway(
       {
         requests: this.requests,

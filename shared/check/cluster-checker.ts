@@ -13,6 +13,8 @@ export interface ClusterCheckerOptions {
    * point holds the prune floor back) is what could make it grow, and this bounds that.
    */
   readonly maxHeld?: number;
+  /** Told once, when the checker stops at its bound: what it held, in words for the page. */
+  readonly onStop?: (why: string) => void;
 }
 
 /** How often (in observations) the held size is measured against maxHeld: measuring walks the logs. */
@@ -47,7 +49,11 @@ export class ClusterChecker {
     this.observed += observations.length;
     if (this.options.maxHeld === undefined || Math.floor(before / HELD_CHECK_EVERY) === Math.floor(this.observed / HELD_CHECK_EVERY)) return;
     const held = this.monitor.held;
-    if (held.indexes + held.logEntries > this.options.maxHeld) this.stopped = true;
+    if (held.indexes + held.logEntries <= this.options.maxHeld) return;
+    this.stopped = true;
+    this.options.onStop?.(
+      `The live checker stopped after ${this.observed.toLocaleString('en')} observations: it held ${(held.indexes + held.logEntries).toLocaleString('en')} indexes and log entries, past its bound of ${this.options.maxHeld.toLocaleString('en')} (a node that stays up but never compacts, cut off for a long time, keeps it from forgetting). Violations after this moment are not detected; reset or recreate the cluster to check again.`,
+    );
   }
 
   crashed(node: string): void {

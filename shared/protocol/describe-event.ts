@@ -82,6 +82,8 @@ export function describeEvent(event: ClusterEvent): string | null {
     }
     case 'violation':
       return `SAFETY VIOLATION (${event.invariant}): ${event.explanation}`;
+    case 'checker-stopped':
+      return `CHECKER STOPPED: ${event.explanation}`;
     case 'challenge':
       return `CHALLENGE SOLVED (${challengeById(event.challenge)?.title ?? event.challenge}): ${event.detail}`;
     case 'liveness':

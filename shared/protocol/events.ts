@@ -102,6 +102,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ ...stamp, type: z.literal('violation'), invariant: z.string(), explanation: z.string() }),
   /** A challenge (shared/challenges/catalog.ts) was solved on this cluster: what the lab saw. */
   z.object({ ...stamp, type: z.literal('challenge'), challenge: z.string().max(64), detail: z.string().max(2000) }),
+  /** The live safety checker stopped at its memory bound: nothing after this is checked. */
+  z.object({ ...stamp, type: z.literal('checker-stopped'), explanation: z.string().max(2000) }),
   /** The liveness watch changed its verdict. */
   z.object({ ...stamp, type: z.literal('liveness'), liveness: livenessViewSchema }),
   /** A client operation was invoked. Until its client-op arrives it may take effect at any moment,

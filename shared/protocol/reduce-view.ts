@@ -48,6 +48,7 @@ export function emptyClusterView(name: string, profile: ClusterView['profile'], 
     liveness: null,
     tour: null,
     challenges: [],
+    checkerStopped: null,
     chaos: { running: false, lastAction: null, actions: 0 },
   };
 }
@@ -196,6 +197,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
       return;
     case 'liveness':
       view.liveness = event.liveness;
+      return;
+    case 'checker-stopped':
+      view.checkerStopped = event.explanation;
       return;
     case 'challenge':
       if (!view.challenges.some((solved) => solved.id === event.challenge)) {

@@ -250,6 +250,8 @@ export const clusterViewSchema = z.object({
   switches: switchesViewSchema.nullable(),
   /** Safety violations the live checker found (kept, never cleared: the past does not change). */
   violations: z.array(violationViewSchema),
+  /** Why the live checker stopped (at its memory bound); null while it runs. */
+  checkerStopped: z.string().max(2000).nullable().default(null),
   /** Null until the watch first speaks (and in recordings made before it existed). */
   liveness: livenessViewSchema.nullable().default(null),
   tour: tourViewSchema.nullable(),
