@@ -3,7 +3,7 @@
 //
 //   npm run bench                        everything, 5 s per point, writes BENCHMARKS.md
 //   npm run bench -- --quick             1.5 s per point, 10 leader kills (prints; --write to save)
-//   npm run bench -- --only etcd,failover   some sections: etcd floors scaling failover footprint streaming sim storage power-cuts page
+//   npm run bench -- --only etcd,failover   some sections: etcd floors scaling failover footprint streaming sim storage power-cuts page classroom
 //   npm run bench -- --only soak         the 30-minute soak (not in a full run: it alone takes 35 minutes; --soak-minutes M)
 //   npm run bench -- --seconds 10        longer points   --kills 50   --out FILE   --src DIR (another checkout)
 //   npm run bench -- --rounds 5          more alternating rounds of the side-by-side points (default 3)
@@ -50,7 +50,7 @@ const ROUND_SECONDS = Number(option('seconds') ?? (QUICK ? 1.5 : 3));
 /** --head measures the last commit (exported to a temp dir) instead of the working tree. */
 const HEAD = flag('head');
 let SRC = option('src') ?? REPO;
-const ALL = ['etcd', 'floors', 'scaling', 'failover', 'footprint', 'streaming', 'sim', 'storage', 'power-cuts', 'page'] as const;
+const ALL = ['etcd', 'floors', 'scaling', 'failover', 'footprint', 'streaming', 'sim', 'storage', 'power-cuts', 'page', 'classroom'] as const;
 const ONLY = option('only')?.split(',').map((s) => s.trim()) ?? [...ALL];
 const WRITE = flag('write') || (!QUICK && option('only') === undefined && option('seconds') === undefined);
 const OUT = option('out') ?? join(REPO, 'BENCHMARKS.md');
@@ -575,6 +575,7 @@ async function main(): Promise<void> {
     if (wants('storage')) sectionScript('storage', 'storage.ts', 'Storage: fdatasync batches (bench/storage.ts)', ['--seconds', QUICK ? '1' : '2']);
     if (wants('power-cuts')) sectionScript('power-cuts', 'power-cuts.ts', 'Power cuts under load (bench/power-cuts.ts)', ['--cuts', QUICK ? '10' : '100']);
     if (wants('page')) sectionScript('page', 'page.ts', 'Page rendering (bench/page.ts)');
+    if (wants('classroom')) sectionScript('classroom', 'classroom.ts', 'Classroom: idle student forks per server, and behind nginx (bench/classroom.ts)', QUICK ? ['--step', '8', '--settle', '4', '--window', '5'] : []);
     if (wants('soak')) {
       const minutes = option('soak-minutes') ?? (QUICK ? '1' : '30');
       sectionScript('soak', 'soak.ts', 'Soak: chaos, disk faults and power cuts under load (bench/soak.ts)', ['--minutes', minutes, '--nodes', '3'], (Number(minutes) + 15) * 60_000);
