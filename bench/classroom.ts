@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { cpuWindow } from './cpu.ts';
-import { freePort, sleep } from './systems.ts';
+import { freePort, rssOf, sleep } from './systems.ts';
 import { findNginx, startNginx } from '../server/workshop/nginx.ts';
 
 const { values } = parseArgs({
@@ -111,11 +111,11 @@ console.log(`machine: ${CORES} cores; budget: half of them (${BUDGET} cores) for
     for (let i = 0; i < STEP; i++) await fork(base, `student-${String(++forks).padStart(2, '0')}`);
     await sleep(SETTLE_S * 1000);
     [cpu] = await cores([server], WINDOW_S);
-    console.log(`  ${String(forks).padStart(3)} idle forks (${(forks + 1) * 5} nodes): ${cpu!.toFixed(2)} cores (${pct(cpu! / CORES)} of the machine)`);
+    console.log(`  ${String(forks).padStart(3)} idle forks (${(forks + 1) * 5} nodes): ${cpu!.toFixed(2)} cores (${pct(cpu! / CORES)} of the machine), RSS ${(rssOf(server.process.pid!) / 2 ** 20).toFixed(0)} MB`);
     if (cpu! > BUDGET) break;
     held = forks;
   }
-  console.log(`one server holds ${held} idle 5-node forks under half of the CPU${held === MAX_FORKS ? ` (the most tried: --max ${MAX_FORKS})` : ''}`);
+  console.log(`one server holds ${held} idle 5-node forks under half of the CPU${held === MAX_FORKS ? ` (the most tried, --max ${MAX_FORKS}: CPU is not what limits it; memory, ${(rssOf(server.process.pid!) / 2 ** 20 / ((forks + 1) * 5)).toFixed(1)} MB a node, and the caps --max-clusters / --max-nodes are)` : ''}`);
   const fps = await pageFps(server.port, 15);
   console.log(`the instructor's page with ${forks} forks running: ${fps.fps.toFixed(1)} fps, ${pct(fps.slow)} of frames over 33 ms`);
   await stopServer(server);
