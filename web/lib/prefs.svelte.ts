@@ -9,9 +9,11 @@ export interface PreferenceValues {
   presenter: boolean;
   replaySpeed: number;
   closedPanels: string[];
+  /** The newcomer's hint was seen through (web/components/GettingStarted.svelte). */
+  introDone: boolean;
 }
 
-const DEFAULTS: PreferenceValues = { theme: 'auto', presenter: false, replaySpeed: 1, closedPanels: [] };
+const DEFAULTS: PreferenceValues = { theme: 'auto', presenter: false, replaySpeed: 1, closedPanels: [], introDone: false };
 const KEY = 'preferences';
 
 export class Preferences {
@@ -29,6 +31,15 @@ export class Preferences {
   }
   get loaded(): boolean {
     return this.#loaded;
+  }
+
+  get introDone(): boolean {
+    return this.#values.introDone;
+  }
+
+  setIntroDone(): void {
+    this.#values.introDone = true;
+    this.#save();
   }
 
   isOpen(panel: string): boolean {
