@@ -541,7 +541,7 @@ export class Cluster {
       id,
       dir: join(this.dir, id),
       timing: { electionTicks: this.profile.electionTicks, heartbeatTicks: this.profile.heartbeatTicks },
-      ...(bootstrap ? { initialConfig: Roster.bootstrapConfig(id) } : {}),
+      ...(bootstrap ? { initialConfig: Roster.bootstrapConfig(id), campaignAtBootstrap: this.profile.campaignAtBootstrap } : {}),
       seed: randomBytes(4).readUInt32LE(0),
       switches: this.switches,
       ...compactionFor(id, this.snapshotThreshold, this.profile),

@@ -20,12 +20,15 @@ export interface Profile {
   readonly snapshotEntries: number;
   /** Entries kept in the log behind a snapshot, so a follower a little behind still gets entries. */
   readonly snapshotTrailing: number;
+  /** A new cluster's n1 (its only voter) campaigns at once rather than after an election timeout
+   *  (shared/node/protocol.ts): production starts fast; teaching shows the timer run out. */
+  readonly campaignAtBootstrap: boolean;
 }
 
 export const PROFILES: Record<ProfileName, Profile> = {
-  production: { name: 'production', speed: 1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 0, jitterMs: 0, snapshotEntries: 10_000, snapshotTrailing: 5000 },
+  production: { name: 'production', speed: 1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 0, jitterMs: 0, snapshotEntries: 10_000, snapshotTrailing: 5000, campaignAtBootstrap: true },
   // At 0.1× an election timeout lasts 1.5–3 s of real time and a message flies for ~0.3 s.
-  teaching: { name: 'teaching', speed: 0.1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 25, jitterMs: 10, snapshotEntries: 1000, snapshotTrailing: 50 },
+  teaching: { name: 'teaching', speed: 0.1, tickMs: 10, electionTicks: 15, heartbeatTicks: 5, latencyMs: 25, jitterMs: 10, snapshotEntries: 1000, snapshotTrailing: 50, campaignAtBootstrap: false },
 };
 
 /**

@@ -3,6 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../kv/commands.ts';
 import { threeNodes } from './testing/three-nodes.ts';
+import { MemoryDisk, pieceEncoder } from './memory-disk.ts';
+import { NodeRuntime } from './node-runtime.ts';
+import type { NodeReport } from './protocol.ts';
+
+/** A bootstrap node alone in its configuration, on `disk`; the roles it reported, in order. */
+function soleVoter(disk: MemoryDisk, campaignAtBootstrap: boolean): { runtime: NodeRuntime; roles: string[] } {
+  const roles: string[] = [];
+  const take = (report: NodeReport): void => {
+    if (report.type === 'recovered') roles.push(report.status.role);
+    if (report.type === 'ready' && report.status) roles.push(report.status.role);
+  };
+  const runtime = new NodeRuntime(
+    { id: 'n1', timing: { electionTicks: 10, heartbeatTicks: 2 }, initialConfig: { voters: ['n1'], learners: [], votersOutgoing: [] }, campaignAtBootstrap, seed: 1, switches: {}, snapshotThreshold: 1000, snapshotTrailing: 10 },
+    { disk, encoder: pieceEncoder, report: take, now: () => 0, hooks: { background: () => {}, wake: () => {}, fatal: (error) => { throw error; } } },
+  );
+  return { runtime, roles };
+}
 
 describe('NodeRuntime (shared, on the memory disk)', () => {
   it('answers a lease read only once the state machine has caught up with the commit index the lease vouches for', () => {
@@ -32,5 +49,18 @@ describe('NodeRuntime (shared, on the memory disk)', () => {
     expect(read?.ok).toBe(true);
     // The write was answered in the same flush: the read must see it.
     expect(read?.ok && 'value' in read.value && read.value.value).toBe('new');
+  });
+
+  it('a sole bootstrap voter on an empty disk campaigns at once when asked to, and not otherwise', () => {
+    // No tick at all: with the option it leads straight away; without, it waits for its timeout.
+    expect(soleVoter(new MemoryDisk(), true).roles.at(-1)).toBe('leader');
+    expect(soleVoter(new MemoryDisk(), false).roles.at(-1)).toBe('follower');
+  });
+
+  it('a restarted bootstrap node (its disk not empty) waits for its election timeout as any node does', () => {
+    const disk = new MemoryDisk();
+    soleVoter(disk, true).runtime.flush();
+    const again = soleVoter(disk, true);
+    expect(again.roles.at(-1)).toBe('follower');
   });
 });

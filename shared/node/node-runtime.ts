@@ -154,6 +154,9 @@ export class NodeRuntime {
         log: restored.entries.map(observedEntry),
       },
     });
+    const empty = restored.entries.length === 0 && !restored.snapshot && restored.hardState.term === 0;
+    const soleVoter = init.initialConfig?.voters.length === 1 && init.initialConfig.voters[0] === init.id && init.initialConfig.learners.length === 0;
+    if (init.campaignAtBootstrap && empty && soleVoter) this.raft.campaign();
     // A restored node may already have work (e.g. committed entries to re-apply).
     this.drain();
   }

@@ -24,6 +24,12 @@ export interface NodeInit {
   readonly timing: RaftTiming;
   /** Membership used only if the node's disk is empty and it is the cluster's bootstrap node. */
   readonly initialConfig?: MembershipConfig;
+  /**
+   * A bootstrap node that is its configuration's only voter, on an empty disk, campaigns at once
+   * instead of waiting out a randomized election timeout: nobody can split its vote, so the wait
+   * is pure latency (a test fixture's cluster start). Off where the wait is the lesson (teaching).
+   */
+  readonly campaignAtBootstrap?: boolean;
   /** Seeds this incarnation's PRNG (randomized election timeouts). */
   readonly seed: number;
   readonly switches: SwitchChange;
