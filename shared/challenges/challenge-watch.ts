@@ -160,11 +160,15 @@ export class ChallengeWatch {
       found.push({ id: 'membership-stays-available', detail: `${change.what} and a write was acknowledged ${((at - change.at) / 1000).toFixed(1)} s later, the cluster never stuck.` });
       this.membershipChange = null;
     }
-    // Away by the student's hand: killed, paused, failed or cut off (a node still starting is not a failure).
-    const away = view.nodes.filter((node) => node.life !== 'alive' || !reachesMajority(view, node.id));
+    // This runs for every acknowledged write on the server's main thread: only look closer once
+    // something has failed (reachability builds the network's model), and never once solved.
+    if (this.solved.has('one-failure-unavailable') || !anyFailure(view)) return found;
     // And the write was sent after the failure: one in flight before it proves nothing.
     const sentAfter = invoked !== undefined && invoked > this.lastFailureSeq;
-    if (sentAfter && view.nodes.length >= 3 && away.length === 1 && away[0]!.life !== 'starting') {
+    if (!sentAfter || view.nodes.length < 3) return found;
+    // Away by the student's hand: killed, paused, failed or cut off (a node still starting is not a failure).
+    const away = view.nodes.filter((node) => node.life !== 'alive' || !reachesMajority(view, node.id));
+    if (away.length === 1 && away[0]!.life !== 'starting') {
       found.push({ id: 'one-failure-unavailable', detail: `With ${away[0]!.id} ${away[0]!.life === 'alive' ? 'cut off' : away[0]!.life}, the other ${view.nodes.length - 1} of ${view.nodes.length} still committed a write.` });
     }
     return found;
@@ -175,6 +179,14 @@ export class ChallengeWatch {
     this.acknowledged.set(key, acked);
     if (this.acknowledged.size > MAX_KEYS) this.acknowledged.delete(this.acknowledged.keys().next().value!);
   }
+}
+
+/** Whether anything is down or any link cut or fully lossy: cheap, from the view alone. */
+function anyFailure(view: ClusterView): boolean {
+  if (view.nodes.some((node) => node.life !== 'alive')) return true;
+  const network = view.network;
+  if (network === null) return false;
+  return network.cuts.length > 0 || network.partition !== null || network.defaults.loss >= 1 || network.links.some((link) => (link.settings.loss ?? 0) >= 1);
 }
 
 /** A live node that reaches a majority both ways (the leader's test, for any node). */
