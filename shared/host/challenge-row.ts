@@ -5,10 +5,14 @@
 import { ChallengeWatch } from '../challenges/challenge-watch.ts';
 import type { EventLog } from './event-log.ts';
 
+/** The `challenge` event's detail bound (shared/protocol/events.ts). */
+const MAX_DETAIL = 2000;
+
 export function challengeRow(events: EventLog): () => void {
   const watch = new ChallengeWatch(events.view.challenges.map((solved) => solved.id));
   return events.subscribe((event) => {
     if (event.type === 'challenge') return;
-    for (const solved of watch.observe(event, events.view)) events.emitAfter({ type: 'challenge', challenge: solved.id, detail: solved.detail });
+    // The detail may quote a violation's explanation: kept within what the event schema allows.
+    for (const solved of watch.observe(event, events.view)) events.emitAfter({ type: 'challenge', challenge: solved.id, detail: solved.detail.slice(0, MAX_DETAIL) });
   });
 }
