@@ -4,14 +4,13 @@
 // forkedFrom), nobody watching it: a student who forked and is reading. Prints numbers only.
 //
 //   npm run build && npx tsx bench/classroom.ts [--step 4] [--settle 8] [--window 10] [--max 40]
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { cpuWindow } from './cpu.ts';
-import { freePort, rssOf, sleep } from './systems.ts';
+import { freePort, sleep, startRaftlab, TOKEN, type RaftlabServer } from './systems.ts';
 import { findNginx, startNginx } from '../server/workshop/nginx.ts';
 
 const { values } = parseArgs({
@@ -27,36 +26,12 @@ const STEP = Number(values.step);
 const SETTLE_S = Number(values.settle);
 const WINDOW_S = Number(values.window);
 const MAX_FORKS = Number(values.max);
-const TOKEN = 'classroom-bench-token';
 const CORES = os.cpus().length;
 const BUDGET = CORES / 2;
 
-interface Server {
-  readonly port: number;
-  readonly process: ChildProcess;
-  readonly dataDir: string;
-}
-
-async function startServer(name: string): Promise<Server> {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `raftlab-classroom-${name}-`));
-  const child = spawn(
-    process.execPath,
-    ['dist/server/main.js', '--port', String(port), '--data-dir', dataDir, '--nodes', '5', '--profile', 'teaching', '--token', TOKEN, '--max-clusters', '200', '--max-nodes', '1000', '--idle-minutes', '600', '--http-rate', '1000000'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/clusters`).then((r) => r.ok, () => false)) return { port, process: child, dataDir };
-    await sleep(100);
-  }
-  throw new Error(`${name} did not start`);
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const gone = new Promise<void>((done) => server.process.once('exit', () => done()));
-  server.process.kill('SIGTERM');
-  await gone;
-  fs.rmSync(server.dataDir, { recursive: true, force: true });
+/** A built server whose default cluster is the instructor's (5 nodes, teaching), with room for a class. */
+function startServer(): Promise<RaftlabServer> {
+  return startRaftlab('dist/server', 5, {}, ['--profile', 'teaching', '--max-clusters', '200', '--max-nodes', '1000', '--idle-minutes', '600']);
 }
 
 /** A student's fork of the default cluster, made at `base` (a server or nginx). */
@@ -69,8 +44,8 @@ async function fork(base: string, name: string): Promise<void> {
   if (!response.ok) throw new Error(`fork ${name}: ${response.status} ${await response.text()}`);
 }
 
-function cores(servers: readonly Server[], seconds: number): Promise<number[]> {
-  const windows = servers.map((server) => cpuWindow(server.process.pid!));
+function cores(servers: readonly RaftlabServer[], seconds: number): Promise<number[]> {
+  const windows = servers.map((server) => cpuWindow(server.pid));
   return sleep(seconds * 1000).then(() => windows.map((end) => end().total));
 }
 
@@ -100,7 +75,7 @@ console.log(`machine: ${CORES} cores; budget: half of them (${BUDGET} cores) for
 
 // ── One server ────────────────────────────────────────────────────────────────────────────────
 {
-  const server = await startServer('s1');
+  const server = await startServer();
   const base = `http://127.0.0.1:${server.port}`;
   await sleep(SETTLE_S * 1000);
   let forks = 0;
@@ -111,14 +86,14 @@ console.log(`machine: ${CORES} cores; budget: half of them (${BUDGET} cores) for
     for (let i = 0; i < STEP; i++) await fork(base, `student-${String(++forks).padStart(2, '0')}`);
     await sleep(SETTLE_S * 1000);
     [cpu] = await cores([server], WINDOW_S);
-    console.log(`  ${String(forks).padStart(3)} idle forks (${(forks + 1) * 5} nodes): ${cpu!.toFixed(2)} cores (${pct(cpu! / CORES)} of the machine), RSS ${(rssOf(server.process.pid!) / 2 ** 20).toFixed(0)} MB`);
+    console.log(`  ${String(forks).padStart(3)} idle forks (${(forks + 1) * 5} nodes): ${cpu!.toFixed(2)} cores (${pct(cpu! / CORES)} of the machine), RSS ${(server.rss() / 2 ** 20).toFixed(0)} MB`);
     if (cpu! > BUDGET) break;
     held = forks;
   }
-  console.log(`one server holds ${held} idle 5-node forks under half of the CPU${held === MAX_FORKS ? ` (the most tried, --max ${MAX_FORKS}: CPU is not what limits it; memory, ${(rssOf(server.process.pid!) / 2 ** 20 / ((forks + 1) * 5)).toFixed(1)} MB a node, and the caps --max-clusters / --max-nodes are)` : ''}`);
+  console.log(`one server holds ${held} idle 5-node forks under half of the CPU${held === MAX_FORKS ? ` (the most tried, --max ${MAX_FORKS}: CPU is not what limits it; memory, ${(server.rss() / 2 ** 20 / ((forks + 1) * 5)).toFixed(1)} MB a node, and the caps --max-clusters / --max-nodes are)` : ''}`);
   const fps = await pageFps(server.port, 15);
   console.log(`the instructor's page with ${forks} forks running: ${fps.fps.toFixed(1)} fps, ${pct(fps.slow)} of frames over 33 ms`);
-  await stopServer(server);
+  await server.stop();
 }
 
 // ── Two servers behind nginx ──────────────────────────────────────────────────────────────────
@@ -126,7 +101,7 @@ const nginx = findNginx();
 if (!nginx) {
   console.log('two servers behind nginx: skipped, nginx is not installed');
 } else {
-  const servers = [await startServer('s1'), await startServer('s2')];
+  const servers = [await startServer(), await startServer()];
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'raftlab-classroom-nginx-'));
   const listen = `127.0.0.1:${await freePort()}`;
   const proxy = await startNginx(nginx, prefix, listen, servers.map((server) => ({ host: '127.0.0.1', port: server.port })));
@@ -140,7 +115,7 @@ if (!nginx) {
     console.log(`  (on one machine the two share its ${CORES} cores; on two machines each has its own, so N servers hold about N times one server's number)`);
   } finally {
     await proxy.stop();
-    for (const server of servers) await stopServer(server);
+    for (const server of servers) await server.stop();
     fs.rmSync(prefix, { recursive: true, force: true });
   }
 }

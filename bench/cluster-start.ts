@@ -7,30 +7,18 @@
 // Numbers only; never passes or fails on a time.
 //
 //   npm run build && npx tsx bench/cluster-start.ts [--runs 20] [--nodes 3]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { applyEvent, serverFrameSchema, type ClusterView } from '../shared/protocol/index.ts';
 import { formed } from '../testing/lab/cluster-state.ts';
-import { freePort, sleep } from './systems.ts';
+import { startRaftlab, TOKEN } from './systems.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, nodes: { type: 'string', default: '3' } } });
 const RUNS = Number(values.runs);
 const NODES = Number(values.nodes);
-const TOKEN = 'cluster-start-bench';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'raftlab-cluster-start-'));
-const port = await freePort();
-const server = spawn(process.execPath, ['dist/server/main.js', '--port', String(port), '--data-dir', dataDir, '--nodes', '1', '--profile', 'production', '--token', TOKEN, '--http-rate', '1000000'], { stdio: ['ignore', 'ignore', 'inherit'] });
-const url = `http://127.0.0.1:${port}`;
-for (let attempt = 0; ; attempt++) {
-  if (await fetch(`${url}/api/clusters`).then((r) => r.ok, () => false)) break;
-  if (attempt > 300) throw new Error('the server did not start');
-  await sleep(50);
-}
+const server = await startRaftlab('dist/server', 1);
+const url = `http://127.0.0.1:${server.port}`;
 
 interface Phases {
   created: number;
@@ -88,9 +76,7 @@ const percentile = (values: readonly number[], p: number): number => {
 await once(-1); // warm up: the first worker loads the bundle from disk
 const runs: Phases[] = [];
 for (let run = 0; run < RUNS; run++) runs.push(await once(run));
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
-rmSync(dataDir, { recursive: true, force: true });
+await server.stop();
 
 const row = (label: string, pick: (phases: Phases) => number): string => {
   const values = runs.map(pick);

@@ -5,32 +5,20 @@
 // term (pre-vote and vote rounds, split votes), → the first write it acknowledges. Numbers only.
 //
 //   npm run build && npx tsx bench/failover-phases.ts [--nodes 3] [--kills 20] [--writers 64]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { serverFrameSchema, type ClusterEvent } from '../shared/protocol/index.ts';
-import { freePort, sleep } from './systems.ts';
+import { sleep, startRaftlab, TOKEN } from './systems.ts';
 
 const { values } = parseArgs({ options: { nodes: { type: 'string', default: '3' }, kills: { type: 'string', default: '20' }, writers: { type: 'string', default: '64' } } });
 const NODES = Number(values.nodes);
 const KILLS = Number(values.kills);
 const WRITERS = Number(values.writers);
-const TOKEN = 'failover-phases-bench';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'raftlab-failover-phases-'));
-const port = await freePort();
-const server = spawn(process.execPath, ['dist/server/main.js', '--port', String(port), '--data-dir', dataDir, '--nodes', String(NODES), '--profile', 'production', '--token', TOKEN, '--http-rate', '1000000'], { stdio: ['ignore', 'ignore', 'inherit'] });
-const url = `http://127.0.0.1:${port}`;
+const server = await startRaftlab('dist/server', NODES);
+const url = `http://127.0.0.1:${server.port}`;
 const headers = { 'content-type': 'application/json', 'x-vault-token': TOKEN };
 const command = (body: unknown) => fetch(`${url}/api/clusters/default/commands`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ ok: boolean; result?: Record<string, unknown> }>);
-for (let attempt = 0; ; attempt++) {
-  if (await fetch(`${url}/api/clusters`).then((r) => r.ok, () => false)) break;
-  if (attempt > 300) throw new Error('the server did not start');
-  await sleep(50);
-}
 
 // Every event of the cluster, as the page gets them.
 const events: ClusterEvent[] = [];
@@ -50,7 +38,7 @@ const writers = Array.from({ length: WRITERS }, async (_, writer) => {
   }
 });
 
-const view = async () => ((await (await fetch(`${url}/api/clusters/default`)).json()) as { result: { cluster: { nodes: { id: string; life: string; role: string; term: number; commit: number }[] } } }).result.cluster.nodes;
+const view = () => server.nodes();
 interface Split {
   toCampaign: number;
   toLeader: number;
@@ -88,9 +76,7 @@ console.log();
 writing = false;
 await Promise.all(writers);
 socket.close();
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
-rmSync(dataDir, { recursive: true, force: true });
+await server.stop();
 
 const percentile = (xs: readonly number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 const row = (label: string, pick: (s: Split) => number) => {

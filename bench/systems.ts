@@ -101,14 +101,15 @@ export interface RaftlabServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node <build>/main.js --profile production --nodes N` on a free loopback port with a fresh data dir. */
-export async function startRaftlab(build: string, nodes: number, extraEnv: Record<string, string> = {}): Promise<RaftlabServer> {
+/** Starts `node <build>/main.js --profile production --nodes N` on a free loopback port with a fresh
+ *  data dir; `extraArgs` come last, so they override (`--profile teaching`). */
+export async function startRaftlab(build: string, nodes: number, extraEnv: Record<string, string> = {}, extraArgs: readonly string[] = []): Promise<RaftlabServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'raftlab-bench-data-'));
   const started = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(build, 'main.js'), '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', 'production', '--nodes', String(nodes), '--token', TOKEN, '--http-rate', '1000000'],
+    [join(build, 'main.js'), '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', 'production', '--nodes', String(nodes), '--token', TOKEN, '--http-rate', '1000000', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv } },
   );
   let log = '';

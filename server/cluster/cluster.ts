@@ -17,11 +17,11 @@ import { Bus } from '../../shared/host/bus.ts';
 import { ChaosAutopilot } from './chaos.ts';
 import { ClientGateway } from './client-gateway.ts';
 import { EventLog } from '../../shared/host/event-log.ts';
-import { livenessRow, type LivenessRow } from '../../shared/host/liveness-row.ts';
-import { challengeRow } from '../../shared/host/challenge-row.ts';
+import type { LivenessRow } from '../../shared/host/liveness-row.ts';
+import { clusterWatches } from '../../shared/host/cluster-watches.ts';
 import { LabClock } from './lab-clock.ts';
 import { Lanes } from './lanes.ts';
-import { ClusterChecker } from '../../shared/check/cluster-checker.ts';
+import type { ClusterChecker } from '../../shared/check/cluster-checker.ts';
 import { Membership } from './membership.ts';
 import { Roster } from '../../shared/host/roster.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../../shared/host/index.ts';
@@ -74,11 +74,6 @@ export interface TourDriver {
   next(prediction: string | null): Promise<CommandResults['tour-next']>;
 }
 
-/**
- * Past this many held indexes and log entries the live checker stops (about 200 bytes each). It
- * prunes as nodes compact, so a healthy cluster holds a few tens of thousands however long it runs.
- */
-const MAX_CHECKER_HELD = 2_000_000;
 const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
@@ -140,8 +135,7 @@ export class Cluster {
     if (options.implementation) view.implementation = options.implementation.name;
     this.events = new EventLog(view, () => this.clock.now());
     this.clientHistory = new ClientHistoryLog(this.events);
-    this.liveness = livenessRow(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs });
-    challengeRow(this.events); // lives as long as the event log it listens to
+    ({ checker: this.checker, liveness: this.liveness } = clusterWatches(this.events, { electionTimeoutMs: this.profile.electionTicks * this.profile.tickMs }));
     this.network = new NetworkModel(createPrng(randomBytes(4).readUInt32LE(0)));
     this.network.setDefaults({ latency: this.profile.latencyMs, jitter: this.profile.jitterMs });
     this.bus = new Bus(
@@ -165,7 +159,6 @@ export class Cluster {
     });
     this.lanes = new Lanes((from, to) => this.instantLink(from, to));
     this.requests = new WorkerRequests((node, request) => this.hosts.get(node)?.request(request) ?? false);
-    this.checker = new ClusterChecker((violation) => this.events.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }), { maxHeld: MAX_CHECKER_HELD, onStop: (why) => this.events.emit({ type: 'checker-stopped', explanation: why }) });
     this.client = new ClientGateway(
       {
         requests: this.requests,

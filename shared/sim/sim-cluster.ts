@@ -13,10 +13,10 @@ import type { ClusterEvent, UnstampedEvent } from '../protocol/events.ts';
 import type { ClusterView } from '../protocol/views.ts';
 import { emptyClusterView } from '../protocol/reduce-view.ts';
 import type { Scenario, ScenarioTarget } from '../scenarios/types.ts';
-import { ClusterChecker } from '../check/cluster-checker.ts';
+import type { ClusterChecker } from '../check/cluster-checker.ts';
 import { EventLog } from '../host/event-log.ts';
-import { livenessRow, type LivenessRow } from '../host/liveness-row.ts';
-import { challengeRow } from '../host/challenge-row.ts';
+import type { LivenessRow } from '../host/liveness-row.ts';
+import { clusterWatches } from '../host/cluster-watches.ts';
 import { SimGateway } from './cluster/gateway.ts';
 import { networkView, runNetworkCommand, type NetworkCommand } from '../host/network-commands.ts';
 import { preparedBatch, type PreparedState } from '../host/prepared-state.ts';
@@ -103,14 +103,12 @@ export class SimCluster implements ScenarioTarget {
   constructor(private readonly options: SimClusterOptions) {
     const { seed } = options;
     this.events = new EventLog(emptyClusterView(options.name ?? 'sim', 'production', SIM_TICK_MS), () => this.now, SCENARIO_HISTORY_LIMIT);
-    this.liveness = livenessRow(this.events, { electionTimeoutMs: ELECTION_TICKS * SIM_TICK_MS });
-    challengeRow(this.events); // lives as long as the event log it listens to
+    ({ checker: this.checker, liveness: this.liveness } = clusterWatches(this.events, { electionTimeoutMs: ELECTION_TICKS * SIM_TICK_MS }));
     this.network = new NetworkModel(createPrng(deriveSeed(seed, 'net')));
     this.network.setDefaults({ latency: options.latencyMs ?? 0, jitter: options.jitterMs ?? 0 });
     const bugs = noBugs();
     for (const bug of options.bugs ?? []) bugs[bug] = true;
     this.switches = { preVote: options.preVote ?? true, checkQuorum: options.checkQuorum ?? true, forwardProposals: false, bugs };
-    this.checker = new ClusterChecker((violation) => this.emit({ type: 'violation', invariant: violation.invariant, explanation: violation.explanation }));
     this.bus = new Bus<Message>(
       {
         now: () => this.now,
