@@ -54,7 +54,8 @@ await lab.until('a formed cluster', formedLeader, 60_000);
 // (as Vault KV v2 does): what it holds grows until every key has been written 10 times. With
 // 2,000 keys a writer that is a few minutes, inside the warm-up, so the growth measured after it
 // is the lab's, not the store filling up (with 20,000 keys it took the whole 30 minutes).
-const load = startWriteLoad(cluster, 3, { pauseAfterFailureMs: 20, keysPerWriter: 2_000 });
+const WRITERS = 3;
+const load = startWriteLoad(cluster, WRITERS, { pauseAfterFailureMs: 20, keysPerWriter: 2_000 });
 await cluster.execute({ type: 'chaos', running: true });
 const faultsDone: Record<string, number> = {};
 const run = async (command: ClusterCommand): Promise<void> => {
@@ -132,7 +133,7 @@ console.log(`faults beside chaos: ${Object.entries(faultsDone).map(([type, count
 console.log(`writes: ${writes.acknowledgedWrites} acknowledged (${writes.acknowledged.size} keys, each read back), ${writes.uncertain} unknown, ${writes.failed} failed`);
 console.log(`acknowledged writes lost: ${lost}`);
 // The page's view lists at most 2,000 keys of a node after its store is replaced: ask the store.
-const listed = await Promise.all([0, 1, 2].map((writer) => cluster.execute({ type: 'list-keys', prefix: `w${writer}/`, consistency: 'linearizable' })));
+const listed = await Promise.all(Array.from({ length: WRITERS }, (_, writer) => cluster.execute({ type: 'list-keys', prefix: `w${writer}/`, consistency: 'linearizable' })));
 const storedKeys = listed.reduce((sum, answer) => sum + (answer.ok ? ((answer.result as { keys?: readonly string[] } | undefined)?.keys?.length ?? 0) : Number.NaN), 0);
 console.log(`store at the end: ${storedKeys} keys (a linearizable list on the leader; 10 versions kept a key)`);
 console.log(`safety violations: ${cluster.checker.violations.length}${cluster.checker.violations[0] ? ` (first: ${cluster.checker.violations[0].explanation})` : ''}`);

@@ -166,8 +166,9 @@ export class ChallengeWatch {
     // And the write was sent after the failure: one in flight before it proves nothing.
     const sentAfter = invoked !== undefined && invoked > this.lastFailureSeq;
     if (!sentAfter || view.nodes.length < 3) return found;
-    // Away by the student's hand: killed, paused, failed or cut off (a node still starting is not a failure).
-    const away = view.nodes.filter((node) => node.life !== 'alive' || !reachesMajority(view, node.id));
+    // Away by the student's hand: killed, paused, failed or cut off (not reaching a majority both
+    // ways: the leader's test, which holds for any node). A node still starting is not a failure.
+    const away = view.nodes.filter((node) => node.life !== 'alive' || !leaderHasQuorum(view, node.id));
     if (away.length === 1 && away[0]!.life !== 'starting') {
       found.push({ id: 'one-failure-unavailable', detail: `With ${away[0]!.id} ${away[0]!.life === 'alive' ? 'cut off' : away[0]!.life}, the other ${view.nodes.length - 1} of ${view.nodes.length} still committed a write.` });
     }
@@ -187,9 +188,4 @@ function anyFailure(view: ClusterView): boolean {
   const network = view.network;
   if (network === null) return false;
   return network.cuts.length > 0 || network.partition !== null || network.defaults.loss >= 1 || network.links.some((link) => (link.settings.loss ?? 0) >= 1);
-}
-
-/** A live node that reaches a majority both ways (the leader's test, for any node). */
-function reachesMajority(view: ClusterView, node: string): boolean {
-  return leaderHasQuorum(view, node);
 }

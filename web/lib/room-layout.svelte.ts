@@ -4,7 +4,7 @@
 // effect-like subscription is for: one listener, removed with the page.
 export const ROOM_QUERY = '(min-width: 1400px) and (min-height: 800px)';
 
-export class RoomLayout {
+export class RoomQuery {
   #active = $state(false);
 
   get active(): boolean {
