@@ -28,6 +28,7 @@ import {
   startEtcd,
   startRaftlab,
   stopEtcd,
+  type RaftlabServer,
 } from './systems.ts';
 
 // ---------- options ----------
@@ -87,6 +88,13 @@ const raftlabGet = (c: number, n: number) => ({
   path: '/api/clusters/default/commands',
   body: JSON.stringify({ type: 'get', key: `read-${(c * 7 + n) % 64}`, consistency: 'linearizable' }),
 });
+/** The same load as the Vault API at a node's own port: KV v2 data {value}. */
+const portPut = (c: number, n: number) => ({
+  method: 'PUT',
+  path: `/v1/secret/data/bench-${c}-${n % 64}`,
+  body: JSON.stringify({ data: { value: value64(c, n) } }),
+});
+const portGet = (c: number, n: number) => ({ method: 'GET', path: `/v1/secret/data/read-${(c * 7 + n) % 64}` });
 const etcdPut = (c: number, n: number) => ({
   method: 'POST',
   path: '/v3/kv/put',
@@ -142,10 +150,13 @@ interface MeasureOptions {
   readonly costPids?: readonly number[];
   readonly ok?: (s: number, b: string) => boolean;
   readonly seconds?: number;
+  /** Headers on every request (default: raftlab's token when raftlabPid is given). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 async function measure(options: MeasureOptions): Promise<Measured> {
   const { port, concurrency, request, raftlabPid, costPids, ok, seconds = SECONDS } = options;
+  const headers = options.headers ?? (raftlabPid ? AUTH : undefined);
   const endShares = raftlabPid ? cpuWindow(raftlabPid) : null;
   let endCost: (() => ProcessCost) | null = null;
   let cost: ProcessCost | undefined;
@@ -153,7 +164,7 @@ async function measure(options: MeasureOptions): Promise<Measured> {
     if (edge === 'open') endCost = costPids?.length ? costWindow(costPids) : null;
     else cost = endCost?.();
   };
-  const result = await runLoad({ port, concurrency, durationMs: seconds * 1000, warmupMs: WARMUP_MS, request, onWindow, ...(raftlabPid ? { headers: AUTH } : {}), ...(ok ? { ok } : {}) });
+  const result = await runLoad({ port, concurrency, durationMs: seconds * 1000, warmupMs: WARMUP_MS, request, onWindow, ...(headers ? { headers } : {}), ...(ok ? { ok } : {}) });
   return { ...result, ...(endShares ? { cpu: endShares() } : {}), ...(cost ? { cost } : {}) };
 }
 
@@ -192,6 +203,38 @@ function sayCostPerRequest(writes: readonly SideBySide[], reads: readonly SideBy
 }
 
 // ---------- sections ----------
+/** The systems of the side-by-side: raftlab at its leader node's own port (the Vault API, served in
+ *  the node's worker), raftlab through its main server (REST: the path every earlier figure used,
+ *  kept for comparison), and etcd at its leader member's port. */
+type SystemName = 'port' | 'rest' | 'etcd';
+const SYSTEM_LABELS: Record<SystemName, string> = { port: 'raftlab at the leader\'s port', rest: 'raftlab via the main server', etcd: 'etcd' };
+
+interface System {
+  readonly name: SystemName;
+  readonly port: number;
+  readonly write: MeasureOptions['request'];
+  readonly read: MeasureOptions['request'];
+  readonly raftlabPid?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly costPids: () => readonly number[];
+  readonly ok?: (s: number, b: string) => boolean;
+}
+
+/** One concurrency's rounds, per system. */
+type Rounds = Map<SystemName, Measured[]>;
+
+/** The leader's own API port, from the server's list of node addresses. */
+async function leaderNodePort(server: RaftlabServer): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const leader = await server.leader();
+    const addresses = (await call(server.port, 'GET', '/api/clusters/default')).body?.result?.nodeAddresses ?? {};
+    const address = leader ? addresses[leader.id] : undefined;
+    if (typeof address === 'string') return Number(new URL(address).port);
+    await sleep(50);
+  }
+  throw new Error('the leader has no API port');
+}
+
 async function sectionEtcd(): Promise<void> {
   say('## raftlab vs etcd, side by side');
   say();
@@ -204,82 +247,83 @@ async function sectionEtcd(): Promise<void> {
     say(`etcd could not be started (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); raftlab only.`);
     say();
   }
-  const writes: SideBySide[] = [];
-  const reads: SideBySide[] = [];
+  const results: Record<'write' | 'read', Map<number, Rounds>> = { write: new Map(), read: new Map() };
   const server = await startRaftlab(build, 3);
   try {
     const ePort = etcdUp ? await etcdLeaderPort() : 0;
+    const nodePort = await leaderNodePort(server);
     // Keys the reads look up, on both systems.
     for (let k = 0; k < 64; k++) {
       await call(server.port, 'PUT', `/api/clusters/default/kv/read-${k}`, { value: value64(k, 0) });
       if (etcdUp) await call(ePort, 'POST', '/v3/kv/put', { key: b64(`read-${k}`), value: b64(value64(k, 0)) }, 5000, false);
     }
-    for (const [label, kind, list] of [['writes', 'write', writes], ['reads', 'read', reads]] as const) {
-      const rounds = new Map<number, { raftlab: Measured[]; etcd: Measured[] }>();
+    const systems: System[] = [
+      { name: 'port', port: nodePort, write: portPut, read: portGet, raftlabPid: server.pid, headers: { ...AUTH, 'x-raftlab-consistency': 'linearizable' }, costPids: () => [server.pid] },
+      { name: 'rest', port: server.port, write: raftlabPut, read: raftlabGet, raftlabPid: server.pid, headers: AUTH, costPids: () => [server.pid] },
+      ...(etcdUp ? [{ name: 'etcd', port: ePort, write: etcdPut, read: etcdRange, costPids: etcdPids, ok: etcdOk } satisfies System] : []),
+    ];
+    for (const kind of ['write', 'read'] as const) {
       for (let round = 0; round < ROUNDS; round++) {
         for (const c of CONCURRENCY) {
-          const point = rounds.get(c) ?? { raftlab: [], etcd: [] };
-          rounds.set(c, point);
-          const runRaftlab = async (): Promise<void> =>
-            void point.raftlab.push(await measure({ port: server.port, concurrency: c, request: kind === 'write' ? raftlabPut : raftlabGet, raftlabPid: server.pid, costPids: [server.pid], seconds: ROUND_SECONDS }));
-          const runEtcd = async (): Promise<void> => {
-            if (etcdUp) point.etcd.push(await measure({ port: ePort, concurrency: c, request: kind === 'write' ? etcdPut : etcdRange, costPids: etcdPids(), ok: etcdOk, seconds: ROUND_SECONDS }));
+          const rounds = results[kind].get(c) ?? new Map<SystemName, Measured[]>();
+          results[kind].set(c, rounds);
+          // Rotate who goes first, so no system always gets the fresher machine.
+          for (let i = 0; i < systems.length; i++) {
+            const system = systems[(i + round) % systems.length]!;
+            const measured = await measure({
+              port: system.port, concurrency: c, request: kind === 'write' ? system.write : system.read, costPids: system.costPids(), seconds: ROUND_SECONDS,
+              ...(system.raftlabPid ? { raftlabPid: system.raftlabPid } : {}), ...(system.headers ? { headers: system.headers } : {}), ...(system.ok ? { ok: system.ok } : {}),
+            });
+            rounds.set(system.name, [...(rounds.get(system.name) ?? []), measured]);
+          }
+          const last = (name: SystemName): string => {
+            const m = rounds.get(name)?.at(-1);
+            return m ? `${n0(m.rate)}/s p50 ${ms(m.p50)}` : '–';
           };
-          // Alternate who goes first, so neither always gets the fresher machine.
-          if (round % 2 === 0) await runRaftlab().then(runEtcd);
-          else await runEtcd().then(runRaftlab);
-          const r = point.raftlab.at(-1)!;
-          const e = point.etcd.at(-1);
-          console.log(`  ${label} c=${c} round ${round + 1}/${ROUNDS}: raftlab ${n0(r.rate)}/s p50 ${ms(r.p50)}  etcd ${n0(e?.rate ?? NaN)}/s p50 ${ms(e?.p50 ?? NaN)}`);
+          console.log(`  ${kind}s c=${c} round ${round + 1}/${ROUNDS}: port ${last('port')}  rest ${last('rest')}  etcd ${last('etcd')}`);
         }
       }
-      for (const c of CONCURRENCY) {
-        const point = rounds.get(c)!;
-        // The ratio is taken within each round (both systems on the same machine minutes), then the median.
-        const ratios = point.etcd.map((e, round) => point.raftlab[round]!.rate / e.rate);
-        list.push({
-          c, raftlab: medianRound(point.raftlab), raftlabRates: point.raftlab.map((m) => m.rate),
-          ...(point.etcd.length > 0 ? { etcd: medianRound(point.etcd), etcdRates: point.etcd.map((m) => m.rate), ratios } : {}),
-        });
-      }
     }
-    say(`3-node raftlab (production profile, fsync on, REST \`PUT /api/clusters/default/kv/{key}\`) and 3-member ${etcdVersion()} ` +
+    say(`3-node raftlab (production profile, fsync on) measured two ways — at the leader node's own port (the Vault API its worker ` +
+      `serves: \`PUT /v1/secret/data/{key}\`, reads \`GET\` with \`X-Raftlab-Consistency: linearizable\`) and through the main server ` +
+      `(REST \`PUT /api/clusters/default/kv/{key}\`, the path of every earlier figure) — and 3-member ${etcdVersion()} ` +
       `(JSON gateway \`POST /v3/kv/put\`, sent to the leader member :${ePort || '–'}), one load generator (\`bench/load.ts\`: closed loop, ` +
       `HTTP/1.1 keep-alive, 64-byte values, 64 keys per client), ${ROUND_SECONDS} s per point after ${WARMUP_MS} ms warm-up, ` +
-      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} alternating which system goes first: each system's cells are its median round (by throughput), ` +
-      `with its lowest and highest round in brackets; "raftlab ÷ etcd" is the median of the ratios taken within each round ` +
-      `(both systems measured minutes apart, on the same machine state), with their range. ` +
-      `Latency is per request as the client sees it. "main"/"worker" = CPU share of raftlab's main thread and busiest node worker.`);
+      `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} rotating which system goes first: each cell is the system's median round (by throughput), ` +
+      `with its lowest and highest round in brackets; "÷ etcd" is the median of the ratios taken within each round, with their range. ` +
+      `Latency is per request as the client sees it. "main / worker" = CPU share of raftlab's main thread and busiest node worker.`);
     say();
-    say('### Writes (each answered after commit + apply)');
-    say();
-    table(
-      ['clients', 'raftlab writes/s', 'p50 ms', 'p99 ms', 'etcd writes/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      writes.map(({ c, raftlab, etcd, raftlabRates, etcdRates, ratios }) => [
-        String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
-        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), pairedRatio(ratios),
-        raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
-      ]),
-    );
-    for (const w of writes) {
-      errorsNote(`raftlab writes at ${w.c}`, w.raftlab);
-      if (w.etcd) errorsNote(`etcd writes at ${w.c}`, w.etcd);
+    for (const kind of ['write', 'read'] as const) {
+      say(kind === 'write' ? '### Writes (each answered after commit + apply)' : '### Linearizable reads (raftlab ReadIndex vs etcd default range)');
+      say();
+      const cell = (rounds: Rounds, name: SystemName): string[] => {
+        const list = rounds.get(name);
+        if (!list) return ['–', '–', '–'];
+        const m = medianRound(list);
+        return [withRange(m.rate, list.map((r) => r.rate)), ms(m.p50), ms(m.p99)];
+      };
+      const ratioTo = (rounds: Rounds, name: SystemName): string => {
+        const ours = rounds.get(name);
+        const etcd = rounds.get('etcd');
+        return etcd && ours ? pairedRatio(etcd.map((e, round) => ours[round]!.rate / e.rate)) : '–';
+      };
+      const cpuOf = (rounds: Rounds, name: SystemName): string => {
+        const list = rounds.get(name);
+        const m = list ? medianRound(list) : undefined;
+        return m?.cpu ? `${pct(m.cpu.main)} / ${pct(m.cpu.busiestOther)}` : '–';
+      };
+      table(
+        ['clients', 'at the leader\'s port /s', 'p50 ms', 'p99 ms', 'via main server /s', 'p50 ms', 'p99 ms', 'etcd /s', 'p50 ms', 'p99 ms', 'port ÷ etcd', 'main server ÷ etcd', 'main / worker CPU (port)'],
+        CONCURRENCY.map((c) => {
+          const rounds = results[kind].get(c)!;
+          return [String(c), ...cell(rounds, 'port'), ...cell(rounds, 'rest'), ...cell(rounds, 'etcd'), ratioTo(rounds, 'port'), ratioTo(rounds, 'rest'), cpuOf(rounds, 'port')];
+        }),
+      );
+      for (const c of CONCURRENCY) {
+        for (const [name, list] of results[kind].get(c)!) errorsNote(`${SYSTEM_LABELS[name]}, ${kind}s at ${c}`, medianRound(list));
+      }
     }
-    say('### Linearizable reads (raftlab ReadIndex `get` vs etcd default range)');
-    say();
-    table(
-      ['clients', 'raftlab reads/s', 'p50 ms', 'p99 ms', 'etcd reads/s', 'p50 ms', 'p99 ms', 'raftlab ÷ etcd', 'main / worker CPU'],
-      reads.map(({ c, raftlab, etcd, raftlabRates, etcdRates, ratios }) => [
-        String(c), withRange(raftlab.rate, raftlabRates), ms(raftlab.p50), ms(raftlab.p99),
-        withRange(etcd?.rate ?? NaN, etcdRates), ms(etcd?.p50 ?? NaN), ms(etcd?.p99 ?? NaN), pairedRatio(ratios),
-        raftlab.cpu ? `${pct(raftlab.cpu.main)} / ${pct(raftlab.cpu.busiestOther)}` : '–',
-      ]),
-    );
-    for (const r of reads) {
-      errorsNote(`raftlab reads at ${r.c}`, r.raftlab);
-      if (r.etcd) errorsNote(`etcd reads at ${r.c}`, r.etcd);
-    }
-    sayCostPerRequest(writes, reads);
+    sayCostPerRequest(sideBySide(results.write), sideBySide(results.read));
   } finally {
     await server.stop();
     if (etcdUp) {
@@ -287,6 +331,14 @@ async function sectionEtcd(): Promise<void> {
       console.log('etcd stopped');
     }
   }
+}
+
+/** The cost table's pairs: raftlab at its leader's port beside etcd. */
+function sideBySide(results: Map<number, Rounds>): SideBySide[] {
+  return [...results].map(([c, rounds]) => {
+    const etcd = rounds.get('etcd');
+    return { c, raftlab: medianRound(rounds.get('port')!), ...(etcd ? { etcd: medianRound(etcd) } : {}) };
+  });
 }
 
 async function sectionScaling(): Promise<void> {

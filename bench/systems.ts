@@ -109,7 +109,7 @@ export async function startRaftlab(build: string, nodes: number, extraEnv: Recor
   const started = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(build, 'main.js'), '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', 'production', '--nodes', String(nodes), '--token', TOKEN, '--http-rate', '1000000', ...extraArgs],
+    [join(build, 'main.js'), '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--profile', 'production', '--nodes', String(nodes), '--token', TOKEN, '--http-rate', '1000000', '--node-ports', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv } },
   );
   let log = '';

@@ -12,6 +12,9 @@ import { generateToken } from './auth/tokens.ts';
 import { createValueDigest } from './auth/value-digest.ts';
 import type { ValueDigest } from '../shared/protocol/redact.ts';
 import { BUILT_IN, Implementations } from './foreign/implementations.ts';
+import type { RateLimit } from './auth/rate-limit.ts';
+import type { NodeApiSetup } from './cluster/node-api/node-api-ports.ts';
+import type { VaultRequest, VaultResponse } from './vault/vault-http.ts';
 
 export interface RegistryLimits {
   /** Clusters one server runs at most (the default one included). */
@@ -39,6 +42,17 @@ export interface NewCluster {
   readonly publicValues?: boolean;
   /** Further cluster options (a scenario's prepared disks, switches, speed…). */
   readonly setup?: Omit<Partial<ClusterOptions>, 'name' | 'nodes' | 'dataDir' | 'profile'>;
+}
+
+/** How clusters' nodes serve their own API ports (node-api/): set by the server. */
+export interface NodePortsPlan {
+  readonly host: string;
+  /** The permanent (default) cluster's base: n1 on base+1, …; 0: ports the system picks. */
+  readonly base: number;
+  readonly allowedHosts: readonly string[];
+  readonly httpRate: RateLimit;
+  /** Answers a Vault request that arrived at a node's port (the main server's router). */
+  answer(session: LabSession, node: string, request: VaultRequest, trailingSlash: boolean): Promise<VaultResponse>;
 }
 
 export interface LabSession {
@@ -72,6 +86,9 @@ export class ClusterRegistry {
   onCreated: (session: LabSession) => void = () => {};
   /** Called after a cluster is removed (idle or deleted), e.g. to close its viewers' sockets. */
   onRemoved: (session: LabSession, why: string) => void = () => {};
+  /** Nodes of our core serve their own API ports when set: the default cluster's on the plan's
+   *  base, every other cluster's on ports the system picks (a workshop forks many). */
+  nodePorts: NodePortsPlan | null = null;
 
   constructor(
     dataDir: string,
@@ -99,11 +116,13 @@ export class ClusterRegistry {
     const dir = this.dirOf(name);
     // A sandbox starts empty, even if an earlier server process left a directory of that name.
     if (!request.permanent) rmSync(dir, { recursive: true, force: true });
-    const cluster = new Cluster({ ...request.setup, name, nodes: request.nodes, dataDir: this.root, profile: request.profile, ...(implementation ? { implementation } : {}) });
+    const token = request.token ?? generateToken();
+    const nodeApi = this.nodeApiOf(request, token, () => session);
+    const cluster = new Cluster({ ...request.setup, name, nodes: request.nodes, dataDir: this.root, profile: request.profile, ...(implementation ? { implementation } : {}), ...(nodeApi ? { nodeApi } : {}) });
     const session: LabSession = {
       name,
       cluster,
-      token: request.token ?? generateToken(),
+      token,
       permanent: request.permanent ?? false,
       profile: request.profile,
       forkedFrom: request.forkedFrom ?? null,
@@ -117,6 +136,20 @@ export class ClusterRegistry {
     cluster.start();
     this.onCreated(session);
     return session;
+  }
+
+  private nodeApiOf(request: NewCluster, token: string, session: () => LabSession): NodeApiSetup | null {
+    const plan = this.nodePorts;
+    if (!plan || request.implementation !== undefined) return null;
+    return {
+      host: plan.host,
+      base: request.permanent ? plan.base : 0,
+      token,
+      allowedHosts: plan.allowedHosts,
+      httpRate: plan.httpRate,
+      answer: (node, vault, trailingSlash) => plan.answer(session(), node, vault, trailingSlash),
+      touched: () => this.touch(session()),
+    };
   }
 
   /** Shows or hides values to the cluster's watchers; every page then gets a fresh welcome. */

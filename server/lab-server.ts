@@ -16,8 +16,7 @@ import { AllowedHosts } from './auth/allowed-hosts.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { DEFAULT_LIVE_LIMITS, LiveServer, type LiveLimits } from './live/live-server.ts';
 import { MetricsCollector } from './metrics/prometheus.ts';
-import { answerListVerb } from './vault/list-verb.ts';
-import { DEFAULT_CLUSTER, handleVaultHttp } from './vault/router.ts';
+import { DEFAULT_CLUSTER, answerListVerb, answerVault, handleVaultHttp } from './vault/router.ts';
 
 export interface LabServerOptions {
   readonly host: string;
@@ -47,6 +46,10 @@ export interface LabServerOptions {
   readonly serverId?: string;
   /** The other servers of a workshop (base URLs), whose clusters the class view shows too. */
   readonly peers?: readonly string[];
+  /** The default cluster's nodes serve the Vault API on their own ports, n1 on BASE+1, … (other
+   *  clusters' on ports the system picks); 0: system-picked for all; 'off': none. Default: BASE
+   *  is `port` (0 when the server's port is). */
+  readonly nodePorts?: number | 'off';
 }
 
 export interface HttpTimeouts {
@@ -83,6 +86,15 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     live.clusterRemoved(session.name, why);
   };
   const token = options.token ?? generateToken();
+  if (options.nodePorts !== 'off') {
+    clusters.nodePorts = {
+      host: options.host,
+      base: options.nodePorts ?? options.port,
+      allowedHosts: options.allowedHosts ?? [],
+      httpRate: options.httpRate ?? DEFAULT_HTTP_RATE,
+      answer: (session, node, request, trailingSlash) => answerVault(request, { target: { session, node }, path: request.path, trailingSlash }, clusters),
+    };
+  }
   clusters.create({ name: DEFAULT_CLUSTER, nodes: options.nodes, profile: options.profile, token, permanent: true });
   const serveStatic = createStaticHandler(options.webRoot);
   const httpRate = new RateLimiter<Socket>(options.httpRate ?? DEFAULT_HTTP_RATE);

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     ...(options.publicValues ? { publicValues: true } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     ...(options.implementations ? { implementations: options.implementations } : {}),
+    ...(options.nodePorts !== undefined ? { nodePorts: options.nodePorts } : {}),
     limits: {
       ...(options.maxClusters ? { maxClusters: options.maxClusters } : {}),
       ...(options.maxNodes ? { maxNodes: options.maxNodes } : {}),
@@ -55,6 +56,15 @@ async function main(): Promise<void> {
   // The token rides in the fragment: browsers never send it to a server or a proxy log.
   console.log(`raftlab: control: ${shown}/#token=${lab.token}${options.token ? '' : '   (generated; pass --token or RAFTLAB_TOKEN to keep one)'}`);
   console.log(`raftlab: Vault API: VAULT_ADDR=${shown}/c/default VAULT_TOKEN=${lab.token}`);
+  // Each node's own port, as a Vault node's api_addr (the leader's is the fastest way in).
+  const defaultCluster = lab.clusters.get('default')?.cluster;
+  if (defaultCluster?.nodeApi) {
+    const addresses = await defaultCluster.nodeApi.whenListening(defaultCluster.nodeIds(), 10_000);
+    for (const node of defaultCluster.nodeIds()) {
+      const address = addresses[node];
+      console.log(address ? `raftlab:   node ${node}: VAULT_ADDR=${address}` : `raftlab:   node ${node}: its API port did not open (see its card)`);
+    }
+  }
 
   let closing = false;
   const shutdown = (): void => {

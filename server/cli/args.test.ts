@@ -43,4 +43,14 @@ describe('npm start flags', () => {
     expect(() => parseArgs(['--peer', 'file:///etc/passwd'], {})).toThrow(/--peer takes a server's base URL/);
     expect(() => parseArgs(['--peer', 'http://a/b?c'], {})).toThrow(/--peer/);
   });
+
+  it("takes the nodes' own API ports as a base, 0 (system-picked) or off, and refuses anything else", () => {
+    expect(parseArgs(['--node-ports', '9100'], {}).nodePorts).toBe(9100);
+    expect(parseArgs(['--node-ports=0'], {}).nodePorts).toBe(0);
+    expect(parseArgs(['--node-ports', 'off'], {}).nodePorts).toBe('off');
+    expect(parseArgs([], {}).nodePorts).toBeUndefined();
+    expect(() => parseArgs(['--node-ports', '-1'], {})).toThrow(/--node-ports takes a base port/);
+    expect(() => parseArgs(['--node-ports', '65000'], {})).toThrow(/--node-ports/);
+    expect(() => parseArgs(['--node-ports', '8e3'], {})).toThrow(/--node-ports/);
+  });
 });

@@ -29,6 +29,9 @@ export interface StartOptions {
   serverId?: string;
   /** The other servers of a workshop, whose clusters /class shows too (--peer URL). */
   peers?: string[];
+  /** Each node's own API port: n1 on BASE+1, …; 0 for ports the system picks; off for none.
+   *  Default: BASE is --port (8200: n1 on 8201). */
+  nodePorts?: number | 'off';
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -55,6 +58,12 @@ export const USAGE = `usage: npm start -- [options]
                       workshop of several servers behind nginx (default host:port)
   --peer URL          another server of the workshop (repeatable), e.g. http://10.0.0.2:8200:
                       the class view (/class) lists its clusters too
+  --node-ports BASE   each node of the default cluster serves the Vault API on its own port, as a
+                      Vault node's api_addr: n1 on BASE+1, n2 on BASE+2, … (default: --port, so
+                      8201, 8202, …; a port that is taken gives way to one the system picks).
+                      0: system-picked ports for all; off: no node ports. Forked and created
+                      clusters' nodes always take system-picked ports (GET /api/clusters/NAME
+                      lists them as nodeAddresses)
   --help              this text`;
 
 export class UsageError extends Error {}
@@ -119,6 +128,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Star
         const name = value();
         if (!/^[A-Za-z0-9.-]{1,253}$/.test(name)) throw new UsageError(`--allowed-host takes a host name (letters, digits, . and -), got ${name}`);
         options.allowedHosts.push(name);
+        break;
+      }
+      case '--node-ports': {
+        const raw = value();
+        const base = Number(raw);
+        if (raw === 'off') options.nodePorts = 'off';
+        else if (/^\d+$/.test(raw) && base <= 65535 - 1000) options.nodePorts = base;
+        else throw new UsageError(`--node-ports takes a base port (n1 listens on BASE+1, …), 0 for ports the system picks, or off; got ${raw.slice(0, 20)}`);
         break;
       }
       case '--public-values':

@@ -1,15 +1,22 @@
 // The lab's client: the operations of shared/host/client-operations.ts (the simulator runs the
 // same ones), driven in real time with promises — an attempt waits for a worker's answer or its
-// timer, a leaderless moment for the cluster to name a leader.
+// timer, a leaderless moment for the cluster to name a leader. The main thread runs one per
+// cluster; each node's own API port runs one inside the node's worker (node-api/node-client.ts).
 import { ClientOperations, type ClientPlan, type WriteKind, type WriteRequest } from '../../shared/host/client-operations.ts';
 import type { Consistency, UnstampedEvent } from '../../shared/protocol/events.ts';
-import type { WorkerRequests } from './worker-requests.ts';
+import type { RequestOutcome, WorkerRequest } from './worker-requests.ts';
 import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult } from '../../shared/protocol/command-results.ts';
 
 export type { WriteKind, WriteRequest };
 
+/** How the gateway asks a node: the main thread through its worker requests, a node's own port
+ *  through its runtime (itself) or a Forward message (another node). */
+export interface NodeAsker {
+  send(node: string, request: WorkerRequest, timeoutMs: number): Promise<RequestOutcome>;
+}
+
 export interface GatewayHost {
-  readonly requests: WorkerRequests;
+  readonly requests: NodeAsker;
   leader(): string | null;
   isRunning(node: string): boolean;
   /** Some running node, for stale reads when there is no leader. */

@@ -35,6 +35,10 @@ import type { ForeignImplementation } from '../foreign/implementations.ts';
 import { PROFILES, compactionFor, type Profile, type ProfileName } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { TickCell, monotonicMs } from './tick-cell.ts';
+import { ClockCell } from './clock-cell.ts';
+import { attemptTimeoutMs } from './attempt-timeout.ts';
+import { NodeApiPorts, type NodeApiSetup } from './node-api/node-api-ports.ts';
+import { isNodeApiReport } from './node-api/node-api-protocol.ts';
 import { writePreparedState } from './prepared-state.ts';
 import type { PreparedState } from '../../shared/host/prepared-state.ts';
 import { wipe } from './storage/index.ts';
@@ -66,6 +70,8 @@ export interface ClusterOptions {
   readonly startPaused?: boolean;
   /** Nodes that are a foreign program speaking Maelstrom's protocol (default: our own core). */
   readonly implementation?: ForeignImplementation;
+  /** Each node (of our core) serves its own API port (node-api/); none when absent. */
+  readonly nodeApi?: NodeApiSetup;
 }
 
 /** Runs a scenario's steps on this cluster (server/scenarios/tour.ts). */
@@ -95,8 +101,11 @@ export class Cluster {
   readonly linKv: LinKvClient | null;
   private readonly liveness: LivenessRow;
   private readonly scheduler: Scheduler;
-  /** The clock's ticks, counted in memory the nodes' workers read (tick-cell.ts). */
+  /** The clock's ticks, and its reading, in memory the nodes' workers read (tick-cell.ts, clock-cell.ts). */
   private readonly ticks = new TickCell();
+  private readonly clockCell = new ClockCell();
+  /** The nodes' own API ports, when they serve them. */
+  readonly nodeApi: NodeApiPorts | null;
   /** Direct worker-to-worker lanes for instant links (the bus records what they carry). */
   private readonly lanes: Lanes;
   private readonly hosts = new Map<string, NodeHostPort>();
@@ -124,7 +133,7 @@ export class Cluster {
     this.maxEntriesPerMessage = options.maxEntriesPerMessage;
     this.prepared = options.prepared;
     this.implementation = options.implementation;
-    this.clock = new LabClock(options.speed ?? this.profile.speed);
+    this.clock = new LabClock(options.speed ?? this.profile.speed, monotonicMs, (virtual, real, speed) => this.clockCell.publish(virtual, real, speed));
     if (options.startPaused) this.clock.pause();
     if (options.switches) {
       const bugs = noBugs();
@@ -174,6 +183,7 @@ export class Cluster {
       `lab-${randomBytes(4).toString('hex')}`,
     );
     this.linKv = this.implementation ? linKvClientOf(this, (node) => this.hosts.get(node)) : null;
+    this.nodeApi = options.nodeApi && !this.implementation ? new NodeApiPorts(options.nodeApi, { name: this.name, events: this.events, nodeIds: () => this.nodeIds(), isRunning: (node) => this.isRunning(node), post: (node, message) => void this.hosts.get(node)?.post(message) }) : null;
     const chaosRandom = createPrng(randomBytes(4).readUInt32LE(0));
     this.chaos = new ChaosAutopilot({
       execute: (command) => this.execute(command),
@@ -463,14 +473,9 @@ export class Cluster {
     return answerTo(request, await this.requests.send(node, request, this.attemptTimeoutMs()));
   }
 
-  /**
-   * Real milliseconds one attempt waits: four election timeouts of virtual time, and at least 2 s
-   * of real time — a busy disk under many concurrent writes needs that much, and a client with a
-   * bounded answer is still told within a few seconds.
-   */
+  /** Real milliseconds one client attempt waits (attempt-timeout.ts). */
   attemptTimeoutMs(): number {
-    const virtual = 4 * this.profile.electionTicks * this.profile.tickMs;
-    return Math.max(2000, virtual / this.clock.speed);
+    return attemptTimeoutMs(this.profile.electionTicks, this.profile.tickMs, this.clock.speed);
   }
 
   waitForLeader(deadline: number): Promise<string | null> {
@@ -540,6 +545,7 @@ export class Cluster {
       ...compactionFor(id, this.snapshotThreshold, this.profile),
       ...(this.maxEntriesPerMessage !== undefined ? { maxEntriesPerMessage: this.maxEntriesPerMessage } : {}),
       ticks: { cell: this.ticks.buffer, since: this.ticks.ticks(), tickMs: this.profile.tickMs, speed: this.clock.speed, paused: this.clock.paused },
+      ...(this.nodeApi ? { api: { ...this.nodeApi.initFor(id), clock: this.clockCell.buffer } } : {}),
     });
     this.lanes.started(host);
   }
@@ -547,7 +553,7 @@ export class Cluster {
   /** A worker with our core, or the cluster's foreign implementation (one seam: NodeHostPort). */
   private makeHost(id: string): NodeHostPort {
     const onExit = (node: string, stop: StopKind | null, error: string | null): void => this.onExit(node, stop, error);
-    if (!this.implementation) return new NodeHost(id, { onReport: this.intake, onExit });
+    if (!this.implementation) return new NodeHost(id, { onReport: (node, report) => (isNodeApiReport(report) ? this.nodeApi?.fromWorker(node, report) : this.intake(node, report)), onExit });
     return foreignHost(id, this.implementation, {
       nodes: () => this.membership.roster.members(),
       onReport: this.intake,

@@ -18,9 +18,12 @@ export class LabClock {
   constructor(
     speed: number,
     private readonly realNow: () => number = () => performance.now(),
+    /** Told the anchor whenever it changes (clock-cell.ts: the nodes' workers read the clock so). */
+    private readonly onAnchor?: (virtualAnchor: number, realAnchor: number, speed: number) => void,
   ) {
     this.currentSpeed = speed;
     this.realAnchor = realNow();
+    this.published();
   }
 
   now(): number {
@@ -43,22 +46,26 @@ export class LabClock {
   setSpeed(speed: number): void {
     this.reanchor();
     this.currentSpeed = speed;
+    this.published();
   }
 
   pause(): void {
     this.reanchor();
     this.isPaused = true;
+    this.published();
   }
 
   resume(): void {
     this.reanchor();
     this.isPaused = false;
+    this.published();
   }
 
   /** Moves virtual time forward by hand (single-stepping while paused). */
   advanceBy(virtualMs: number): void {
     this.reanchor();
     this.virtualAnchor += virtualMs;
+    this.published();
   }
 
   /** Real milliseconds until the clock reads `virtualTime`; Infinity while paused. */
@@ -70,5 +77,9 @@ export class LabClock {
   private reanchor(): void {
     this.virtualAnchor = this.now();
     this.realAnchor = this.realNow();
+  }
+
+  private published(): void {
+    this.onAnchor?.(this.virtualAnchor, this.realAnchor, this.isPaused ? 0 : this.currentSpeed);
   }
 }

@@ -16,6 +16,7 @@ import { ReportBatcher } from './report-batcher.ts';
 import { TickCell } from './tick-cell.ts';
 import { WorkerTicker } from './worker-ticker.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+import { startNodeApi } from './node-api/worker-api.ts';
 
 const port = parentPort;
 if (!port) throw new Error('node-worker.ts must run inside a worker thread');
@@ -107,11 +108,16 @@ const ticker = new WorkerTicker(new TickCell(init.ticks.cell), init.ticks, {
 }, undefined, init.ticks.since);
 scheduleFlush(); // the first host loop arms the first timer: a lone new node must time out and elect itself
 
+// The node's own API port, if the cluster's nodes serve one (node-api/).
+let speed = init.ticks.speed;
+const api = init.api ? startNodeApi(init, init.api, { runtime: () => runtime, wake: scheduleFlush, speed: () => speed, post }) : null;
+
 function flush(): void {
   flushScheduled = false;
   try {
     runtime.flush();
     ticker.arm();
+    api?.afterFlush();
   } catch (error) {
     fatal(error);
   }
@@ -122,10 +128,12 @@ port.on('message', (message: ToWorker) => {
     ticker.catchUp();
     switch (message.type) {
       case 'clock':
+        speed = message.speed;
         ticker.setClock({ tickMs: init.ticks.tickMs, speed: message.speed, paused: message.paused });
         break;
       case 'freeze':
         ticker.freeze(message.frozen);
+        api?.setPaused(message.frozen);
         break;
       case 'deliver':
         for (const m of message.messages) runtime.deliver(m as Parameters<NodeRuntime['deliver']>[0]);
@@ -141,6 +149,10 @@ port.on('message', (message: ToWorker) => {
         return;
       case 'lanes':
         lanes.set(message.sendTo, message.receiveFrom);
+        return;
+      case 'api-peers':
+      case 'api-answer':
+        api?.receive(message);
         return;
     }
   } catch (error) {

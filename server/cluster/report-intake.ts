@@ -6,7 +6,7 @@ import type { Bus } from '../../shared/host/bus.ts';
 import type { EventLog } from '../../shared/host/event-log.ts';
 import type { ClusterChecker } from '../../shared/check/cluster-checker.ts';
 import type { Membership } from './membership.ts';
-import type { FromWorker } from './worker-protocol.ts';
+import type { NodeReport } from '../../shared/node/protocol.ts';
 import type { WorkerRequests } from './worker-requests.ts';
 
 export interface PersistTotals {
@@ -57,7 +57,7 @@ export interface ClusterParts {
 }
 
 /** The lab's sinks for the shared report fold: made once per cluster, used for every report. */
-export function reportIntake(parts: ClusterParts): (node: string, report: FromWorker) => void {
+export function reportIntake(parts: ClusterParts): (node: string, report: NodeReport) => void {
   const sinks: ReportSinks = {
     emit: (event) => void parts.events.emit(event),
     observe: (observations) => parts.checker.observe(observations),

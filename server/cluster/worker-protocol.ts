@@ -5,6 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MessageBase } from '../../shared/raft/types.ts';
 import type { ClientRequest, NodeInit, NodeReport } from '../../shared/node/protocol.ts';
 import type { DiskFault } from '../../shared/node/disk-fault.ts';
+import type { NodeApiInit, NodeApiMessage, NodeApiReport } from './node-api/node-api-protocol.ts';
 
 export type { AppliedValue, ClientOutcome, ClientRequest, FailureCode, NodeInit, RaftTiming, ReadQuery, ReadyReport } from '../../shared/node/protocol.ts';
 
@@ -18,6 +19,9 @@ export interface WorkerInit extends NodeInit {
   readonly durability: SharedArrayBuffer;
   /** The disk's fault as the node starts (shared/node/disk-fault.ts), kept by the host across workers. */
   readonly diskFault?: DiskFault;
+  /** The node's own API port (node-api/), when the cluster's nodes serve one, and the lab clock it
+   *  times its client operations on (clock-cell.ts). */
+  readonly api?: NodeApiInit & { readonly clock: SharedArrayBuffer };
 }
 
 export interface WorkerTicks {
@@ -44,7 +48,9 @@ export type ToWorker =
   | { readonly type: 'lane-attach'; readonly peer: string; readonly port: MessagePort }
   | { readonly type: 'lane-detach'; readonly peer: string }
   /** Which lanes may carry messages now; the others' messages go through the bus. */
-  | { readonly type: 'lanes'; readonly sendTo: readonly string[]; readonly receiveFrom: readonly string[] };
+  | { readonly type: 'lanes'; readonly sendTo: readonly string[]; readonly receiveFrom: readonly string[] }
+  /** The node's own API port: its peers, and the main thread's answers to requests it handed over. */
+  | NodeApiMessage;
 
-/** What a worker posts back: the runtime's reports (shared/node/protocol.ts). */
-export type FromWorker = NodeReport;
+/** What a worker posts back: the runtime's reports (shared/node/protocol.ts), and its API port's. */
+export type FromWorker = NodeReport | NodeApiReport;

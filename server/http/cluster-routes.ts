@@ -57,7 +57,9 @@ export async function handleClusterRoutes(
     // As on the WebSocket: without the token, values are digests unless the cluster made them public.
     const values = control || session.publicValues ? 'shown' : 'digests';
     const cluster = values === 'shown' ? session.cluster.view : redactView(session.cluster.view, session.digest);
-    return { ok: true, result: { cluster, control, values, publicValues: session.publicValues } };
+    // Each node's own API port (node-api/), by node: a Vault client's VAULT_ADDR for that node.
+    const nodeAddresses = session.cluster.nodeApi?.addresses() ?? {};
+    return { ok: true, result: { cluster, control, values, publicValues: session.publicValues, nodeAddresses } };
   }
   if (parts.length === 2 && method === 'DELETE') {
     const session = findSession(registry, parts[1]);

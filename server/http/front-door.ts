@@ -5,7 +5,7 @@
 // Vault's {"errors": [...]} under /v1 and /c, the lab's {"ok": false, ...} elsewhere.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { CommandError, HTTP_STATUS, type ErrorCode } from '../../shared/protocol/commands.ts';
+import { CommandError, HTTP_STATUS, type ErrorCode } from '../../shared/protocol/command-error.ts';
 import { foreignOrigin, type AllowedHosts } from '../auth/allowed-hosts.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 import { sendJson } from './json-io.ts';

@@ -1,6 +1,6 @@
 // Reading bounded bodies and writing JSON answers. No stack trace ever reaches a client.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CommandError } from '../../shared/protocol/commands.ts';
+import { CommandError } from '../../shared/protocol/command-error.ts';
 import { ClientGone } from './request-log.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;

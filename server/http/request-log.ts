@@ -2,7 +2,7 @@
 // log: a refused request is answered and not logged; a client that went away mid-request is
 // counted and reported in one line at most every ten seconds (a flood of aborts is not a log
 // flood); only a failure that is our bug is logged with its stack, to be fixed.
-import { CommandError } from '../../shared/protocol/commands.ts';
+import { CommandError } from '../../shared/protocol/command-error.ts';
 
 /** A client closed its connection before its request's body arrived. Not an error of ours. */
 export class ClientGone extends Error {

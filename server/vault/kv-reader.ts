@@ -4,7 +4,7 @@
 // metadata and folder listings are each one read of the serving node.
 import type { KvEntry, KvMetadata } from '../../shared/kv/store.ts';
 import type { Consistency } from '../../shared/protocol/events.ts';
-import type { VaultTarget } from './vault-http.ts';
+import type { KvTarget } from './vault-http.ts';
 
 export interface LatestRead {
   /** null: the key never existed, or its latest version is deleted. */
@@ -16,12 +16,13 @@ export interface LatestRead {
   readonly deletionTime: number | null;
 }
 
-/** Where a read is served, as a command's fields: a node's own URL reads that node, stale. */
-function servedBy(target: VaultTarget): { readonly consistency: Consistency; readonly node?: string } {
-  return target.node ? { consistency: 'stale', node: target.node } : { consistency: 'linearizable' };
+/** Where a read is served, as a command's fields: a node's own URL reads that node (stale, unless
+ *  the request asked for more), the cluster's reads through the leader. */
+function servedBy(target: KvTarget): { readonly consistency: Consistency; readonly node?: string } {
+  return target.node ? { consistency: target.consistency ?? 'stale', node: target.node } : { consistency: target.consistency ?? 'linearizable' };
 }
 
-export async function readLatest(target: VaultTarget, key: string): Promise<LatestRead> {
+export async function readLatest(target: KvTarget, key: string): Promise<LatestRead> {
   const result = await target.command({ type: 'get', key, ...servedBy(target) });
   return {
     data: result.data ?? null,
@@ -33,7 +34,7 @@ export async function readLatest(target: VaultTarget, key: string): Promise<Late
 }
 
 /** One version of a key; undefined if it never existed or is no longer kept. */
-export async function readVersion(target: VaultTarget, key: string, version: number): Promise<KvEntry | undefined> {
+export async function readVersion(target: KvTarget, key: string, version: number): Promise<KvEntry | undefined> {
   const result = await target.command({ type: 'get', key, version, ...servedBy(target) });
   if (result.createdTime === undefined) return undefined;
   const deleted = result.deleted === true;
@@ -48,12 +49,12 @@ export async function readVersion(target: VaultTarget, key: string, version: num
 }
 
 /** A key's Vault metadata as the serving node holds it; null if the key does not exist. */
-export async function readMetadata(target: VaultTarget, key: string): Promise<KvMetadata | null> {
+export async function readMetadata(target: KvTarget, key: string): Promise<KvMetadata | null> {
   return (await target.command({ type: 'get-metadata', key, ...servedBy(target) })).metadata;
 }
 
 /** Vault's LIST: the children of a folder (soft-deleted keys included, as Vault lists them). */
-export async function listKeys(target: VaultTarget, prefix: string): Promise<string[] | null> {
+export async function listKeys(target: KvTarget, prefix: string): Promise<string[] | null> {
   const { keys } = await target.command({ type: 'list-keys', prefix, ...servedBy(target) });
   return keys.length === 0 ? null : [...keys];
 }

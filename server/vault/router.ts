@@ -3,12 +3,12 @@
 // the bare server). Every route family has its own file; this one finds the target, checks the
 // token, and turns every failure into Vault's {"errors": [...]} with Vault's status code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CommandError } from '../../shared/protocol/commands.ts';
-import { clusterNameSchema, kvKeySchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
-import { presentedToken, tokensMatch } from '../auth/tokens.ts';
+import type { Duplex } from 'node:stream';
+import type { AllowedHosts } from '../auth/allowed-hosts.ts';
+import { parseListVerb } from './list-verb.ts';
+import { clusterNameSchema, nodeIdSchema } from '../../shared/protocol/schemas.ts';
+import { tokensMatch } from '../auth/tokens.ts';
 import type { ClusterRegistry } from '../cluster-registry.ts';
-import { bodyLeftUnread, readRawBody } from '../http/json-io.ts';
-import { ClientGone, logRequestFailure } from '../http/request-log.ts';
 import type { RequestTarget } from '../http/request-target.ts';
 import { authToken } from './auth-token.ts';
 import { kvData } from './kv-data.ts';
@@ -19,7 +19,8 @@ import { raftSnapshot } from './raft-snapshot.ts';
 import { sysHealth } from './sys-health.ts';
 import { sysLeader, sysSealStatus } from './sys-status.ts';
 import { uiMounts } from './sys-mounts.ts';
-import { PERMISSION_DENIED, VaultError, fromCommandError, type VaultPlace, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
+import { kvKey, rawVaultResponse, toVaultError, vaultRequestOf, writeVaultResponse } from './vault-answer.ts';
+import { PERMISSION_DENIED, VaultError, requestedConsistency, type VaultPlace, type VaultRequest, type VaultResponse, type VaultTarget } from './vault-http.ts';
 import { runClusterCommand } from '../auth/command-gate.ts';
 
 export const DEFAULT_CLUSTER = 'default';
@@ -84,7 +85,7 @@ export async function answerVault(request: VaultRequest, location: VaultLocation
       if (!caller.control) throw PERMISSION_DENIED();
       registry.touch(session);
     }
-    const target: VaultTarget = { session, node, command: (command) => runClusterCommand(registry, session, command, caller) };
+    const target: VaultTarget = { session, node, ...requestedConsistency(request), command: (command) => runClusterCommand(registry, session, command, caller) };
     return await dispatch(request, target, path, location.trailingSlash);
   } catch (error) {
     const vault = toVaultError(error);
@@ -116,76 +117,22 @@ async function dispatch(request: VaultRequest, target: VaultTarget, path: readon
   throw new VaultError(404, [`no handler for route "${path.join('/').slice(0, 200)}". route entry not found.`]);
 }
 
-/** The key path after data/ or metadata/; metadata may name a folder (for LIST) or nothing. */
-function kvKey(segments: readonly string[], folderAllowed: boolean): string {
-  const key = segments.join('/');
-  if (folderAllowed && key === '') return '';
-  const parsed = kvKeySchema.safeParse(key);
-  if (!parsed.success) throw new VaultError(400, [`invalid path: ${parsed.error.issues[0]?.message ?? 'bad key'}`]);
-  return parsed.data;
-}
-
-function toVaultError(error: unknown): VaultError {
-  if (error instanceof VaultError) return error;
-  if (error instanceof CommandError) return fromCommandError(error);
-  if (error instanceof ClientGone) {
-    logRequestFailure('the Vault API', error);
-    return new VaultError(400, [error.message]);
-  }
-  // A bug: the cause goes to the server log, the client gets no stack.
-  logRequestFailure('the Vault API', error);
-  return new VaultError(500, ['internal error']);
-}
-
 /** node:http glue: returns false for URLs that are not the Vault API's. */
 export async function handleVaultHttp(request: IncomingMessage, response: ServerResponse, target: RequestTarget, registry: ClusterRegistry): Promise<boolean> {
   const location = locateVault(target, registry);
   if (!location) return false;
-  const answer = await answerVault(
-    {
-      method: (request.method ?? 'GET').toUpperCase(),
-      path: location.path,
-      query: target.query,
-      token: presentedToken(request),
-      origin: originOf(request),
-      body: (limit) => readRawBody(request, limit),
-    },
-    location,
-    registry,
-  );
+  const answer = await answerVault(vaultRequestOf(request, target, location.path), location, registry);
   writeVaultResponse(response, answer);
   return true;
 }
 
-export function writeVaultResponse(response: ServerResponse, answer: VaultResponse): void {
-  const headers: Record<string, string | number> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-  let payload: Buffer | null = null;
-  if (answer.bytes) {
-    payload = answer.bytes;
-    headers['content-type'] = answer.contentType ?? 'application/octet-stream';
-  } else if (answer.json !== undefined) {
-    payload = Buffer.from(JSON.stringify(answer.json));
-    headers['content-type'] = 'application/json';
-  }
-  if (payload) headers['content-length'] = payload.length;
-  // Answered before its body was read (too large, refused early): close rather than read the rest.
-  if (bodyLeftUnread(response)) headers['connection'] = 'close';
-  response.writeHead(answer.status, headers);
-  response.end(payload ?? undefined);
-}
-
-/** The raw HTTP/1.1 text of an answer, for the LIST fallback that writes straight to the socket. */
-export function rawVaultResponse(answer: VaultResponse): string {
-  const body = answer.json !== undefined ? JSON.stringify(answer.json) : '';
-  const reason = answer.status === 200 ? 'OK' : answer.status === 204 ? 'No Content' : answer.status === 404 ? 'Not Found' : 'Error';
-  const head = [`HTTP/1.1 ${answer.status} ${reason}`, 'Connection: close', 'Cache-Control: no-store'];
-  if (body) head.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
-  else head.push('Content-Length: 0');
-  return `${head.join('\r\n')}\r\n\r\n${body}`;
-}
-
-/** The server as the client addressed it; a Host header that is not a plain host[:port] is not echoed. */
-function originOf(request: IncomingMessage): string | undefined {
-  const host = request.headers.host;
-  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `http://${host}` : undefined;
+/** Answers a refused LIST request (list-verb.ts) on the socket; returns false if it was not one. */
+export async function answerListVerb(rawPacket: Buffer | undefined, socket: Duplex, registry: ClusterRegistry, hosts: AllowedHosts): Promise<boolean> {
+  const list = parseListVerb(rawPacket, hosts);
+  if (!list) return false;
+  const location = locateVault(list.target, registry);
+  if (!location) return false;
+  const answer = await answerVault({ method: 'GET', path: location.path, query: list.query, token: list.token, body: () => Promise.resolve(Buffer.alloc(0)) }, location, registry);
+  if (socket.writable) socket.end(rawVaultResponse(answer));
+  return true;
 }

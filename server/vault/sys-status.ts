@@ -49,7 +49,7 @@ export function sysLeader(request: VaultRequest, target: VaultTarget): VaultResp
       ha_enabled: true,
       is_self: node.role === 'leader',
       active_time: '0001-01-01T00:00:00Z',
-      leader_address: leader ? `${request.origin ?? 'http://127.0.0.1:8200'}/c/${name}/n/${leader}` : '',
+      leader_address: leader ? leaderAddress(request, target, leader) : '',
       leader_cluster_address: leader ? `https://${raftAddress(name, leader)}` : '',
       performance_standby: false,
       performance_standby_last_remote_wal: 0,
@@ -57,4 +57,11 @@ export function sysLeader(request: VaultRequest, target: VaultTarget): VaultResp
       raft_applied_index: node.applied,
     },
   };
+}
+
+/** The leader's api_addr: its own port when asked at a node's port (and it has one), else its URL
+ *  on this server. */
+function leaderAddress(request: VaultRequest, target: VaultTarget, leader: string): string {
+  const own = request.viaNodePort ? target.session.cluster.nodeApi?.address(leader) : undefined;
+  return own ?? `${request.origin ?? 'http://127.0.0.1:8200'}/c/${target.session.name}/n/${leader}`;
 }

@@ -1,8 +1,10 @@
 // The Vault-compatible API's request and response shapes, kept apart from node:http so every route
 // is a plain async function (tested directly, and reachable from the LIST fallback in lab-server).
 import { randomUUID } from 'node:crypto';
-import { CommandError, type ClusterCommand, type ErrorCode } from '../../shared/protocol/commands.ts';
+import { CommandError, type ErrorCode } from '../../shared/protocol/command-error.ts';
+import type { ClusterCommand } from '../../shared/protocol/commands.ts';
 import type { ResultOf } from '../../shared/protocol/command-results.ts';
+import type { Consistency } from '../../shared/protocol/events.ts';
 import type { LabSession } from '../cluster-registry.ts';
 
 export interface VaultRequest {
@@ -16,6 +18,10 @@ export interface VaultRequest {
   readonly origin?: string;
   /** Reads the body, refusing more than `limit` bytes. */
   readonly body: (limit: number) => Promise<Buffer>;
+  /** The X-Raftlab-Consistency header as sent (stale, lease or linearizable), if any. */
+  readonly consistency?: string;
+  /** It arrived at a node's own API port (node-api): addresses in answers are the nodes' ports. */
+  readonly viaNodePort?: true;
 }
 
 /** Which node answers: a node's own base URL (/c/x/n/n2) or the cluster's (/c/x, any live node). */
@@ -24,11 +30,19 @@ export interface VaultPlace {
   readonly node: string | null;
 }
 
-/** A place, and the command door for this request's caller (server/auth/command-gate.ts): the KV
- *  routes read and write through it, as REST and the WebSocket do. */
-export interface VaultTarget extends VaultPlace {
+/** What the KV routes need: the node a URL names (or null: any), and a door for its commands. On
+ *  the main server that is the command door for this request's caller (server/auth/command-gate.ts),
+ *  as REST and the WebSocket use; on a node's own port, the node's own client (cluster/node-api). */
+export interface KvTarget {
+  readonly node: string | null;
+  /** How reads are served: the request's X-Raftlab-Consistency; else stale at a named node (as a
+   *  Vault standby reads), linearizable through the leader for the cluster's URL. */
+  readonly consistency?: Consistency;
   command<C extends ClusterCommand>(command: C): Promise<ResultOf<C>>;
 }
+
+/** A place, and the command door for this request's caller. */
+export interface VaultTarget extends VaultPlace, KvTarget {}
 
 export interface VaultResponse {
   readonly status: number;
@@ -105,4 +119,14 @@ export function unsupported(request: VaultRequest): VaultError {
 /** Raises CommandErrors as they come; anything else is a bug and stays in the server log. */
 export function isCommandError(error: unknown): error is CommandError {
   return error instanceof CommandError;
+}
+
+const CONSISTENCIES: ReadonlySet<string> = new Set<Consistency>(['stale', 'lease', 'linearizable']);
+
+/** The consistency a request asked for with X-Raftlab-Consistency; a 400 for anything else. */
+export function requestedConsistency(request: VaultRequest): { consistency?: Consistency } {
+  const raw = request.consistency;
+  if (raw === undefined) return {};
+  if (!CONSISTENCIES.has(raw)) throw badRequest(`X-Raftlab-Consistency must be stale, lease or linearizable, not ${JSON.stringify(raw.slice(0, 40))}`);
+  return { consistency: raw as Consistency };
 }

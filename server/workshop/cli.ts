@@ -98,7 +98,9 @@ try {
     mkdirSync(dir, { recursive: true });
     // Each server knows the others, for the class view across all of them.
     const peers = Array.from({ length: servers }, (_, j) => j + 1).filter((j) => j !== k).flatMap((j) => ['--peer', `http://${local}:${port + j}`]);
-    const child = spawn(process.execPath, [...entry, '--host', host, '--port', String(port + k), '--data-dir', dir, '--server-id', id, '--token', token, '--nodes', String(nodes), ...peers], {
+    // Node ports the system picks: the default base (each server's --port) would put s1's nodes on
+    // the ports of the servers after it.
+    const child = spawn(process.execPath, [...entry, '--host', host, '--port', String(port + k), '--data-dir', dir, '--server-id', id, '--token', token, '--nodes', String(nodes), '--node-ports', '0', ...peers], {
       cwd: REPO,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

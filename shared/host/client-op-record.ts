@@ -1,7 +1,7 @@
 // A client operation as it enters the history the checkers read, the same for the lab's gateway
 // and the simulator's: a client-call event when it starts, a client-op event with its outcome when
 // it ends. A write that got no answer in time is "unknown" (it may have been applied), not "failed".
-import { CommandError } from '../protocol/commands.ts';
+import { CommandError } from '../protocol/command-error.ts';
 import type { Consistency, UnstampedEvent } from '../protocol/events.ts';
 
 export interface ClientOpBase {

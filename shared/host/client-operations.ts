@@ -7,7 +7,7 @@
 // (server/cluster/client-gateway.ts), the simulator's at once in virtual time
 // (shared/sim/cluster/gateway.ts), so the simulator tests the code the lab runs.
 import { encodeCommand, KvCommandError, type KvCommand } from '../kv/commands.ts';
-import { CommandError } from '../protocol/commands.ts';
+import { CommandError } from '../protocol/command-error.ts';
 import type { Consistency, UnstampedEvent } from '../protocol/events.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import type { ListResult, MetadataResult, ReadResult, RestoreResult, WriteResult } from '../protocol/command-results.ts';

@@ -4,6 +4,7 @@
 import { describeMessage, type Message } from '../raft/index.ts';
 import type { MessageBase } from '../raft/types.ts';
 import type { MessageView } from '../protocol/views.ts';
+import { describeForwarding, isForwarding } from '../node/forwarding.ts';
 
 /** messageViewSchema's bound on `summary`. */
 const MAX_SUMMARY = 500;
@@ -44,7 +45,7 @@ export class MessageInFlight<M extends MessageBase = Message> implements Message
   get summary(): string {
     // Clamped to the protocol's bound (an Append of 64 entries describes to ~2 kB), so a page or
     // an exported recording never holds a view the schema would refuse.
-    this.described ??= clamp(describeMessage(this.message as unknown as Message), MAX_SUMMARY);
+    this.described ??= clamp(isForwarding(this.message) ? describeForwarding(this.message) : describeMessage(this.message as unknown as Message), MAX_SUMMARY);
     return this.described;
   }
 

@@ -5,7 +5,7 @@
 // "unknown", since the node may have acted on them before it went down. Nothing here waits.
 import type { ClientOutcome, ClientRequest, NodeRequest } from '../node/protocol.ts';
 import type { AnswerTo } from '../node/answers.ts';
-import { CommandError } from '../protocol/commands.ts';
+import { CommandError } from '../protocol/command-error.ts';
 
 export type RequestOutcome = ClientOutcome | { readonly ok: false; readonly code: 'unknown'; readonly error: string };
 

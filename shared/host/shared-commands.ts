@@ -4,7 +4,7 @@
 // everything else (a kill is a worker terminated in one and a machine switched off in the other)
 // and call these from it.
 import type { Command } from '../protocol/commands.ts';
-import { CommandError } from '../protocol/commands.ts';
+import { CommandError } from '../protocol/command-error.ts';
 import type { Consistency } from '../protocol/events.ts';
 import type { InspectedMessage, ListResult, MetadataResult, ReadResult, WriteResult } from '../protocol/command-results.ts';
 

@@ -5,7 +5,7 @@
 // it with its own driver, so the scenario simulator (every scenario, on every seed its tests run)
 // tests the code the lab runs — and so does the seed simulator's client load
 // (shared/sim/client-load.ts), which runs the lab's client operations on every seed.
-import { CommandError } from '../protocol/commands.ts';
+import { CommandError } from '../protocol/command-error.ts';
 import type { AnswerTo } from '../node/answers.ts';
 import type { NodeRequest } from '../node/protocol.ts';
 import type { RequestOutcome } from './node-requests.ts';

@@ -5,7 +5,7 @@ import { encodeCommand } from '../kv/commands.ts';
 import { threeNodes } from './testing/three-nodes.ts';
 import { MemoryDisk, pieceEncoder } from './memory-disk.ts';
 import { NodeRuntime } from './node-runtime.ts';
-import type { NodeReport } from './protocol.ts';
+import type { ClientOutcome, NodeReport } from './protocol.ts';
 
 /** A bootstrap node alone in its configuration, on `disk`; the roles it reported, in order. */
 function soleVoter(disk: MemoryDisk, campaignAtBootstrap: boolean): { runtime: NodeRuntime; roles: string[] } {
@@ -62,5 +62,63 @@ describe('NodeRuntime (shared, on the memory disk)', () => {
     soleVoter(disk, true).runtime.flush();
     const again = soleVoter(disk, true);
     expect(again.roles.at(-1)).toBe('follower');
+  });
+
+  it('a write forwarded by a follower crosses the bus as a Forward, commits on the leader, and its answer comes back as a ForwardResponse', () => {
+    const cluster = threeNodes();
+    const n1 = cluster.node('n1');
+    n1.client({ kind: 'campaign', requestId: 1 });
+    n1.flush();
+    cluster.settle();
+    const n2 = cluster.node('n2');
+    const answers: ClientOutcome[] = [];
+    n2.forward('n1', { kind: 'propose', command: encodeCommand({ op: 'put', key: 'k', data: { value: 'v' }, client: 'c', seq: 1, time: 1 }) }, (outcome) => answers.push(outcome));
+    n2.flush();
+    const sent = cluster.outboxes.get('n2')!;
+    expect(sent.map((m) => m.type)).toEqual(['Forward']);
+    // Duplicated on the way (the bus may): the session makes it one write, and one answer.
+    sent.push(sent[0]!);
+    const kinds: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      for (const outbox of cluster.outboxes.values()) kinds.push(...outbox.map((m) => m.type));
+      if (cluster.deliverAll() === 0) break;
+    }
+    expect(kinds).toContain('ForwardResponse');
+    expect(answers).toHaveLength(1);
+    const answer = answers[0]!;
+    expect(answer.ok).toBe(true);
+    const index = answer.ok ? (answer.value as { index: number }).index : 0;
+    expect(index).toBeGreaterThan(0);
+    // Never reported to the host: the asker was inside the node.
+    expect([...cluster.outcomes.keys()].every((id) => id > 0)).toBe(true);
+    // The follower applies it too (read your writes waits for this).
+    cluster.settle();
+    expect(n2.appliedIndex).toBeGreaterThanOrEqual(index);
+    const read: ClientOutcome[] = [];
+    n2.ask({ kind: 'read', key: 'k', consistency: 'stale' }, (outcome) => read.push(outcome));
+    n2.flush();
+    expect(read[0]?.ok && 'value' in read[0].value && read[0].value.value).toBe('v');
+  });
+
+  it('a Forward that never arrives gets no answer (the asker times out), and a late response after giving up is ignored', () => {
+    const cluster = threeNodes();
+    cluster.node('n1').client({ kind: 'campaign', requestId: 1 });
+    cluster.node('n1').flush();
+    cluster.settle();
+    const n3 = cluster.node('n3');
+    const answers: ClientOutcome[] = [];
+    const giveUp = n3.forward('n1', { kind: 'read', key: 'k', consistency: 'linearizable' }, (outcome) => answers.push(outcome));
+    n3.flush();
+    const forward = cluster.outboxes.get('n3')!.splice(0);
+    expect(forward.map((m) => m.type)).toEqual(['Forward']);
+    // Dropped: nothing answers.
+    cluster.settle();
+    expect(answers).toHaveLength(0);
+    // Delivered after the asker gave up: the leader answers, the answer finds nobody waiting.
+    giveUp();
+    cluster.node('n1').deliver(forward[0]!);
+    cluster.node('n1').flush();
+    cluster.settle();
+    expect(answers).toHaveLength(0);
   });
 });

@@ -18,7 +18,9 @@ import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
 import { DiskCrash, DiskFailure, isDiskFull, type NodeDisk, type SnapshotEncoder } from './disk.ts';
 import type { NodeAnswer, NodeAnswers } from './answers.ts';
-import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, ReadQuery, ReadyReport } from './protocol.ts';
+import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, NodeRequest, ReadQuery, ReadyReport } from './protocol.ts';
+import { ForwardDesk, type Answer } from './forward-desk.ts';
+import { isForwarding, type ForwardableRequest } from './forwarding.ts';
 
 /** What a host hands the runtime: its disk and the few things that differ between worlds. */
 export interface NodePorts {
@@ -104,6 +106,8 @@ export class NodeRuntime {
   private readonly report: (report: NodeReport) => void;
   private readonly lanes: (messages: Message[]) => { viaBus: Message[]; post: () => void };
   private readonly now: () => number;
+  /** Requests answered inside the node: its own API port's, and those forwarded to or by it. */
+  private readonly desk: ForwardDesk;
 
   constructor(
     private readonly init: NodeInit,
@@ -114,6 +118,7 @@ export class NodeRuntime {
     this.now = ports.now;
     this.lanes = ports.lanes ?? everythingViaBus;
     this.compaction = new BackgroundCompaction(ports.hooks, ports.encoder);
+    this.desk = new ForwardDesk(init.id, (request) => this.client(request));
     const { restored, tornTail } = this.disk.open();
     this.kv = restored.snapshot ? KvStore.restore(restored.snapshot.data) : new KvStore();
     this.lastStoredIndex = restored.entries.at(-1)?.index ?? restored.snapshot?.metadata.index ?? 0;
@@ -175,15 +180,34 @@ export class NodeRuntime {
   }
 
   deliver(message: Message): void {
-    this.raft.step(message);
+    // A forwarded client request (forwarding.ts) is this node's to answer, not the core's to step.
+    if (isForwarding(message)) this.desk.receive(message);
+    else this.raft.step(message);
   }
 
   /** Messages a peer handed over on an open lane: stepped now, and reported for the bus to record. */
   deliverFromLane(messages: readonly Message[]): void {
     for (const message of messages) {
-      this.raft.step(message);
+      this.deliver(message);
       this.received.push(message);
     }
+  }
+
+  /** A request of the node's own client (its API port): answered with the next flush that decides
+   *  it; returns how to stop waiting. */
+  ask(request: NodeRequest, answer: Answer): () => void {
+    return this.desk.ask(request, answer);
+  }
+
+  /** A client request for another node (its leader), sent as a Forward message with the next flush;
+   *  returns how to stop waiting for the answer. */
+  forward(to: string, request: ForwardableRequest, answer: Answer): () => void {
+    return this.desk.forward(to, request, answer);
+  }
+
+  /** How far the state machine has applied (read your writes on the node's own port). */
+  get appliedIndex(): number {
+    return this.kv.appliedIndex;
   }
 
   /** Messages that arrived on a lane this end had closed: the bus routes them as the network is now. */
@@ -302,12 +326,16 @@ export class NodeRuntime {
     }
     const { appended, applied, messages, observations, snapshots, outcomes, persisted, truncatedFrom } = turn;
     serveReads(this.reads, this.kv.appliedIndex, (read) => this.answerRead(read.key, read.query), outcomes);
+    // Answers decided inside the node (its own port's, forwarded ones) go to their askers now; a
+    // forwarded request's answer becomes a ForwardResponse that leaves with this turn's messages.
+    this.desk.settle(outcomes);
     const kvReset = this.kvReset;
     this.kvReset = undefined;
     // After a replacement, the keys applied one by one above are superseded by the whole image.
     if (kvReset) applied.splice(0, applied.length, ...storeImage(this.kv));
 
-    const direct = this.lanes(this.coalesce(messages));
+    const forwarding = this.desk.takeOutbox() as unknown as Message[];
+    const direct = this.lanes(forwarding.length > 0 ? [...this.coalesce(messages), ...forwarding] : this.coalesce(messages));
     const forBus = [...this.forBus.splice(0), ...direct.viaBus];
     const received = this.received;
     this.received = [];

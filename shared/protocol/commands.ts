@@ -5,6 +5,9 @@ import { kvKeySchema, kvValueSchema, nodeIdSchema, vaultDataSchema } from './sch
 import { consistencySchema } from './events.ts';
 import { bugNameSchema, linkSettingsSchema } from './views.ts';
 import { diskFaultCommand } from './disk-fault-schema.ts';
+import { ERROR_CODES } from './command-error.ts';
+
+export { CommandError, HTTP_STATUS, type ErrorCode } from './command-error.ts';
 
 export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 4;
@@ -166,37 +169,10 @@ export type ServerCommand = z.infer<typeof serverCommandSchema>;
 export const labCommandSchema = z.discriminatedUnion('type', [...commandSchema.options, ...diskFaultCommandSchema.options, ...serverCommandSchema.options]);
 export type LabCommand = z.infer<typeof labCommandSchema>;
 
-export const errorCodeSchema = z.enum([
-  'bad-request',
-  'forbidden',
-  'not-found',
-  'conflict',
-  'not-leader',
-  'no-leader',
-  'unavailable',
-  'timeout',
-  'rate-limited',
-  'too-large',
-  'unsupported-media-type',
-  'internal',
-]);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export const errorCodeSchema = z.enum(ERROR_CODES);
 
-/** HTTP status for each error code, so REST and WebSocket report a failure the same way. */
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  'bad-request': 400,
-  forbidden: 403,
-  'not-found': 404,
-  conflict: 409,
-  'not-leader': 421,
-  'no-leader': 503,
-  unavailable: 503,
-  timeout: 504,
-  'rate-limited': 429,
-  'too-large': 413,
-  'unsupported-media-type': 415,
-  internal: 500,
-};
+
+
 
 export const commandResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.record(z.string(), z.unknown()).optional() }),
@@ -204,16 +180,6 @@ export const commandResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type CommandResult = z.infer<typeof commandResultSchema>;
 
-/** Raised inside the server for a command that fails in a way the caller should hear about. */
-export class CommandError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CommandError';
-  }
-}
 
 /** Turns a zod failure into one sentence a person can act on. */
 export function describeValidationError(error: z.ZodError): string {

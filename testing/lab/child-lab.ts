@@ -24,7 +24,7 @@ export async function startChildLab(settings: LabSettings, dataDir: string): Pro
     const fail = (why: string): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`startLab: the lab server did not start: ${why}\n${output.slice(-2000)}`));
+      reject(new Error(`startLab: the lab server did not start: ${why}\n${said(output)}`));
     };
     const read = (chunk: Buffer): void => {
       // Keep the tail only (for a failure's message); the pipe is read to the end either way.
@@ -47,4 +47,11 @@ export async function startChildLab(settings: LabSettings, dataDir: string): Pro
       await exited;
     },
   };
+}
+
+/** What a server that did not start said: its own "raftlab: …" lines (the reason comes before the
+ *  usage text it may print), else the end of its output. */
+function said(output: string): string {
+  const own = output.split('\n').filter((line) => line.startsWith('raftlab:'));
+  return own.length > 0 ? own.join('\n').slice(-2000) : output.slice(-2000);
 }

@@ -137,6 +137,9 @@ describe('small helpers', () => {
     expect(key(' ', 'BUTTON')).toBeNull();
     expect(messageFamily('PreVoteResponse')).toBe('prevote');
     expect(messageFamily('TimeoutNow')).toBe('timeout');
+    // A node's own port forwarding a client's request to its leader, and the answer coming back.
+    expect(['Forward', 'ForwardResponse'].map(messageFamily)).toEqual(['forward', 'forward']);
+    expect(isReply({ kind: 'ForwardResponse' })).toBe(true);
     // A foreign node's body.type (Maelstrom's Raft names) lands in the same families.
     expect(['request_vote', 'request_pre_vote', 'append_entries', 'heartbeat', 'install_snapshot', 'gossip'].map(messageFamily)).toEqual(['vote', 'prevote', 'append', 'heartbeat', 'snapshot', 'other']);
     expect(['request_vote_res', 'append_entries_ok', 'AppendResponse', 'append_entries'].map((kind) => isReply({ kind }))).toEqual([true, true, true, false]);

@@ -1,7 +1,7 @@
 // Families of Raft messages, for colour, size and the legend.
 import type { MessageView } from '../../shared/protocol/index.ts';
 
-export type MessageFamily = 'vote' | 'prevote' | 'append' | 'heartbeat' | 'snapshot' | 'timeout' | 'other';
+export type MessageFamily = 'vote' | 'prevote' | 'append' | 'heartbeat' | 'snapshot' | 'timeout' | 'forward' | 'other';
 
 export function messageFamily(kind: string): MessageFamily {
   if (kind.startsWith('PreVote')) return 'prevote';
@@ -10,6 +10,8 @@ export function messageFamily(kind: string): MessageFamily {
   if (kind.startsWith('Append')) return 'append';
   if (kind.startsWith('Snapshot')) return 'snapshot';
   if (kind === 'TimeoutNow') return 'timeout';
+  // A client request a node's own API port forwards to its leader (shared/node/forwarding.ts).
+  if (kind === 'Forward' || kind === 'ForwardResponse') return 'forward';
   return foreignFamily(kind.toLowerCase());
 }
 
@@ -36,5 +38,6 @@ export const FAMILY_LABELS: Readonly<Record<MessageFamily, string>> = {
   heartbeat: 'heartbeat',
   snapshot: 'snapshot',
   timeout: 'timeout now',
+  forward: 'forwarded request',
   other: 'other',
 };
