@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MAX_RESTORE_BYTES, utf8Length } from '../../shared/kv/limits.ts';
 import { KvStore } from '../../shared/kv/store.ts';
-import { noBugs, type BugName, type Switches } from '../../shared/raft/index.ts';
+import type { Switches } from '../../shared/raft/index.ts';
+import { initialSwitches, type SwitchChoice } from './initial-switches.ts';
 import { NetworkModel, createPrng } from '../../shared/net/index.ts';
 import { CommandError, type ClusterCommand, type Command, type CommandResult } from '../../shared/protocol/commands.ts';
 import type { CommandResults, DiskFaultResult, PowerCutResult, ResultOf, RestoreResult } from '../../shared/protocol/command-results.ts';
@@ -63,7 +64,7 @@ export interface ClusterOptions {
   /** Start from prepared disks instead of an empty cluster (scenarios of the paper's figures). */
   readonly prepared?: PreparedState;
   /** Protections and bug switches the nodes start with (default: pre-vote and check-quorum on, no bugs). */
-  readonly switches?: { readonly preVote?: boolean; readonly checkQuorum?: boolean; readonly bugs?: readonly BugName[] };
+  readonly switches?: SwitchChoice;
   /** Initial clock speed (default: the profile's). */
   readonly speed?: number;
   /** Start with the clock paused (a scenario resumes it once every node has recovered). */
@@ -79,8 +80,6 @@ export interface TourDriver {
   /** `prediction`: the answer to the step's question, or null (none asked, or skipped). */
   next(prediction: string | null): Promise<CommandResults['tour-next']>;
 }
-
-const DEFAULT_SWITCHES: Switches = { preVote: true, checkQuorum: true, forwardProposals: false, bugs: noBugs() };
 
 export class Cluster {
   readonly name: string;
@@ -111,7 +110,7 @@ export class Cluster {
   private readonly hosts = new Map<string, NodeHostPort>();
   /** Set when the nodes are a foreign program (server/foreign) rather than our core. */
   readonly implementation: ForeignImplementation | undefined;
-  private switches: Switches = DEFAULT_SWITCHES;
+  private switches: Switches;
   readonly chaos: ChaosAutopilot;
   /** The guided tour running on this cluster, if it was started for a scenario. */
   tour: TourDriver | null = null;
@@ -135,11 +134,7 @@ export class Cluster {
     this.implementation = options.implementation;
     this.clock = new LabClock(options.speed ?? this.profile.speed, monotonicMs, (virtual, real, speed) => this.clockCell.publish(virtual, real, speed));
     if (options.startPaused) this.clock.pause();
-    if (options.switches) {
-      const bugs = noBugs();
-      for (const bug of options.switches.bugs ?? []) bugs[bug] = true;
-      this.switches = { ...DEFAULT_SWITCHES, ...pickDefined(options.switches.preVote, options.switches.checkQuorum), bugs };
-    }
+    this.switches = initialSwitches(options.switches);
     const view = emptyClusterView(this.name, this.profile.name, this.profile.tickMs);
     if (options.implementation) view.implementation = options.implementation.name;
     this.events = new EventLog(view, () => this.clock.now());
@@ -596,8 +591,4 @@ export class Cluster {
     this.bus.dropTo(node, `${node} is down`);
     this.requests.failNode(node, `${node} went down before answering`);
   }
-}
-
-function pickDefined(preVote: boolean | undefined, checkQuorum: boolean | undefined): { preVote?: boolean; checkQuorum?: boolean } {
-  return { ...(preVote !== undefined ? { preVote } : {}), ...(checkQuorum !== undefined ? { checkQuorum } : {}) };
 }
