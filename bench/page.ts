@@ -5,6 +5,7 @@
 // (gzipped). Prints numbers only; never passes or fails on a time.
 //
 //   npm run build && npx tsx bench/page.ts [--seconds 30] [--chromium /usr/bin/chromium]
+//     [--profile-page DIR]   also write a CPU profile of the page's main thread per run (.cpuprofile)
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ function arg(name: string, fallback: string): string {
 const seconds = Number(arg('seconds', '30'));
 const executablePath = arg('chromium', process.env['RAFTLAB_CHROMIUM'] ?? '/usr/bin/chromium');
 const TOKEN = 'bench-token-0123456789';
+const profileDir = arg('profile-page', '');
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -144,7 +146,17 @@ async function run(profile: 'teaching' | 'production', port: number, runSeconds:
     await page.goto(`http://127.0.0.1:${port}/#token=${TOKEN}`);
     await page.getByRole('status', { name: 'Cluster status' }).filter({ hasText: /Leader|No leader/ }).waitFor();
     const ready = performance.now() - opened;
+    const cdp = profileDir ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const numbers = await measure(page, port, runSeconds);
+    if (cdp) {
+      const { profile: cpu } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(profileDir, { recursive: true });
+      fs.writeFileSync(path.join(profileDir, `page-${profile}.cpuprofile`), JSON.stringify(cpu));
+    }
     const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
     console.log(`${profile}, 7 nodes, ${runSeconds} s of chaos (${numbers.actions} fault actions + a stream of writes):`);
     console.log(`  fps                         ${fmt(numbers.fps)} (frames over 33 ms: ${fmt(numbers.slowFrames * 100)}%)`);
