@@ -40,6 +40,8 @@ export function describeEvent(event: ClusterEvent): string | null {
       return `${event.node} stopped: ${event.reason}`;
     case 'node-note':
       return `${event.node}: ${event.note.split('\n')[0]}`;
+    case 'node-api':
+      return event.address ? `${event.node} serves its API at ${event.address}${event.note ? ` (${event.note})` : ''}` : `${event.node}'s API port did not open: ${event.note ?? 'unknown'}`;
     case 'node-paused':
       return `${event.node} is paused (frozen: no ticks, messages wait at its door)`;
     case 'node-resumed':

@@ -56,6 +56,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   /** Something a foreign node did wrong that the lab refused (a bad line, an unknown dest, a
    *  malformed state report, a flood), with the tail of its stderr: said on its card, not fatal. */
   z.object({ ...stamp, type: z.literal('node-note'), node: nodeIdSchema, note: z.string().max(4000) }),
+  /** The node's own API port (server/cluster/node-api): where it listens, or null with why it does not. */
+  z.object({ ...stamp, type: z.literal('node-api'), node: nodeIdSchema, address: z.string().max(200).nullable(), note: z.string().max(400).optional() }),
   z.object({ ...stamp, type: z.literal('node-paused'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-resumed'), node: nodeIdSchema }),
   z.object({ ...stamp, type: z.literal('node-wiped'), node: nodeIdSchema }),

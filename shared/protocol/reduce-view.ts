@@ -114,6 +114,9 @@ export function applyEvent(view: ClusterView, event: ClusterEvent): void {
     case 'node-note':
       nodeFor(view, event.node).note = event.note;
       return;
+    case 'node-api':
+      nodeFor(view, event.node).apiAddress = event.address;
+      return;
     case 'node-paused':
       nodeFor(view, event.node).life = 'paused';
       return;

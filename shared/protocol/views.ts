@@ -128,6 +128,8 @@ export const nodeViewSchema = nodeStatusSchema.extend({
   powerCutLoss: powerCutLossSchema.optional(),
   /** A foreign node's latest misbehaviour the lab refused (node-note), until it restarts. */
   note: z.string().nullable().optional(),
+  /** Where the node serves its own API (node-api), once it listens; a Vault client's VAULT_ADDR. */
+  apiAddress: z.string().nullable().optional(),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 

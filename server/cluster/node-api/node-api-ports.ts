@@ -87,12 +87,12 @@ export class NodeApiPorts {
     switch (report.type) {
       case 'api-listening':
         this.listening.set(node, { address: report.address, port: report.port });
-        this.cluster.events.emit({ type: 'node-note', node, note: `${node} serves its API at ${report.address}${report.note ? ` (${report.note})` : ''}` });
+        this.cluster.events.emit({ type: 'node-api', node, address: report.address, ...(report.note ? { note: report.note } : {}) });
         this.tellRunning(true);
         for (const waiter of this.waiters) waiter();
         return;
       case 'api-failed':
-        this.cluster.events.emit({ type: 'node-note', node, note: report.error });
+        this.cluster.events.emit({ type: 'node-api', node, address: null, note: report.error.slice(0, 400) });
         return;
       case 'api-relay':
         this.setup.touched();

@@ -66,6 +66,8 @@ describe("each node's own API port", () => {
       expect(answer.status).toBe(200);
       expect(answer.json.leader_address).toBe(address(leader));
       expect(answer.json.is_self).toBe(node === leader);
+      // The page's view names each node's address (its card shows it).
+      expect(cluster().view.nodes.find((view) => view.id === node)?.apiAddress).toBe(address(node));
     }
     expect((await rawRequest(address(leader), 'GET', '/v1/sys/health')).status).toBe(200);
     expect((await rawRequest(address(follower), 'GET', '/v1/sys/health')).status).toBe(429);
