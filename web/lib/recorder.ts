@@ -17,7 +17,12 @@ export interface RecorderLimits {
   readonly checkpointEvery: number;
 }
 
-const DEFAULT_LIMITS: RecorderLimits = { maxEvents: 60_000, checkpointEvery: 400 };
+/**
+ * A checkpoint is a structured clone of the whole view: at production speed (4,000+ events a
+ * second with 7 nodes) one every 400 events cost 3 % of the page's main thread (bench/page.ts
+ * --profile-page). Folding 2,000 events to seek takes ~8 ms (the reducer: ~4 µs an event).
+ */
+const DEFAULT_LIMITS: RecorderLimits = { maxEvents: 60_000, checkpointEvery: 2_000 };
 
 function clone<T>(value: T): T {
   return structuredClone(value);
