@@ -62,8 +62,11 @@ export class NodeApiServer {
       },
     };
     const door = createFrontDoor({ hosts: this.hosts, rate: new RateLimiter<Socket>(init.httpRate), routes: [(request, response, target) => this.route(request, response, target)] });
-    this.server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 }, door);
+    // The main server's limits (lab-server.ts: DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_CONNECTIONS), not
+    // imported from there: that module would bring the whole server into every node's worker.
+    this.server = createServer({ connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 30_000 }, door);
     this.server.keepAliveTimeout = 65_000;
+    this.server.maxConnections = 2_000;
     this.server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => void this.clientError(error, socket));
   }
 
