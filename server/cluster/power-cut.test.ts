@@ -46,7 +46,12 @@ describe('power cut on real nodes', () => {
     const recovered = nextEvent(cluster, 'node-recovered', cut);
     expect(await cluster.execute({ type: 'restart-all' })).toEqual({ ok: true });
     expect((await recovered).log.at(-1)?.index ?? 0).toBeGreaterThanOrEqual(11);
-    await lab.until('everyone back and caught up', formedLeader, WAIT_MS);
+    // Caught up, and the cut node follows the leader: a linearizable read at it goes through the
+    // leader it names (a node that knows none answers not-leader, as it should).
+    await lab.until('everyone back, caught up, and the cut node following the leader', (view) => {
+      const leader = formedLeader(view);
+      return leader !== null && view.nodes.find((node) => node.id === cut)?.leader === leader ? leader : null;
+    }, WAIT_MS);
     for (let i = 0; i < 10; i++) expect(await cluster.execute({ type: 'get', key: `k${i}`, consistency: 'linearizable', node: cut })).toMatchObject({ ok: true, result: { value: `v${i}` } });
     expect(await cluster.execute({ type: 'put', key: 'after', value: 'x' })).toMatchObject({ ok: true });
     expect(cluster.checker.violations).toEqual([]);
