@@ -141,7 +141,16 @@ describe("each node's own API port", () => {
       socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     });
     expect(refused).toBe('ECONNREFUSED');
+    // Listening again is said by the node itself (a node-api event), after its worker is up.
+    const listening = new Promise<string | null>((resolve) => {
+      const off = cluster().events.subscribe((event) => {
+        if (event.type !== 'node-api' || event.node !== follower) return;
+        off();
+        resolve(event.address);
+      });
+    });
     await command({ type: 'restart', node: follower });
+    expect(await listening).toBe(before);
     await t.until('default', `${follower} serving again`, () => settled(cluster().view));
     const health = await rawRequest(before, 'GET', '/v1/sys/health');
     expect([200, 429]).toContain(health.status);
