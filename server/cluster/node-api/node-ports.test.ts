@@ -73,7 +73,7 @@ describe("each node's own API port", () => {
     expect((await rawRequest(address(follower), 'GET', '/v1/sys/health')).status).toBe(429);
   });
 
-  it('refuses what it must: no token, a bad body, a bad consistency, a path that is not the API', async () => {
+  it('refuses what it must: no token, a bad body, a bad consistency, a path that is not the API, a foreign Host', async () => {
     const { follower } = await roles();
     const base = address(follower);
     expect((await rawRequest(base, 'GET', '/v1/secret/data/port/greeting')).status).toBe(403);
@@ -83,6 +83,10 @@ describe("each node's own API port", () => {
     const consistency = await rawRequest(base, 'GET', '/v1/secret/data/port/greeting', { headers: { ...headers(), 'x-raftlab-consistency': 'eventual' } });
     expect(consistency.status).toBe(400);
     expect((await rawRequest(base, 'GET', '/api/clusters', { headers: headers() })).status).toBe(404);
+    // The main server's front door: a name it does not answer to (DNS rebinding) is refused here too.
+    const rebinding = await rawRequest(base, 'GET', '/v1/sys/health', { headers: { host: 'evil.example' } });
+    expect(rebinding.status).toBe(403);
+    expect(rebinding.json.errors[0]).toMatch(/does not answer to the name "evil.example"/);
   });
 
   it('a write sent to a follower travels to the leader as a Forward message on the bus, and is dropped when that link is cut', async () => {
