@@ -6,6 +6,9 @@
 //
 //   npm run build && npx tsx bench/page.ts [--seconds 30] [--chromium /usr/bin/chromium]
 //     [--profile-page DIR]   also write a CPU profile of the page's main thread per run (.cpuprofile)
+//     [--profiles teaching,production]   which runs (both by default)
+//     [--trace-page DIR]     also write a Chromium trace (devtools.timeline) per run, and print
+//                            where the page's main thread spent its time by trace event
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +26,7 @@ const seconds = Number(arg('seconds', '30'));
 const executablePath = arg('chromium', process.env['RAFTLAB_CHROMIUM'] ?? '/usr/bin/chromium');
 const TOKEN = 'bench-token-0123456789';
 const profileDir = arg('profile-page', '');
+const traceDir = arg('trace-page', '');
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -151,7 +155,16 @@ async function run(profile: 'teaching' | 'production', port: number, runSeconds:
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    const tracePath = traceDir ? path.join(traceDir, `page-${profile}.trace.json`) : '';
+    if (tracePath) {
+      fs.mkdirSync(traceDir, { recursive: true });
+      await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env['RAFTLAB_TRACE_INVALIDATIONS'] ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])] });
+    }
     const numbers = await measure(page, port, runSeconds);
+    if (tracePath) {
+      await browser.stopTracing();
+      printTraceSummary(tracePath);
+    }
     if (cdp) {
       const { profile: cpu } = await cdp.send('Profiler.stop');
       fs.mkdirSync(profileDir, { recursive: true });
@@ -169,8 +182,25 @@ async function run(profile: 'teaching' | 'production', port: number, runSeconds:
   }
 }
 
+/** Where the renderer's main thread went, by trace event (self time of the outermost of each name). */
+function printTraceSummary(file: string): void {
+  const { traceEvents } = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] };
+  const main = traceEvents.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
+  if (!main) return;
+  const totals = new Map<string, number>();
+  let longTasks = 0;
+  for (const event of traceEvents) {
+    if (event.pid !== main.pid || event.tid !== main.tid || event.ph !== 'X' || event.dur === undefined) continue;
+    totals.set(event.name, (totals.get(event.name) ?? 0) + event.dur / 1000);
+    if (event.name === 'RunTask' && event.dur > 33_000) longTasks++;
+  }
+  console.log(`  trace (${file}): main-thread tasks over 33 ms: ${longTasks}; total ms by event (nested events counted in their parents too):`);
+  for (const [name, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${ms.toFixed(0).padStart(7)}  ${name}`);
+}
+
 const shipped = jsShipped();
 console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} (the server, its 7 node workers and Chromium share these cores)`);
 console.log(`JavaScript shipped: ${(shipped.gzip / 1024).toFixed(1)} KB gzipped (${(shipped.raw / 1024).toFixed(1)} KB raw)`);
-await run('teaching', 8291, seconds);
-await run('production', 8292, Math.max(10, Math.round(seconds / 2)));
+const runs = arg('profiles', 'teaching,production').split(',');
+if (runs.includes('teaching')) await run('teaching', 8291, seconds);
+if (runs.includes('production')) await run('production', 8292, Math.max(10, Math.round(seconds / 2)));

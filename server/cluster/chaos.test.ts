@@ -312,8 +312,10 @@ describe('chaos under load on real nodes', () => {
 
   it('never has more than a minority of nodes dead, failed or paused at once (chaos.ts kills or pauses only below that)', () => {
     expect(run.decisionsAtTheCap).toBeGreaterThanOrEqual(1);
+    // The cap is reached with a minority out, stopped or cut off; whether two are stopped at once
+    // in this real-time run is chance (the stand-in above reaches it every time).
     const worst = worstBy(run.outages, (outage) => outage.stopped.length);
-    expect(worst.stopped.length, `after event ${worst.seq}: ${worst.stopped.join(', ')}`).toBe(MINORITY);
+    expect(worst.stopped.length, `after event ${worst.seq}: ${worst.stopped.join(', ')}`).toBeLessThanOrEqual(MINORITY);
   });
 
   it('never has more than a minority out at once, dead, paused and cut off counted together', () => {

@@ -1,7 +1,7 @@
 // The skeleton's runtime with real worker threads and real files.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTEMPTS } from '../../shared/host/until-definite.ts';
-import { leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
+import { formedLeader, leaderOf, startTempCluster, type TempCluster } from '../testing/temp-cluster.ts';
 import type { Cluster } from './cluster.ts';
 import type { ClusterEvent } from '../../shared/protocol/events.ts';
 
@@ -56,7 +56,8 @@ describe('a real cluster', () => {
   it('refuses writes without a quorum with a definite error, within the client\'s attempts', async () => {
     lab = startTempCluster({ nodes: 3 });
     const { cluster } = lab;
-    const leader = await lab.until('a leader', leaderOf);
+    // Formed: until the joins commit, the first node is the only voter, and a quorum by itself.
+    const leader = await lab.until('a formed cluster', formedLeader);
     const followers = cluster.nodeIds().filter((id) => id !== leader);
     for (const id of followers) await cluster.execute({ type: 'kill', node: id });
     // The bound is kept in the lab's own time, not the wall clock's: the lone node's election

@@ -4,7 +4,8 @@
 // Group commit: each incoming message only steps the core. The host loop (persist → send → apply
 // → advance) runs once per event-loop turn, on setImmediate, after every message already queued
 // on the port has been stepped, so a burst of proposals and acks costs one Ready, one fdatasync
-// and one report instead of one of each per message.
+// and one report instead of one of each per message. While that fdatasync runs (off the thread,
+// wal.ts) the next burst is stepped, and becomes the next Ready when the sync returns.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Message } from '../../shared/raft/index.ts';
 import { NodeRuntime } from '../../shared/node/node-runtime.ts';
@@ -84,7 +85,9 @@ try {
   // When the power goes (at a sync, see the ledger) the thread stops there: nothing after it runs.
   ledger = new DurabilityLedger(init.durability, () => process.exit(0));
   runtime = new NodeRuntime(init, {
-    disk: new WalDisk(init.dir, ledger, { fault: init.diskFault, seed: init.seed }),
+    // The WAL's fdatasync runs on libuv's pool: the node steps, parses and answers while its disk
+    // flushes, and its Ready is held (nothing of it promised) until the sync returns.
+    disk: new WalDisk(init.dir, ledger, { fault: init.diskFault, seed: init.seed, syncOffThread: true }),
     encoder: timeSlicedEncoder,
     report: post,
     now: () => performance.now(),

@@ -55,6 +55,8 @@ export async function startTestLab(options: Partial<LabServerOptions> = {}): Pro
 
 /** The live leader of the highest term, if any. */
 export { leaderOf as leaderIn } from '../../shared/protocol/leader-of.ts';
+/** Every node alive and a voter, with a leader: what a test needs before it counts the members. */
+export { formedLeader as formedIn } from '../testing/temp-cluster.ts';
 
 /** A follower that knows its leader (a Vault standby). */
 export function standbyIn(view: ClusterView): string | null {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RESTORE_BYTES } from '../../shared/kv/limits.ts';
-import { leaderIn, startTestLab, type TestLab } from '../http/lab-test-server.ts';
+import { formedIn, startTestLab, type TestLab } from '../http/lab-test-server.ts';
 import { rawRequest, type RawAnswer } from '../http/raw-http.ts';
 import { packArchive, sumsOf, unpackArchive } from './snapshot-archive.ts';
 import { sealSums } from './snapshot-seal.ts';
@@ -18,7 +18,8 @@ let t: TestLab;
 const scratch = mkdtempSync(join(tmpdir(), 'raftlab-archive-test-'));
 beforeAll(async () => {
   t = await startTestLab({ nodes: 3 });
-  await t.until('default', 'a leader', leaderIn);
+  // Formed: the archive's configuration lists every voter, and the joins must have committed.
+  await t.until('default', 'a formed cluster', formedIn);
 });
 afterAll(async () => {
   await t.dispose();

@@ -28,7 +28,13 @@ export interface PersistOutcome {
   readonly synced: boolean;
   /** Time spent syncing, in the disk's own milliseconds (0 for a disk in memory). */
   readonly fsyncMs: number;
+  /** The batch is written and its sync runs off the node's thread: persist's `later` hears when
+   *  it is durable, and until then the runtime holds the Ready (it promises nothing of it). */
+  readonly deferred?: boolean;
 }
+
+/** How a sync that ran off the node's thread ended: the batch is durable, or the disk broke. */
+export type SyncDone = { readonly fsyncMs: number } | { readonly error: unknown };
 
 /** What a disk holds, for the page's disk panel (the runtime adds its fsync count). */
 export type DiskDescription = Omit<DiskView, 'fsyncs'>;
@@ -36,8 +42,12 @@ export type DiskDescription = Omit<DiskView, 'fsyncs'>;
 export interface NodeDisk {
   /** Recovers what is on the disk. Called once, by the runtime, before anything else. */
   open(): OpenedDisk;
-  /** Makes one Ready batch durable before the runtime sends what it promises. */
-  persist(batch: PersistBatch): PersistOutcome;
+  /**
+   * Makes one Ready batch durable before the runtime sends what it promises. A disk may sync off
+   * the thread when given `later`: it returns `deferred` once the batch is written, and calls
+   * `later` on the node's thread when the batch is durable (or the disk broke).
+   */
+  persist(batch: PersistBatch, later?: (done: SyncDone) => void): PersistOutcome;
   /** A snapshot of the node's own state machine, written now (a person's "snapshot now"). */
   compact(snapshot: Snapshot): void;
   /**

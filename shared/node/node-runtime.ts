@@ -4,7 +4,7 @@
 // handed in: the disk (disk.ts), the clock that paces disk reports, how background work is
 // scheduled, and (in the lab) the direct lanes. Synchronous throughout: a host feeds it inputs and
 // calls flush() once per turn, so everything that arrived together becomes one Ready and one sync.
-import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady, type Role, type Status as RaftStatus } from '../raft/index.ts';
+import { DEFAULT_MAX_ENTRIES_PER_MESSAGE, RawNode, coalesceMessages, mulberry32, type Message, type RaftReady, type Role, type Snapshot, type Status as RaftStatus } from '../raft/index.ts';
 import { KvStore } from '../kv/store.ts';
 import type { Observation } from '../check/observations.ts';
 import type { DiskView, EntryView, NodeStatus } from '../protocol/views.ts';
@@ -16,7 +16,7 @@ import { serveReads, takeReadStates } from '../host/waiting-reads.ts';
 import { statusWorthReporting, toNodeStatus } from '../host/node-status.ts';
 import { observedEntry } from './observe.ts';
 import { BackgroundCompaction, type CompactionHooks } from './background-compaction.ts';
-import { DiskCrash, DiskFailure, isDiskFull, type NodeDisk, type SnapshotEncoder } from './disk.ts';
+import { DiskCrash, DiskFailure, isDiskFull, type NodeDisk, type SnapshotEncoder, type SyncDone } from './disk.ts';
 import type { NodeAnswer, NodeAnswers } from './answers.ts';
 import type { AppliedValue, ClientOutcome, ClientRequest, NodeInit, NodeReport, NodeRequest, ReadQuery, ReadyReport } from './protocol.ts';
 import { ForwardDesk, type Answer } from './forward-desk.ts';
@@ -97,6 +97,15 @@ export class NodeRuntime {
    * no further Ready is taken until this one is durable, so nothing is promised that is not.
    */
   private stalled: RaftReady | null = null;
+  /**
+   * The stalled Ready whose fdatasync runs off the thread (a worker's disk): held the same way,
+   * its early messages out and the rest waiting, until the disk says it is durable (`done`).
+   * Meanwhile the node steps what arrives, parses and answers what needs no new Ready.
+   */
+  private syncing: { readonly ready: RaftReady; done: boolean; fsyncMs: number } | null = null;
+  /** The held Ready whose committed entries were applied as its sync started (see persist). */
+  private appliedEarly: RaftReady | null = null;
+  private readonly hooks: CompactionHooks;
 
   /** Messages taken from direct lanes since the last report (the bus records them). */
   private received: Message[] = [];
@@ -117,6 +126,7 @@ export class NodeRuntime {
     this.report = ports.report;
     this.now = ports.now;
     this.lanes = ports.lanes ?? everythingViaBus;
+    this.hooks = ports.hooks;
     this.compaction = new BackgroundCompaction(ports.hooks, ports.encoder);
     this.desk = new ForwardDesk(init.id, (request) => this.client(request));
     const { restored, tornTail } = this.disk.open();
@@ -375,7 +385,7 @@ export class NodeRuntime {
 
   /** The host loop proper: every Ready the core has, persisted, sent, applied and advanced. */
   private runReadies(turn: Turn): void {
-    const { appended, messages, observations } = turn;
+    const { messages, observations } = turn;
     for (;;) {
       let ready = this.stalled;
       if (ready === null) {
@@ -394,15 +404,10 @@ export class NodeRuntime {
         } else {
           messages.push(...ready.messages.slice(0, early));
         }
-        const first = ready.entries[0];
-        if (first && first.index <= this.lastStoredIndex) {
-          turn.truncatedFrom = Math.min(turn.truncatedFrom ?? Infinity, first.index);
-          // Entries appended earlier in this burst from there on are replaced too.
-          while (appended.length > 0 && appended.at(-1)!.index >= first.index) appended.pop();
-        }
         this.persistLocalSnapshot(ready, turn);
       }
-      // The disk is full: this Ready waits, whole, for space (a later flush tries it again).
+      // The disk is full, or the Ready's sync runs off the thread: it waits, whole (a later flush
+      // tries it again, or takes it on once the disk says it is durable).
       if (!this.persist(ready, turn)) {
         this.stalled = ready;
         return;
@@ -415,14 +420,23 @@ export class NodeRuntime {
   /** Send what waited for the disk, apply, advance. */
   private afterPersist(ready: RaftReady, turn: Turn): void {
     this.compaction.settle();
+    const first = ready.entries[0];
+    if (first && first.index <= this.lastStoredIndex) {
+      // Said in the report of the turn that observes the replacing entries (it goes at once,
+      // report-batcher.ts): a durable replacement the checker never heard of would look, after a
+      // power cut, like the loss of the entries it replaced.
+      turn.truncatedFrom = Math.min(turn.truncatedFrom ?? Infinity, first.index);
+      // Entries appended earlier in this burst from there on are replaced too.
+      while (turn.appended.length > 0 && turn.appended.at(-1)!.index >= first.index) turn.appended.pop();
+    }
     const last = ready.entries.at(-1);
     if (last) this.lastStoredIndex = last.index;
     else if (ready.snapshot && ready.snapshotSource === 'leader') this.lastStoredIndex = ready.snapshot.metadata.index;
     turn.appended.push(...ready.entries.map(toEntryView));
     const early = earlyCount(ready);
     if (early < ready.messages.length) turn.messages.push(...ready.messages.slice(early));
-    this.apply(ready, turn.applied, turn.outcomes, turn.observations);
-    takeReadStates(ready, this.reads, () => this.raft.status().leader, turn.outcomes);
+    if (this.appliedEarly !== ready) this.applyCommitted(ready, turn);
+    this.appliedEarly = null;
     this.raft.advance(ready);
   }
 
@@ -460,24 +474,38 @@ export class NodeRuntime {
 
   /**
    * Persist first (one fdatasync for the whole Ready), so nothing is promised that is not durable.
-   * False when the disk is full (ENOSPC): nothing of the batch was kept, nothing is observed.
+   * False while the Ready must wait: the disk is full (ENOSPC: nothing of the batch was kept,
+   * nothing is observed), or its sync is still running off the thread (observed once it is done).
    */
   private persist(ready: RaftReady, turn: Turn): boolean {
-    const { persisted, snapshots, observations } = turn;
-    const node = this.init.id;
+    const { persisted } = turn;
     const installed = ready.snapshot && ready.snapshotSource === 'leader' ? ready.snapshot : undefined;
+    if (this.syncing) {
+      if (this.syncing.ready !== ready) throw new Error('a Ready is still syncing: no other may be persisted before it');
+      if (!this.syncing.done) return false;
+      this.countSync(persisted, this.syncing.fsyncMs);
+      this.syncing = null;
+      this.observePersisted(ready, installed, null, turn);
+      return true;
+    }
     let crashedAfterWrite: DiskCrash | null = null;
     if (ready.entries.length > 0 || ready.hardState || installed) {
       // A batch that only moves the commit index is written without fdatasync (the disk decides).
       try {
-        const stats = this.disk.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) });
+        // An installed snapshot replaces the state machine as it persists: it is synced in place.
+        const later = installed ? undefined : (done: SyncDone) => this.synced(ready, done);
+        const stats = this.disk.persist({ entries: ready.entries, ...(ready.hardState ? { hardState: ready.hardState } : {}), ...(installed ? { snapshot: installed } : {}) }, later);
         persisted.entries += ready.entries.length;
         this.diskDirty = true;
-        if (stats.synced) {
-          persisted.batches += 1;
-          persisted.fsyncMs += stats.fsyncMs;
-          this.fsyncs += 1;
+        if (stats.deferred) {
+          this.syncing = { ready, done: false, fsyncMs: 0 };
+          // What is committed is on a majority already: it need not wait for this node's own
+          // write (etcd's server applies while its WAL saves, too). Applied and answered now.
+          this.applyCommitted(ready, turn);
+          this.appliedEarly = ready;
+          return false;
         }
+        if (stats.synced) this.countSync(persisted, stats.fsyncMs);
       } catch (error) {
         if (isDiskFull(error)) return false;
         // A crash after the batch was written: it is durable, so the checker must still see it
@@ -486,6 +514,32 @@ export class NodeRuntime {
         crashedAfterWrite = error;
       }
     }
+    this.observePersisted(ready, installed, crashedAfterWrite, turn);
+    return true;
+  }
+
+  /** The disk says how a sync that ran off the thread ended: the held Ready goes on, or the node stops. */
+  private synced(ready: RaftReady, done: SyncDone): void {
+    if ('error' in done) {
+      this.hooks.fatal(done.error);
+      return;
+    }
+    if (this.syncing?.ready !== ready) return;
+    this.syncing.done = true;
+    this.syncing.fsyncMs = done.fsyncMs;
+    this.hooks.wake();
+  }
+
+  private countSync(persisted: Turn['persisted'], fsyncMs: number): void {
+    persisted.batches += 1;
+    persisted.fsyncMs += fsyncMs;
+    this.fsyncs += 1;
+  }
+
+  /** What a durable Ready tells the checker (and, for an installed snapshot, the state machine). */
+  private observePersisted(ready: RaftReady, installed: Snapshot | undefined, crashedAfterWrite: DiskCrash | null, turn: Turn): void {
+    const { snapshots, observations } = turn;
+    const node = this.init.id;
     if (installed) {
       if (!crashedAfterWrite) {
         this.kv = KvStore.restore(installed.data);
@@ -503,11 +557,12 @@ export class NodeRuntime {
       observations.push({ kind: 'commit', node, commit });
     }
     if (crashedAfterWrite) throw crashedAfterWrite;
-    return true;
   }
 
-  private apply(ready: RaftReady, applied: AppliedValue[], outcomes: Outcomes, observations: Observation[]): void {
-    if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, { applied, outcomes, observations })) this.kvReset = 'restore';
+  /** A Ready's committed entries into the state machine, and the reads they let through. */
+  private applyCommitted(ready: RaftReady, turn: Turn): void {
+    if (applyCommitted(this.init.id, ready.committedEntries, this.kv, this.pending, observedEntry, turn)) this.kvReset = 'restore';
+    takeReadStates(ready, this.reads, () => this.raft.status().leader, turn.outcomes);
   }
 
   /**

@@ -1,8 +1,9 @@
-// NodeStorage: the durable state of one Raft node in one directory, driven synchronously by the
-// worker thread that hosts the node (the worker owns its disk, so sync fs calls are the honest
-// model: the node does nothing else while it waits for the disk). One exception: the snapshot file
-// of a background compaction (compactInBackground) is written on libuv's pool, because 26 MB would
-// stop the node for a quarter of a second; the log is trimmed only once that file is durable.
+// NodeStorage: the durable state of one Raft node in one directory, driven by the worker thread
+// that hosts the node with synchronous writes. Two things run on libuv's pool instead: a batch's
+// WAL fdatasync when persist is given `later` (the worker's disk does: the node steps and parses
+// while its disk flushes, and hears when the batch is durable), and the snapshot file of a
+// background compaction (compactInBackground), because 26 MB would stop the node for a quarter of
+// a second; the log is trimmed only once that file is durable.
 //
 // Directory layout:
 //   wal-<16-digit base>.log                 write-ahead log segments (format in frames.ts)
@@ -41,7 +42,7 @@ import { parseSnapshotFileName, readSnapshot, removeSnapshotsExcept, snapshotFil
 import type { PreparedSnapshotData, SnapshotFileInfo } from './snapshots.ts';
 import type { DiskInfo, PersistBatch, PersistStats, RecoveryReport, RestoredState, StorageOptions } from './types.ts';
 import { Wal, segmentBase } from './wal.ts';
-import { isDiskFull } from '../../../shared/node/disk.ts';
+import { isDiskFull, type SyncDone } from '../../../shared/node/disk.ts';
 
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 
@@ -165,9 +166,11 @@ export class NodeStorage {
   /**
    * Makes one Ready batch durable: at most one hardstate.json replacement (only if term or vote
    * changed), at most one snapshot file, and one WAL write with ONE fdatasync. Returns when all
-   * of it is on disk. Invalid input throws before anything is written.
+   * of it is on disk. Invalid input throws before anything is written. With `later`, the WAL's
+   * fdatasync runs off the thread instead: persist returns once everything is written (the hard
+   * state and a snapshot synced as always), and `later` hears when the batch is durable (wal.ts).
    */
-  persist(batch: PersistBatch): PersistStats {
+  persist(batch: PersistBatch, later?: (result: SyncDone) => void): PersistStats {
     this.checkUsable();
     const t0 = performance.now();
     const hs = batch.hardState;
@@ -217,12 +220,12 @@ export class NodeStorage {
       let snapInfo: SnapshotFileInfo | null = null;
       if (install) snapInfo = writeSnapshot(this.dir, install.snapshot, this.ledger);
 
-      let append = { bytes: 0, fsyncMs: 0, rolled: false, synced: false };
+      let append = { bytes: 0, fsyncMs: 0, rolled: false, synced: false, deferred: false };
       if (records.length > 0) {
         // Only a commit record: nothing a vote or an acknowledgement depends on (see the top).
         const sync = !(records.length === 1 && commitChanged);
         // A snapshot that discards the log starts a fresh segment: every older one is then garbage.
-        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep, sync);
+        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep, sync, sync ? later : undefined);
       }
 
       // Mirror what is now durable.
@@ -244,6 +247,7 @@ export class NodeStorage {
         entries: entries.length,
         fsyncMs: append.fsyncMs,
         synced: append.synced,
+        deferred: append.deferred,
         hardStateWritten: termVoteChanged,
         snapshotWritten: install !== null,
         rolledSegment: append.rolled,

@@ -56,11 +56,14 @@ export interface PersistStats {
   readonly records: number;
   /** Entries appended. */
   readonly entries: number;
-  /** Duration of the single WAL fdatasync in ms (0 when nothing went to the WAL). */
+  /** Duration of the single WAL fdatasync in ms (0 when nothing went to the WAL, or when it runs
+   *  off the thread: `later` then hears it, from the sync's start until the node heard it return). */
   readonly fsyncMs: number;
   /** True when the WAL was fdatasync'ed (at most once per call). False when nothing was written,
    *  and for a batch that only moves the commit index (written, not synced: see node-storage.ts). */
   readonly synced: boolean;
+  /** True when the WAL's fdatasync runs off the thread (persist's `later`): it hears when it ends. */
+  readonly deferred: boolean;
   /** True when hardstate.json was replaced (term or vote changed). */
   readonly hardStateWritten: boolean;
   /** True when a snapshot file was written. */

@@ -3,7 +3,7 @@
 // bounded in real time. The worker hands these to NodeRuntime; nothing else differs from the
 // simulator's node. Its faults (shared/node/disk-fault.ts) are asked at every write and sync the
 // storage makes, through its ledger (fault-injection.ts).
-import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder } from '../../../shared/node/disk.ts';
+import type { NodeDisk, OpenedDisk, PersistBatch, PersistOutcome, DiskDescription, SnapshotEncoder, SyncDone } from '../../../shared/node/disk.ts';
 import type { Snapshot } from '../../../shared/raft/types.ts';
 import type { DiskDetails } from '../../../shared/node/answers.ts';
 import { NodeStorage } from './node-storage.ts';
@@ -27,17 +27,20 @@ export class WalDisk implements NodeDisk {
   private storage: NodeStorage | null = null;
   private readonly faults: DiskFaults;
   private readonly ledger: DiskLedger;
+  private readonly syncOffThread: boolean;
 
   /**
    * `ledger`: told what each sync made durable, for a power cut (durability-ledger.ts). `fault`:
    * the disk's fault when the node starts (the host keeps it across workers); `seed` draws a slow
-   * disk's latencies.
+   * disk's latencies. `syncOffThread`: the WAL's fdatasync runs on libuv's pool while the node goes
+   * on (the worker's disk); off, every persist returns durable (tests that read the files at once).
    */
   constructor(
     private readonly dir: string,
     ledger: DiskLedger = NO_LEDGER,
-    options: { readonly fault?: DiskFault; readonly seed?: number } = {},
+    options: { readonly fault?: DiskFault; readonly seed?: number; readonly syncOffThread?: boolean } = {},
   ) {
+    this.syncOffThread = options.syncOffThread ?? false;
     this.faults = new DiskFaults(createPrng(options.seed ?? 0), options.fault ?? NO_DISK_FAULT);
     this.ledger = withDiskFaults(ledger, this.faults);
   }
@@ -60,9 +63,9 @@ export class WalDisk implements NodeDisk {
     };
   }
 
-  persist(batch: PersistBatch): PersistOutcome {
-    const stats = this.opened().persist(batch);
-    return { synced: stats.synced, fsyncMs: stats.fsyncMs };
+  persist(batch: PersistBatch, later?: (done: SyncDone) => void): PersistOutcome {
+    const stats = this.opened().persist(batch, this.syncOffThread ? later : undefined);
+    return { synced: stats.synced, fsyncMs: stats.fsyncMs, deferred: stats.deferred };
   }
 
   compact(snapshot: Snapshot): void {

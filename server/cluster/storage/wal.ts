@@ -19,14 +19,19 @@
 // rolling syncs the old one first, so a power cut can never tear a record in an older segment,
 // where recovery would have to refuse it as damage. After every sync the ledger hears what is
 // durable (durability-ledger.ts).
+//
+// A batch's fdatasync may run off the node's thread, on libuv's pool (append's `later`): the node
+// steps, parses and answers reads while its disk flushes, and hears when the batch is durable. The
+// segment counts those bytes as synced (and the ledger hears of them) only when the sync returns,
+// so a power cut meanwhile cuts them, as it would cut bytes whose fdatasync had not returned.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFully, fsyncDir } from './atomic-file.ts';
 import { NO_LEDGER, type DiskLedger } from './durability-ledger.ts';
 import { CorruptLogError } from './errors.ts';
-import { diskCall } from './disk-errors.ts';
-import { isDiskFull } from '../../../shared/node/disk.ts';
+import { asDiskFailure, diskCall } from './disk-errors.ts';
+import { isDiskFull, type SyncDone } from '../../../shared/node/disk.ts';
 import { decodeRecord, encodeRecords, findValidFrame, readFrame } from './frames.ts';
 import type { WalRecord } from './frames.ts';
 
@@ -57,8 +62,10 @@ export interface AppendResult {
   readonly bytes: number;
   readonly fsyncMs: number;
   readonly rolled: boolean;
-  /** Whether the batch was fdatasync'ed (false only when the caller asked for no sync). */
+  /** Whether the batch was fdatasync'ed (false when the caller asked for no sync, or for it later). */
   readonly synced: boolean;
+  /** The batch's fdatasync is running off the thread; `later` hears when it is durable. */
+  readonly deferred: boolean;
 }
 
 interface Segment {
@@ -103,6 +110,9 @@ export class Wal {
   /** Write descriptor of the last segment, or null before the first append. */
   private fd: number | null;
   private broken: Error | null = null;
+  /** Syncs running off the thread, per descriptor: a rolled-away segment's fd closes after its own. */
+  private readonly syncsRunning = new Map<number, number>();
+  private readonly closeWhenSynced = new Set<number>();
 
   private constructor(
     private readonly dir: string,
@@ -185,7 +195,7 @@ export class Wal {
    * `sync` false skips the fdatasync (for records whose loss in a crash is harmless); the next
    * synced append flushes them too. A new segment's directory entry is synced regardless.
    */
-  append(records: readonly WalRecord[], base: number, forceRoll: boolean, sync = true): AppendResult {
+  append(records: readonly WalRecord[], base: number, forceRoll: boolean, sync = true, later?: (result: SyncDone) => void): AppendResult {
     this.checkUsable();
     const buf = encodeRecords(records);
     try {
@@ -200,22 +210,24 @@ export class Wal {
       this.ledger.beforeWrite(name, true);
       diskCall('write', name, () => writeFully(fd, buf, seg.bytes));
       let fsyncMs = 0;
+      const deferred = sync && later !== undefined;
       if (sync) {
         // Timed from before the ledger: a slow disk's wait (fault-injection.ts) is sync time.
         const t0 = performance.now();
         this.ledger.beforeSync(name, 'fdatasync');
-        diskCall('fdatasync', name, () => fs.fdatasyncSync(fd));
-        fsyncMs = performance.now() - t0;
+        if (later) this.syncLater(fd, seg, seg.bytes + buf.length, t0, later);
+        else diskCall('fdatasync', name, () => fs.fdatasyncSync(fd));
+        fsyncMs = deferred ? 0 : performance.now() - t0;
       }
       // A new file's directory entry must be durable too, or the whole segment can vanish.
       if (rolled) fsyncDir(this.dir, this.ledger);
       seg.bytes += buf.length;
-      if (sync) seg.synced = seg.bytes;
+      if (sync && !deferred) seg.synced = seg.bytes;
       // Only now may the ledger say so; a new segment counts once its name is durable.
-      if (sync || rolled) this.ledger.segmentSynced(seg.base, seg.synced);
+      if ((sync && !deferred) || rolled) this.ledger.segmentSynced(seg.base, seg.synced);
       seg.records += records.length;
       noteEntries(seg, records);
-      return { bytes: buf.length, fsyncMs, rolled, synced: sync };
+      return { bytes: buf.length, fsyncMs, rolled, synced: sync && !deferred, deferred };
     } catch (err) {
       // After a failed write or fsync the kernel's view of the file is unknown (the page cache
       // may have dropped dirty pages); refuse further appends. Reopening re-verifies the disk.
@@ -224,6 +236,36 @@ export class Wal {
       if (!isDiskFull(err)) this.broken = err as Error;
       throw err;
     }
+  }
+
+  /** The fdatasync of `seg` up to `upTo` bytes on libuv's pool; `done` on this thread when it returns. */
+  private syncLater(fd: number, seg: Segment, upTo: number, t0: number, done: (result: SyncDone) => void): void {
+    this.syncsRunning.set(fd, (this.syncsRunning.get(fd) ?? 0) + 1);
+    fs.fdatasync(fd, (error) => {
+      const left = this.syncsRunning.get(fd)! - 1;
+      if (left > 0) this.syncsRunning.set(fd, left);
+      else {
+        this.syncsRunning.delete(fd);
+        if (this.closeWhenSynced.delete(fd)) fs.closeSync(fd);
+      }
+      if (error) {
+        // As after a failed synchronous fdatasync: what the file holds is unknown, so no more appends.
+        const failure = asDiskFailure(error, 'fdatasync', seg.name);
+        this.broken ??= failure as Error;
+        done({ error: failure });
+        return;
+      }
+      seg.synced = Math.max(seg.synced, upTo);
+      // (A segment deleted meanwhile, covered by a snapshot, is not brought back into the ledger.)
+      if (this.segs.includes(seg)) this.ledger.segmentSynced(seg.base, seg.synced);
+      done({ fsyncMs: performance.now() - t0 });
+    });
+  }
+
+  /** Closes a descriptor now, or once the syncs running on it have returned. */
+  private closeFd(fd: number): void {
+    if (this.syncsRunning.has(fd)) this.closeWhenSynced.add(fd);
+    else fs.closeSync(fd);
   }
 
   private roll(base: number): Segment {
@@ -241,7 +283,7 @@ export class Wal {
     this.ledger.beforeWrite(name, true);
     // 'wx' = O_CREAT | O_EXCL: never clobber an existing segment.
     const fd = diskCall('open', name, () => fs.openSync(path.join(this.dir, name), 'wx'));
-    if (this.fd !== null) fs.closeSync(this.fd);
+    if (this.fd !== null) this.closeFd(this.fd);
     this.fd = fd;
     const seg: Segment = { name, base: Number(SEGMENT_NAME.exec(name)![1]), bytes: 0, synced: 0, records: 0, firstIndex: null, lastIndex: null };
     this.segs.push(seg);
@@ -271,7 +313,7 @@ export class Wal {
 
   close(): void {
     if (this.fd !== null) {
-      fs.closeSync(this.fd);
+      this.closeFd(this.fd);
       this.fd = null;
     }
     this.broken ??= new Error('WAL is closed');
