@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import nodeVault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaderIn, standbyIn, startTestLab, type TestLab } from '../http/lab-test-server.ts';
+import { formedIn, leaderIn, standbyIn, startTestLab, type TestLab } from '../http/lab-test-server.ts';
 
 let t: TestLab;
 let vault: ReturnType<typeof nodeVault>;
@@ -11,7 +11,8 @@ let vault: ReturnType<typeof nodeVault>;
 beforeAll(async () => {
   t = await startTestLab({ nodes: 3 });
   vault = nodeVault({ endpoint: `${t.url}/c/default`, token: t.token });
-  await t.until('default', 'a leader', leaderIn);
+  // Formed: list-peers and autopilot are asked for every voter, and the joins must have committed.
+  await t.until('default', 'a formed cluster', formedIn);
 });
 afterAll(async () => t.dispose());
 
