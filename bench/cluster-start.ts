@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { applyEvent, serverFrameSchema, type ClusterView } from '../shared/protocol/index.ts';
 import { formed } from '../testing/lab/cluster-state.ts';
-import { startRaftlab, TOKEN } from './systems.ts';
+import { startRaftlab } from './systems.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, nodes: { type: 'string', default: '3' } } });
 const RUNS = Number(values.runs);

@@ -13,8 +13,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { machine } from './machine.ts';
+import { md, mb, ms, n0, pct, say, table } from './report.ts';
+import { sectionFailover } from './failover-section.ts';
 import { costWindow, cpuWindow, type CpuShare, type ProcessCost } from './cpu.ts';
-import { runLoad, value64, percentile, type LoadResult } from './load.ts';
+import { runLoad, value64, type LoadResult } from './load.ts';
 import {
   AUTH,
   REPO,
@@ -57,25 +59,6 @@ const WRITE = flag('write') || (!QUICK && option('only') === undefined && option
 const OUT = option('out') ?? join(REPO, 'BENCHMARKS.md');
 const CONCURRENCY = [1, 16, 64, 256];
 const wants = (section: string): boolean => ONLY.includes(section);
-
-const md: string[] = [];
-const say = (line = ''): void => {
-  console.log(line);
-  md.push(line);
-};
-
-// ---------- formatting ----------
-const n0 = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
-const ms = (x: number): string => (Number.isFinite(x) ? (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toString()) : '–');
-const pct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
-const mb = (bytes: number): string => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(1) : '–');
-const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '–');
-function table(head: string[], rows: string[][]): void {
-  say(`| ${head.join(' | ')} |`);
-  say(`|${head.map((h, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
-  for (const row of rows) say(`| ${row.join(' | ')} |`);
-  say();
-}
 
 // ---------- the load each system gets ----------
 const raftlabPut = (c: number, n: number) => ({
@@ -370,129 +353,6 @@ async function sectionScaling(): Promise<void> {
 }
 
 /** Issue 20's targets are at 3, 5 and 7 nodes under 64 writers; the 8-writer row is the older figure. */
-const FAILOVER_RUNS = [
-  { nodes: 3, writers: 8 },
-  { nodes: 3, writers: 64 },
-  { nodes: 5, writers: 64 },
-  { nodes: 7, writers: 64 },
-] as const;
-
-async function sectionFailover(): Promise<void> {
-  say('## Failover under load');
-  say();
-  say(`Production profile (elections 150–300 ms, 10 ms ticks), closed-loop writers; ${KILLS} times per row: wait until every node is alive and caught up, ` +
-    `kill the leader (worker terminated), time until the first write acknowledged by a new leader (new term or other node), restart the dead node.`);
-  say();
-  const rows: string[][] = [];
-  const notes: string[] = [];
-  for (const run of FAILOVER_RUNS) {
-    const measured = await measureFailover(run.nodes, run.writers);
-    rows.push(measured.row);
-    if (measured.errorKinds) notes.push(`${run.nodes} nodes, ${run.writers} writers: ${measured.errorKinds}`);
-  }
-  table(['nodes', 'writers', 'kills', 'failover p50 ms', 'p99 ms', 'max ms', 'no new leader in 5 s', 'writes acked', 'write errors', 'acked writes lost'], rows);
-  if (notes.length > 0) say(`Write errors by code: ${notes.join('; ')}.`);
-  say();
-}
-
-async function measureFailover(nodeCount: number, writers: number): Promise<{ row: string[]; errorKinds: string }> {
-  const server = await startRaftlab(build, nodeCount);
-  // Per client: the last acknowledged write number and how many were acknowledged.
-  const acked = Array.from({ length: writers }, () => ({ last: -1, count: 0 }));
-  let stopWriting = false;
-  let errors = 0;
-  const errorKinds = new Map<string, number>();
-  type Ack = { doneAt: number; node: string; term: number };
-  let onAck: ((ack: Ack) => void) | null = null;
-  const writer = async (c: number): Promise<void> => {
-    for (let n = 0; !stopWriting; n++) {
-      const answer = await call(server.port, 'PUT', `/api/clusters/default/kv/fo-${c}`, { value: `${c}:${n}` }, 15_000).catch((e: Error) => ({ status: 0, body: { code: e.message } }));
-      const doneAt = performance.now();
-      if (answer.status === 200) {
-        acked[c]!.last = n;
-        acked[c]!.count += 1;
-        const result = answer.body.result ?? {};
-        onAck?.({ doneAt, node: String(result.node ?? ''), term: Number(result.term ?? 0) });
-      } else {
-        errors += 1;
-        const kind = String(answer.body?.code ?? answer.status);
-        errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-        await sleep(5);
-      }
-    }
-  };
-  const failovers: number[] = [];
-  let missed = 0;
-  const running = Array.from({ length: writers }, (_, c) => writer(c));
-  try {
-    await sleep(500);
-    for (let kill = 0; kill < KILLS; kill++) {
-      // Every node alive and caught up before the next kill.
-      for (let wait = 0; wait < 200; wait++) {
-        const nodes = await server.nodes();
-        const leader = nodes.find((n) => n.role === 'leader' && n.life === 'alive');
-        if (leader && nodes.every((n) => n.life === 'alive' && leader.commit - n.commit < 50)) break;
-        await sleep(25);
-      }
-      await sleep(150);
-      const leader = await server.leader();
-      if (!leader) {
-        missed += 1;
-        continue;
-      }
-      const firstOnNewLeader = new Promise<number>((resolve) => {
-        const timer = setTimeout(() => resolve(NaN), 5000);
-        onAck = (ack) => {
-          if (ack.doneAt >= killedAt && (ack.term > leader.term || ack.node !== leader.id)) {
-            clearTimeout(timer);
-            onAck = null;
-            resolve(ack.doneAt - killedAt);
-          }
-        };
-      });
-      const killedAt = performance.now();
-      await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'kill', node: leader.id });
-      const took = await firstOnNewLeader;
-      if (Number.isFinite(took)) failovers.push(took);
-      else missed += 1;
-      await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'restart', node: leader.id });
-      process.stdout.write(`\r  ${nodeCount} nodes, ${writers} writers, kill ${kill + 1}/${KILLS}: ${ms(took)} ms   `);
-    }
-    console.log();
-  } finally {
-    stopWriting = true;
-    await Promise.all(running);
-  }
-  // Lost acknowledged writes: every key must hold its client's last acknowledged write or a later one,
-  // at a version at least the number of acknowledged writes (each write bumps the version once).
-  await sleep(300);
-  let lost = 0;
-  let checked = 0;
-  let unreadable = 0;
-  for (let c = 0; c < writers; c++) {
-    const answer = await call(server.port, 'POST', '/api/clusters/default/commands', { type: 'get', key: `fo-${c}`, consistency: 'linearizable' }).catch(() => null);
-    const result = answer?.body?.result;
-    const value = typeof result?.value === 'string' ? result.value : typeof result?.data?.value === 'string' ? result.data.value : null;
-    if (answer?.status !== 200 || value === null) {
-      unreadable += 1;
-      continue;
-    }
-    checked += 1;
-    const n = Number(value.split(':')[1]);
-    const version = Number(result.version ?? NaN);
-    if (n < acked[c]!.last) lost += acked[c]!.last - n;
-    else if (Number.isFinite(version) && version < acked[c]!.count) lost += acked[c]!.count - version;
-  }
-  await server.stop();
-  const sorted = [...failovers].sort((a, b) => a - b);
-  const totalAcked = acked.reduce((s, a) => s + a.count, 0);
-  return {
-    row: [String(nodeCount), String(writers), String(KILLS), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted.at(-1) ?? NaN), String(missed), n0(totalAcked), n0(errors),
-      checked === 0 ? `not checked (reads unavailable)` : `${lost} (${checked} keys checked${unreadable ? `, ${unreadable} unreadable` : ''})`],
-    errorKinds: [...errorKinds].map(([k, v]) => `${k} ${v}`).join(', '),
-  };
-}
-
 async function sectionFootprint(): Promise<void> {
   say('## Footprint and start time');
   say();
@@ -645,7 +505,7 @@ async function main(): Promise<void> {
     if (wants('etcd')) await sectionEtcd();
     if (wants('floors')) sectionScript('floors', 'floors.ts', 'What this machine allows: floors without Raft (bench/floors.ts)', ['--seconds', QUICK ? '1' : '2']);
     if (wants('scaling')) await sectionScaling();
-    if (wants('failover')) await sectionFailover();
+    if (wants('failover')) await sectionFailover(build, KILLS);
     if (wants('footprint')) await sectionFootprint();
     if (wants('streaming')) await sectionStreaming();
     if (wants('sim')) sectionScript('sim', 'sim.ts', 'Simulator and checker speed (bench/sim.ts)');
