@@ -27,6 +27,9 @@ const SUMMARY_EVERY_MS = 250;
 
 export class LiveCluster {
   #view = $state<ClusterView | null>(null);
+  /** While aggregating, the newest state four times a second, whole and not deeply reactive: every
+   *  summary changes most of it, and reading a fresh deep proxy costs more than the values do. */
+  #summary = $state.raw<ClusterView | null>(null);
   #connection = $state<ConnectionState>('connecting');
   /** The server lets this connection control the cluster (it presented the token), or only watch. */
   #control = $state(false);
@@ -68,7 +71,7 @@ export class LiveCluster {
   }
 
   get view(): ClusterView | null {
-    return this.#view;
+    return this.#aggregated && this.#summary ? this.#summary : this.#view;
   }
   get connection(): ConnectionState {
     return this.#connection;
@@ -159,6 +162,7 @@ export class LiveCluster {
         if (!this.#recorder || frame.view.seq !== this.#recorder.head.seq || frame.values !== this.#values) this.#recorder = new Recorder(frame.view);
         this.#values = frame.values;
         this.#view = frame.view;
+        this.#summary = null;
         this.#anchor(frame.view.clock);
         this.#version++;
         return;
@@ -208,8 +212,8 @@ export class LiveCluster {
     this.#summaryTimer = setTimeout(() => {
       this.#summaryTimer = null;
       const head = this.#recorder?.head;
-      if (!head) return;
-      this.#view = structuredClone({ ...head, inFlight: head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
+      if (!head || !this.#aggregated) return;
+      this.#summary = structuredClone({ ...head, inFlight: head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
       this.#version++;
     }, SUMMARY_EVERY_MS);
   }
@@ -223,6 +227,7 @@ export class LiveCluster {
     else if (this.#aggregated && this.#rate < FOLLOW_BELOW) {
       // Back to following each event: start from the full newest state.
       this.#aggregated = false;
+      this.#summary = null;
       if (this.#recorder) this.#view = structuredClone({ ...this.#recorder.head, inFlight: this.#recorder.head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
     }
   }
