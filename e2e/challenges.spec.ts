@@ -4,6 +4,7 @@
 // instructor's class view counts them on the student's fork.
 import { expect, LabPage, test } from 'raftlab/playwright';
 import { CHALLENGES } from '../shared/challenges/catalog.ts';
+import { formed } from '../testing/lab/cluster-state.ts';
 
 const challenge = (page: LabPage, title: string) => page.page.getByRole('list', { name: 'Challenges' }).getByRole('listitem', { name: new RegExp(`^${title}: `) });
 
@@ -17,6 +18,9 @@ test('two challenges solved on a fork are detected, explained, kept in the brows
   await expect(page).toHaveURL(/\?cluster=[a-z0-9-]+-[0-9a-z]{6}$/);
   const fork = new URL(page.url()).searchParams.get('cluster')!;
   const student = new LabPage(page, { name: fork, token: '', client: lab.client.cluster(fork) });
+  // The fork's nodes join one at a time at teaching speed; until each is a voter the first node is a
+  // quorum alone, and isolating it (below) would leave no majority to elect another.
+  await expect.poll(async () => formed(await student.serverView()), { message: 'the fork formed (every node a voter)', timeout: 60_000 }).toBe(true);
   await expect(page.getByText(/Watching only/)).toHaveCount(0);
 
   const stale = challenge(student, 'A stale read from a follower');
