@@ -9,6 +9,8 @@
 //     [--profiles teaching,production]   which runs (both by default)
 //     [--trace-page DIR]     also write a Chromium trace (devtools.timeline) per run, and print
 //                            where the page's main thread spent its time by trace event
+//                            (RAFTLAB_TRACE_INVALIDATIONS=1 adds invalidation tracking: what
+//                            made style, layout and paint run again)
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -182,7 +184,8 @@ async function run(profile: 'teaching' | 'production', port: number, runSeconds:
   }
 }
 
-/** Where the renderer's main thread went, by trace event (self time of the outermost of each name). */
+/** Where the renderer's main thread went: total ms per trace event name (a nested event counts in
+ *  its parent's total too), and how many tasks ran over 33 ms. */
 function printTraceSummary(file: string): void {
   const { traceEvents } = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] };
   const main = traceEvents.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');

@@ -7,7 +7,8 @@ import { encodeCommand } from '../kv/commands.ts';
 import { MemoryDisk, pieceEncoder } from './memory-disk.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import type { PersistBatch, PersistOutcome, SyncDone } from './disk.ts';
-import type { ClientOutcome, NodeReport } from './protocol.ts';
+import type { Entry, Message } from '../raft/index.ts';
+import type { ClientOutcome, NodeReport, ReadyReport } from './protocol.ts';
 
 /** The memory disk, but every synced batch finishes only when the test says so. */
 class DeferringDisk extends MemoryDisk {
@@ -97,5 +98,37 @@ describe('a Ready whose sync runs off the thread', () => {
     runtime.flush();
     expect(fatal).toEqual([eio]);
     expect(outcomes.has(1)).toBe(false);
+  });
+
+  it('a replaced suffix is said (urgently) in the report that observes the replacing entries, once they are durable', () => {
+    const disk = new DeferringDisk();
+    const reports: ReadyReport[] = [];
+    const follower = new NodeRuntime(
+      { id: 'n2', timing: { electionTicks: 10, heartbeatTicks: 2 }, initialConfig: { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoing: [] }, campaignAtBootstrap: false, seed: 2, switches: {}, snapshotThreshold: 1000, snapshotTrailing: 10 },
+      { disk, encoder: pieceEncoder, report: (report) => void (report.type === 'ready' && reports.push(report)), now: () => 0, hooks: { background: () => {}, wake: () => {}, fatal: (error) => { throw error; } } },
+    );
+    const entry = (index: number, term: number): Entry => ({ index, term, type: 'noop', data: '' });
+    const append = (from: string, term: number, prevIndex: number, prevTerm: number, entries: Entry[]): Message => ({ type: 'Append', from, to: 'n2', term, prevIndex, prevTerm, entries, commit: 0 });
+    const syncReturns = (): void => {
+      disk.pending.shift()!({ fsyncMs: 0.5 });
+      follower.flush();
+    };
+    // Its bootstrap entry (index 1, term 1) first; then n1, leader of term 1, sends two more.
+    while (disk.pending.length > 0) syncReturns();
+    follower.deliver(append('n1', 1, 1, 1, [entry(2, 1), entry(3, 1)]));
+    follower.flush();
+    while (disk.pending.length > 0) syncReturns();
+    // n3, leader of term 2, replaces entries 2 and 3 with its own entry 2.
+    follower.deliver(append('n3', 2, 1, 1, [entry(2, 2)]));
+    reports.length = 0;
+    follower.flush();
+    const appended = (report: ReadyReport) => report.observations.some((o) => o.kind === 'append' && o.entries.some((e) => e.index === 2 && e.term === 2));
+    expect(reports.some(appended), 'not observed before it is durable').toBe(false);
+    expect(disk.pending).toHaveLength(1);
+    syncReturns();
+    const observing = reports.filter(appended);
+    expect(observing).toHaveLength(1);
+    // truncatedFrom makes the report urgent (report-batcher.ts): it must ride with the observation.
+    expect(observing[0]!.truncatedFrom).toBe(2);
   });
 });

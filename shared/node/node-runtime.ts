@@ -99,12 +99,10 @@ export class NodeRuntime {
   private stalled: RaftReady | null = null;
   /**
    * The stalled Ready whose fdatasync runs off the thread (a worker's disk): held the same way,
-   * its early messages out and the rest waiting, until the disk says it is durable (`done`).
-   * Meanwhile the node steps what arrives, parses and answers what needs no new Ready.
+   * its early messages out, its committed entries applied (see persist) and the rest waiting,
+   * until the disk says it is durable (`fsyncMs` set). Meanwhile the node steps what arrives.
    */
-  private syncing: { readonly ready: RaftReady; done: boolean; fsyncMs: number } | null = null;
-  /** The held Ready whose committed entries were applied as its sync started (see persist). */
-  private appliedEarly: RaftReady | null = null;
+  private syncing: { readonly ready: RaftReady; fsyncMs: number | null } | null = null;
   private readonly hooks: CompactionHooks;
 
   /** Messages taken from direct lanes since the last report (the bus records them). */
@@ -435,8 +433,9 @@ export class NodeRuntime {
     turn.appended.push(...ready.entries.map(toEntryView));
     const early = earlyCount(ready);
     if (early < ready.messages.length) turn.messages.push(...ready.messages.slice(early));
-    if (this.appliedEarly !== ready) this.applyCommitted(ready, turn);
-    this.appliedEarly = null;
+    // A Ready that synced off the thread applied its committed entries when its sync began.
+    if (this.syncing?.ready === ready) this.syncing = null;
+    else this.applyCommitted(ready, turn);
     this.raft.advance(ready);
   }
 
@@ -482,9 +481,8 @@ export class NodeRuntime {
     const installed = ready.snapshot && ready.snapshotSource === 'leader' ? ready.snapshot : undefined;
     if (this.syncing) {
       if (this.syncing.ready !== ready) throw new Error('a Ready is still syncing: no other may be persisted before it');
-      if (!this.syncing.done) return false;
+      if (this.syncing.fsyncMs === null) return false;
       this.countSync(persisted, this.syncing.fsyncMs);
-      this.syncing = null;
       this.observePersisted(ready, installed, null, turn);
       return true;
     }
@@ -498,11 +496,10 @@ export class NodeRuntime {
         persisted.entries += ready.entries.length;
         this.diskDirty = true;
         if (stats.deferred) {
-          this.syncing = { ready, done: false, fsyncMs: 0 };
+          this.syncing = { ready, fsyncMs: null };
           // What is committed is on a majority already: it need not wait for this node's own
           // write (etcd's server applies while its WAL saves, too). Applied and answered now.
           this.applyCommitted(ready, turn);
-          this.appliedEarly = ready;
           return false;
         }
         if (stats.synced) this.countSync(persisted, stats.fsyncMs);
@@ -525,7 +522,6 @@ export class NodeRuntime {
       return;
     }
     if (this.syncing?.ready !== ready) return;
-    this.syncing.done = true;
     this.syncing.fsyncMs = done.fsyncMs;
     this.hooks.wake();
   }

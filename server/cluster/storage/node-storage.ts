@@ -225,7 +225,7 @@ export class NodeStorage {
         // Only a commit record: nothing a vote or an acknowledgement depends on (see the top).
         const sync = !(records.length === 1 && commitChanged);
         // A snapshot that discards the log starts a fresh segment: every older one is then garbage.
-        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep, sync, sync ? later : undefined);
+        append = this.wal.append(records, first ?? lastBefore + 1, install !== null && !install.keep, sync, later);
       }
 
       // Mirror what is now durable.

@@ -1,6 +1,8 @@
 // A power cut, byte by byte, on real files: what a sync made durable stays exactly as it was, what
 // was only written is gone (a kill keeps it all). The cuts that land inside a write use the
 // ledger's own power switch, armed for the N-th sync from now, as the lab does for a node's next sync.
+// A batch whose fdatasync runs off the thread (persist's `later`) is durable, for the ledger and so
+// for a cut, only once its sync has returned.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { cutPower } from './power-cut.ts';
 import { HARD_STATE_FILE } from './hard-state.ts';
 import { snapshotFileName } from './snapshots.ts';
 import { entries, makeTempRoot, snapshot, walFiles } from './test-helpers.ts';
+import type { SyncDone } from '../../../shared/node/disk.ts';
 
 let tmp: ReturnType<typeof makeTempRoot>;
 let dir: string;
@@ -311,5 +314,71 @@ describe('the ledger', () => {
     expect(cutPower(dir, ledger).removed).toEqual([reborn]);
     expect(walFiles(dir)).toEqual([]);
     expect(boot().restored.entries).toEqual([]);
+  });
+});
+
+/** persist with `later`, and a promise of how its sync ended. */
+function persistLater(storage: NodeStorage, from: number, to: number) {
+  let done!: (result: SyncDone) => void;
+  const synced = new Promise<SyncDone>((resolve) => (done = resolve));
+  const stats = storage.persist({ entries: entries(from, to, 1), hardState: { term: 1, vote: 'n1', commit: 0 } }, done);
+  return { stats, synced };
+}
+
+const durableBytes = () => [...ledger.syncedSegments().values()].reduce((sum, bytes) => sum + bytes, 0);
+
+describe("a batch's sync off the thread", () => {
+  it('is written at once, and durable (for the ledger, for a power cut) only when its sync returns', async () => {
+    const { storage } = boot();
+    storage.persist({ entries: entries(1, 2, 1), hardState: { term: 1, vote: 'n1', commit: 0 } });
+    const before = durableBytes();
+
+    const { stats, synced } = persistLater(storage, 3, 5);
+    expect(stats).toMatchObject({ deferred: true, synced: false, entries: 3 });
+    expect(storage.describe().log.lastIndex, 'written: the log holds it').toBe(5);
+    expect(durableBytes(), 'not durable before the sync returns').toBe(before);
+
+    const result = await synced;
+    expect('fsyncMs' in result && result.fsyncMs >= 0).toBe(true);
+    expect(durableBytes()).toBeGreaterThan(before);
+    const [segment] = storage.describe().segments;
+    expect(segment!.synced).toBe(segment!.bytes);
+
+    // The power goes now: everything the sync covered stays.
+    storage.close();
+    opened.length = 0;
+    expect(cutPower(dir, ledger).bytesLost).toBe(0);
+    expect(boot().restored.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a power cut before the sync returns takes the batch, and only it', async () => {
+    const { storage } = boot();
+    storage.persist({ entries: entries(1, 2, 1), hardState: { term: 1, vote: 'n1', commit: 0 } });
+    const { synced } = persistLater(storage, 3, 5);
+    // The power goes before the callback ran (a worker stopped then never runs it): the ledger
+    // had not heard of the sync, so the cut takes the batch.
+    const cut = cutPower(dir, ledger);
+    expect(cut.bytesLost).toBeGreaterThan(0);
+    await synced;
+    storage.close();
+    opened.length = 0;
+    expect(boot().restored.entries.map((e) => e.index)).toEqual([1, 2]);
+  });
+
+  it('a segment rolled away while its sync runs, and a log closed meanwhile, close their descriptor after it', async () => {
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const fdsBefore = fds();
+    const { storage } = boot({ segmentBytes: 256 });
+    const first = persistLater(storage, 1, 3);
+    // The next batch does not fit: a new segment, the old one's descriptor still syncing.
+    const second = persistLater(storage, 4, 9);
+    expect(second.stats.rolledSegment).toBe(true);
+    expect(walFiles(dir)).toHaveLength(2);
+    storage.close();
+    opened.length = 0;
+    for (const result of [await first.synced, await second.synced]) expect(result).not.toHaveProperty('error');
+    expect(fds(), 'every descriptor closed once its sync returned').toBe(fdsBefore);
+    // Both synced: every byte of both segments is durable.
+    for (const name of walFiles(dir)) expect(ledger.syncedSegments().get(Number(name.slice(4, 20)))).toBe(fs.statSync(`${dir}/${name}`).size);
   });
 });
