@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
+import type { PerfSamples } from '../web/lib/perf-probe.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -114,22 +115,28 @@ interface PageNumbers {
   latencyP95: number;
   eventsPerSecond: number;
   firstContentfulPaint: number;
+  /** Summaries taken while aggregating, and each one's script and drawing (p50, p95 ms). */
+  summaries: number;
+  summaryScript: [number, number];
+  summaryRender: [number, number];
 }
 
 async function measure(page: Page, port: number, runSeconds: number): Promise<PageNumbers & { actions: number }> {
   await page.evaluate(() => {
-    const perf = (globalThis as unknown as { __raftlabPerf: { latencies: number[]; frames: number[]; events: number } }).__raftlabPerf;
+    const perf = (globalThis as unknown as { __raftlabPerf: PerfSamples }).__raftlabPerf;
     perf.latencies.length = 0;
     perf.frames.length = 0;
+    perf.summaryScript.length = 0;
+    perf.summaryRender.length = 0;
     perf.events = 0;
   });
   const started = performance.now();
   const actions = await chaos(port, started + runSeconds * 1000);
   const elapsed = (performance.now() - started) / 1000;
   const samples = await page.evaluate(() => {
-    const perf = (globalThis as unknown as { __raftlabPerf: { latencies: number[]; frames: number[]; events: number } }).__raftlabPerf;
+    const perf = (globalThis as unknown as { __raftlabPerf: PerfSamples }).__raftlabPerf;
     const paint = performance.getEntriesByName('first-contentful-paint')[0];
-    return { latencies: [...perf.latencies], frames: [...perf.frames], events: perf.events, fcp: paint ? paint.startTime : Number.NaN };
+    return { latencies: [...perf.latencies], frames: [...perf.frames], events: perf.events, summaryScript: [...perf.summaryScript], summaryRender: [...perf.summaryRender], fcp: paint ? paint.startTime : Number.NaN };
   });
   const frameTime = samples.frames.reduce((sum, ms) => sum + ms, 0) / Math.max(1, samples.frames.length);
   return {
@@ -140,6 +147,9 @@ async function measure(page: Page, port: number, runSeconds: number): Promise<Pa
     latencyP95: percentile(samples.latencies, 95),
     eventsPerSecond: samples.events / elapsed,
     firstContentfulPaint: samples.fcp,
+    summaries: samples.summaryScript.length,
+    summaryScript: [percentile(samples.summaryScript, 50), percentile(samples.summaryScript, 95)],
+    summaryRender: [percentile(samples.summaryRender, 50), percentile(samples.summaryRender, 95)],
   };
 }
 
@@ -177,6 +187,9 @@ async function run(profile: 'teaching' | 'production', port: number, runSeconds:
     console.log(`  fps                         ${fmt(numbers.fps)} (frames over 33 ms: ${fmt(numbers.slowFrames * 100)}%)`);
     console.log(`  event-to-screen latency     p50 ${fmt(numbers.latencyP50)} ms, p95 ${fmt(numbers.latencyP95)} ms`);
     console.log(`  events absorbed             ${fmt(numbers.eventsPerSecond, 0)} /s`);
+    if (numbers.summaries > 0) {
+      console.log(`  summaries (aggregating)     ${numbers.summaries}: script p50 ${fmt(numbers.summaryScript[0])} ms, p95 ${fmt(numbers.summaryScript[1])} ms; drawing p50 ${fmt(numbers.summaryRender[0])} ms, p95 ${fmt(numbers.summaryRender[1])} ms`);
+    }
     console.log(`  first contentful paint      ${fmt(numbers.firstContentfulPaint, 0)} ms (page connected and showing the cluster after ${fmt(ready, 0)} ms)`);
   } finally {
     await browser.close();

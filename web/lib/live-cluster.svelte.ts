@@ -10,6 +10,7 @@ import {
   type LabCommand,
   type CommandResult,
 } from '../../shared/protocol/index.ts';
+import { flushSync } from 'svelte';
 import { Recorder } from './recorder.ts';
 import { perfProbe } from './perf-probe.ts';
 
@@ -213,8 +214,14 @@ export class LiveCluster {
       this.#summaryTimer = null;
       const head = this.#recorder?.head;
       if (!head || !this.#aggregated) return;
-      this.#summary = structuredClone({ ...head, inFlight: head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
-      this.#version++;
+      const started = performance.now();
+      // Flushed at once (Svelte would flush in a microtask of this task anyway) so the probe can
+      // time the script a summary costs.
+      flushSync(() => {
+        this.#summary = structuredClone({ ...head, inFlight: head.inFlight.slice(-MAX_TRACKED_IN_FLIGHT) });
+        this.#version++;
+      });
+      perfProbe.summaryApplied(performance.now() - started);
     }, SUMMARY_EVERY_MS);
   }
 
